@@ -1,0 +1,42 @@
+import { z } from '@hono/zod-openapi';
+
+/** etcd client material for the etcd-direct encryption strategy: secret, never stored. */
+export const EtcdAccess = z
+  .object({
+    endpoints: z
+      .array(z.string().url())
+      .min(1)
+      .max(5)
+      .openapi({ description: 'etcd client URLs (https)', example: ['https://10.0.0.10:2379'] }),
+    caData: z.string().optional().openapi({ description: 'PEM CA bundle that signed the etcd server certificate' }),
+    certData: z.string().optional().openapi({ description: 'PEM client certificate for etcd' }),
+    keyData: z.string().optional().openapi({ description: 'PEM client key for etcd; never stored, never logged' }),
+  })
+  .openapi('EtcdAccess');
+export type EtcdAccess = z.infer<typeof EtcdAccess>;
+
+export const EncryptionStrategy = z
+  .enum(['auto', 'etcd-direct', 'etcd-exec', 'apiserver-metrics', 'apiserver-flags'])
+  .openapi({ description: 'How secrets.encryption gathers evidence; auto tries the strongest first' });
+export type EncryptionStrategy = z.infer<typeof EncryptionStrategy>;
+
+export const AuditOptions = z
+  .object({
+    replicas: z.number().int().min(2).max(10).default(3).openapi({ description: 'web Deployment replicas', example: 3 }),
+    images: z
+      .object({
+        web: z.string().min(1).default('registry.k8s.io/e2e-test-images/agnhost:2.52'),
+        client: z.string().min(1).default('busybox:1.36'),
+      })
+      .default({ web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' })
+      .openapi({ description: 'Images for the in-cluster workload (point them at a registry mirror when air-gapped)' }),
+    clusterDomain: z.string().min(1).default('cluster.local').openapi({ description: 'Cluster DNS domain', example: 'cluster.local' }),
+    encryption: z
+      .object({
+        strategy: EncryptionStrategy.default('auto'),
+        etcd: EtcdAccess.optional(),
+      })
+      .default({ strategy: 'auto' }),
+  })
+  .openapi('AuditOptions');
+export type AuditOptions = z.infer<typeof AuditOptions>;

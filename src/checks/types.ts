@@ -1,0 +1,87 @@
+import type { ClusterAccess } from '../kube/cluster-access.js';
+import type { AuditOptions } from './options.js';
+
+/** The verdict of one check. `skipped` is set by the engine, never returned by a check. */
+export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'error';
+
+/** What a check returns: `failed` = the cluster is broken; `error` = kubeproof could not tell. */
+export type CheckVerdict = Exclude<CheckStatus, 'skipped'>;
+
+/** Groups a request may name instead of check ids. */
+export type CheckGroup = 'preflight' | 'smoke' | 'encryption';
+
+/** One permission a check needs, phrased as a SelfSubjectAccessReview resourceAttributes. */
+export interface RbacNeed {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  /** `run`: the audit's own namespace; `kube-system`; `cluster`: cluster-scoped or all namespaces. */
+  scope: 'run' | 'kube-system' | 'cluster';
+}
+
+export interface CheckOutcome {
+  status: CheckVerdict;
+  /** One line an operator reads first. */
+  summary: string;
+  /** What was observed: pods with node and IP, hostnames answered, addresses resolved... */
+  evidence: Record<string, unknown>;
+  /** How to fix it; required when status is not `passed`. */
+  hint?: string;
+}
+
+/** Static description of a check: data the API serves as is, plus one function. */
+export interface CheckDefinition {
+  id: string;
+  title: string;
+  group: CheckGroup;
+  /** Key into the component → guide mapping (see guide.ts). */
+  component: string;
+  /** Hard prerequisites: this check is `skipped` (blockedBy) unless every one of them `passed`. */
+  prerequisites: readonly string[];
+  /** Disruptive checks (delete a pod, scale, kill a container) run after every non-disruptive one. */
+  disruptive: boolean;
+  /** Whether the check needs the shared in-cluster workload (namespace, web Deployment, client pod). */
+  needsWorkload: boolean;
+  rbac: readonly RbacNeed[];
+  /** This check's own deadline; exceeding it is `error` (kubeproof gave up), never `failed`. */
+  deadlineMs: number;
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+export interface Clock {
+  now(): Date;
+}
+
+export interface Logger {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** Everything a check may touch. Checks never import @kubernetes/client-node directly. */
+export interface CheckContext {
+  cluster: ClusterAccess;
+  /** The shared fixture; undefined for checks with needsWorkload=false. */
+  workload: WorkloadHandle | undefined;
+  options: AuditOptions;
+  /** Aborted on cancel, run deadline or this check's deadline. */
+  signal: AbortSignal;
+  clock: Clock;
+  log: Logger;
+  /** Results of checks that already finished in this run (prerequisites are always there). */
+  results: ReadonlyMap<string, CheckOutcome>;
+}
+
+/** The in-cluster fixture created once per run and shared by the smoke checks. */
+export interface WorkloadHandle {
+  namespace: string;
+  deploymentName: string;
+  serviceName: string;
+  nodePortServiceName: string;
+  clientPodName: string;
+  replicas: number;
+  clusterDomain: string;
+  /** Requests kubeproof made to the web pods, so pods.logs can look for them. */
+  requestLog: string[];
+}

@@ -1,0 +1,136 @@
+/**
+ * Contracts between the parts of the simulated cluster, so each part can be built and
+ * tested on its own:
+ *   store (API objects)  ◄── server (REST/watch over HTTPS)
+ *        ▲                    │ subresources exec/attach/log/portforward
+ *        │                    ▼
+ *   controllers + kubelets ──► runtime (containers, streams) ──► network (DNS, kube-proxy, CNI)
+ *                                   ▲
+ *   storage (Secrets → real etcd, encryption providers, /metrics counters)
+ *
+ * Objects are plain JSON in the shape the real API server returns.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+// biome-ignore lint/suspicious/noExplicitAny: API objects are open-ended JSON, as on the wire
+export type KubeObj = { apiVersion: string; kind: string; metadata: ObjectMeta; [field: string]: any };
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  generateName?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  deletionGracePeriodSeconds?: number;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  ownerReferences?: Array<{
+    apiVersion: string;
+    kind: string;
+    name: string;
+    uid: string;
+    controller?: boolean;
+    blockOwnerDeletion?: boolean;
+  }>;
+  finalizers?: string[];
+}
+
+/** Plural resource name as in the URL: 'pods', 'deployments', 'endpointslices', ... */
+export type ResourceName = string;
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObj;
+}
+
+/**
+ * The API objects. Every write bumps one cluster-wide resourceVersion counter, as etcd's
+ * revision does. Errors are thrown as StatusError (Kubernetes `Status` with code/reason).
+ */
+export interface SimStore {
+  get(resource: ResourceName, namespace: string | undefined, name: string): KubeObj | undefined;
+  list(resource: ResourceName, namespace?: string): KubeObj[];
+  /** Assigns uid, resourceVersion, creationTimestamp, generation; honours generateName. */
+  create(resource: ResourceName, obj: KubeObj): KubeObj;
+  /** Replaces the object; conflicts (409) when obj.metadata.resourceVersion is set and stale. */
+  update(resource: ResourceName, obj: KubeObj): KubeObj;
+  /** Removes the object (or marks it with deletionTimestamp while finalizers remain). */
+  delete(resource: ResourceName, namespace: string | undefined, name: string): KubeObj | undefined;
+  /** Current cluster-wide resourceVersion. */
+  resourceVersion(): number;
+  /**
+   * Subscribe to changes of one resource (all namespaces when namespace is undefined).
+   * With sinceResourceVersion, replays retained history after it first, or throws
+   * StatusError 410 Expired when that history is no longer kept.
+   */
+  watch(
+    resource: ResourceName,
+    namespace: string | undefined,
+    onEvent: (event: WatchEvent) => void,
+    sinceResourceVersion?: number,
+  ): () => void;
+}
+
+/** Named faults, toggled at start (`--fault NAME`) or at run time through the control endpoint. */
+export interface FaultSet {
+  has(name: string): boolean;
+  /** Arguments of parameterised faults that are on, e.g. 'node-notready' → ['worker-1']. */
+  args(name: string): string[];
+  enable(spec: string): void;
+  disable(spec: string): void;
+  list(): string[];
+  onChange(listener: () => void): () => void;
+}
+
+export interface Latencies {
+  podStartMs: number;
+  endpointDelayMs: number;
+  apiLatencyMs: number;
+  dnsLatencyMs: number;
+}
+
+/** What the runtime and network may read and report back; implemented by the kubelets/index. */
+export interface ClusterView {
+  store: SimStore;
+  faults: FaultSet;
+  latencies: Latencies;
+  clusterDomain: string;
+  /** The kube-apiserver's identity when it calls a kubelet (used in Forbidden messages). */
+  apiserverKubeletUser: string;
+  /** A container's main process ended (killed, crashed): the node's kubelet decides what happens next. */
+  onContainerExit(namespace: string, pod: string, container: string, exitCode: number, reason: string): void;
+}
+
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  container: string;
+  command: string[];
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+  tty: boolean;
+}
+
+/**
+ * Containers and the kubelet's streaming endpoints. The API server authenticates and
+ * authorizes the caller, then hands the request over; the runtime plays the kubelet's part
+ * (including a kubelet that refuses the API server).
+ */
+export interface ContainerRuntime {
+  /** The kubelet started a container (state Running): begin its emulated process. */
+  startContainer(pod: KubeObj, container: string): void;
+  /** The kubelet stopped a container (pod deleted, or process gone). */
+  stopContainer(pod: KubeObj, container: string): void;
+  /** pods/exec and pods/attach as a WebSocket upgrade (v5/v4 channel protocols). */
+  handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest): void;
+  /** pods/log (follow, tailLines, timestamps, previous, sinceSeconds, limitBytes). */
+  handleLogs(req: IncomingMessage, res: ServerResponse, pod: KubeObj, container: string, query: URLSearchParams): void;
+  /** pods/portforward as a WebSocket upgrade (v4.channel.k8s.io as @kubernetes/client-node speaks it). */
+  handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, pod: KubeObj, ports: number[]): void;
+}
