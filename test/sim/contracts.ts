@@ -102,6 +102,11 @@ export interface ClusterView {
   clusterDomain: string;
   /** The kube-apiserver's identity when it calls a kubelet (used in Forbidden messages). */
   apiserverKubeletUser: string;
+  /**
+   * The etcd static pod's `etcdctl`: run with the argv after `etcdctl`, against the storage
+   * behind this simulation (a real etcd when one is configured). Provided by storage/.
+   */
+  etcdctl(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** A container's main process ended (killed, crashed): the node's kubelet decides what happens next. */
   onContainerExit(namespace: string, pod: string, container: string, exitCode: number, reason: string): void;
 }
