@@ -25,8 +25,16 @@ export const AuditOptions = z
     replicas: z.number().int().min(2).max(10).default(3).openapi({ description: 'web Deployment replicas', example: 3 }),
     images: z
       .object({
-        web: z.string().min(1).default('registry.k8s.io/e2e-test-images/agnhost:2.52'),
-        client: z.string().min(1).default('busybox:1.36'),
+        web: z
+          .string()
+          .min(1)
+          .default('registry.k8s.io/e2e-test-images/agnhost:2.52')
+          .openapi({ description: 'Image of the web Deployment (agnhost netexec)', example: 'registry.k8s.io/e2e-test-images/agnhost:2.52' }),
+        client: z
+          .string()
+          .min(1)
+          .default('busybox:1.36')
+          .openapi({ description: 'Image of the client pod (busybox)', example: 'busybox:1.36' }),
       })
       .default({ web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' })
       .openapi({ description: 'Images for the in-cluster workload (point them at a registry mirror when air-gapped)' }),
@@ -36,7 +44,8 @@ export const AuditOptions = z
         strategy: EncryptionStrategy.default('auto'),
         etcd: EtcdAccess.optional(),
       })
-      .default({ strategy: 'auto' }),
+      .default({ strategy: 'auto' })
+      .openapi({ description: 'How secrets.encryption gathers evidence, and etcd access for the etcd-direct strategy' }),
   })
   .openapi('AuditOptions');
 export type AuditOptions = z.infer<typeof AuditOptions>;

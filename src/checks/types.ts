@@ -39,6 +39,11 @@ export interface CheckDefinition {
   component: string;
   /** Hard prerequisites: this check is `skipped` (blockedBy) unless every one of them `passed`. */
   prerequisites: readonly string[];
+  /**
+   * Soft ordering: start only after these checks finished (whatever their verdict), when they
+   * are in the plan. Not prerequisites: their failure does not skip this check.
+   */
+  after?: readonly string[];
   /** Disruptive checks (delete a pod, scale, kill a container) run after every non-disruptive one. */
   disruptive: boolean;
   /** Whether the check needs the shared in-cluster workload (namespace, web Deployment, client pod). */
@@ -82,6 +87,9 @@ export interface WorkloadHandle {
   clientPodName: string;
   replicas: number;
   clusterDomain: string;
-  /** Requests kubeproof made to the web pods, so pods.logs can look for them. */
+  /**
+   * Requests kubeproof made to the web pods, so pods.logs can look for them: one entry per
+   * answered `GET /hostname`, the name of the pod that answered.
+   */
   requestLog: string[];
 }

@@ -4,6 +4,9 @@
  * every failure is thrown as a ClusterError that says whether the cluster answered
  * (e.g. 404, 422, a Forbidden from the kubelet) or kubeproof could not tell
  * (unreachable, 401, RBAC denied to us, our own timeout).
+ *
+ * The implementation lives in ./cluster/ (createClusterAccess); checks and the
+ * engine only see this interface, so tests can substitute it.
  */
 
 export type ClusterErrorKind =
@@ -16,6 +19,38 @@ export type ClusterErrorKind =
   | 'timeout' // kubeproof's own deadline
   | 'aborted' // cancelled
   | 'server'; // any other answer from the server (5xx, upgrade refused by kubelet, ...)
+
+/**
+ * Every failure of a ClusterAccess call. `kind` decides the verdict: `unreachable`,
+ * `unauthorized`, `forbidden`, `timeout`, `aborted` mean kubeproof could not tell (check
+ * `error`); the others are things the cluster said, which a check may read as evidence.
+ */
+export class ClusterError extends Error {
+  override readonly name = 'ClusterError';
+  constructor(
+    readonly kind: ClusterErrorKind,
+    message: string,
+    /** HTTP status when the server answered (403 from the kubelet is kind `server`, httpStatus 403). */
+    readonly httpStatus?: number,
+    /** `reason` of the Kubernetes Status body (Forbidden, NotFound, Expired, InternalError...). */
+    readonly reason?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Kinds that mean "kubeproof could not tell" rather than "the cluster answered". */
+export const INCONCLUSIVE_KINDS: ReadonlySet<ClusterErrorKind> = new Set([
+  'unreachable',
+  'unauthorized',
+  'forbidden',
+  'timeout',
+  'aborted',
+]);
+
+export function isInconclusive(err: unknown): err is ClusterError {
+  return err instanceof ClusterError && INCONCLUSIVE_KINDS.has(err.kind);
+}
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -40,6 +75,7 @@ export type KubeObject = {
     labels?: Record<string, string>;
     annotations?: Record<string, string>;
     resourceVersion?: string;
+    generation?: number;
     creationTimestamp?: string;
     deletionTimestamp?: string;
     ownerReferences?: Array<{ kind: string; name: string; uid: string }>;
@@ -47,3 +83,129 @@ export type KubeObject = {
   // biome-ignore lint/suspicious/noExplicitAny: objects are read by path in checks; each check narrows what it reads
   [key: string]: any;
 };
+
+/** The resources kubeproof reads or writes; each maps to one API path (see cluster/resources.ts). */
+export type ResourceKind =
+  | 'namespaces'
+  | 'nodes'
+  | 'pods'
+  | 'services'
+  | 'endpointslices'
+  | 'deployments'
+  | 'replicasets'
+  | 'events'
+  | 'secrets'
+  | 'configmaps'
+  | 'leases'
+  | 'serviceaccounts';
+
+export interface ListSelector {
+  /** Omit for cluster-scoped resources or to list across all namespaces. */
+  namespace?: string;
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+export interface ListResult {
+  items: KubeObject[];
+  resourceVersion: string;
+}
+
+export interface ServerVersion {
+  major: string;
+  minor: string;
+  gitVersion: string;
+  platform?: string;
+}
+
+/** SelfSubjectAccessReview resourceAttributes. Omit namespace for cluster scope / all namespaces. */
+export interface AccessQuestion {
+  verb: string;
+  group: string;
+  resource: string;
+  subresource?: string;
+  namespace?: string;
+  name?: string;
+}
+
+export interface AccessAnswer {
+  allowed: boolean;
+  reason?: string;
+}
+
+export interface ExecRequest {
+  namespace: string;
+  pod: string;
+  /** Defaults to the pod's only/first container, as the API server does. */
+  container?: string;
+  command: string[];
+}
+
+export interface LogsRequest {
+  namespace: string;
+  pod: string;
+  container?: string;
+  tailLines?: number;
+  sinceSeconds?: number;
+}
+
+export interface PortForwardGetRequest {
+  namespace: string;
+  pod: string;
+  port: number;
+  /** HTTP path requested through the tunnel, e.g. `/hostname`. */
+  path: string;
+}
+
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ClusterAccess {
+  /** The API server URL (non-secret; for evidence and cluster identity). */
+  readonly server: string;
+
+  version(opts?: CallOptions): Promise<ServerVersion>;
+  /** SelfSubjectAccessReview: may kubeproof's own user do this? */
+  canI(question: AccessQuestion, opts?: CallOptions): Promise<AccessAnswer>;
+
+  get(resource: ResourceKind, name: string, namespace?: string, opts?: CallOptions): Promise<KubeObject>;
+  list(resource: ResourceKind, selector?: ListSelector, opts?: CallOptions): Promise<ListResult>;
+  create(resource: ResourceKind, obj: KubeObject, namespace?: string, opts?: CallOptions): Promise<KubeObject>;
+  /** JSON merge patch (application/merge-patch+json). */
+  patch(
+    resource: ResourceKind,
+    name: string,
+    patch: Record<string, unknown>,
+    namespace?: string,
+    opts?: CallOptions,
+  ): Promise<KubeObject>;
+  /** Deletes with Background propagation; resolves when the API server accepted it (not when it is gone). */
+  delete(resource: ResourceKind, name: string, namespace?: string, opts?: CallOptions): Promise<void>;
+
+  /**
+   * Lists, then watches from that resourceVersion, keeping the current set of matching
+   * objects; resolves with the predicate's first non-undefined answer. No polling.
+   * Times out (ClusterError `timeout`) after opts.timeoutMs, or aborts with opts.signal.
+   */
+  waitFor<T>(
+    resource: ResourceKind,
+    selector: ListSelector,
+    predicate: (objects: readonly KubeObject[]) => T | undefined,
+    opts?: CallOptions,
+  ): Promise<T>;
+
+  /** pods/exec over WebSocket; a non-zero exit is a result, not an error. */
+  exec(req: ExecRequest, opts?: CallOptions): Promise<ExecResult>;
+  /** pods/log as text. */
+  logs(req: LogsRequest, opts?: CallOptions): Promise<string>;
+  /** One HTTP/1.1 GET through pods/portforward (WebSocket), connection closed afterwards. */
+  portForwardGet(req: PortForwardGetRequest, opts?: CallOptions): Promise<HttpAnswer>;
+  /** GET an arbitrary API path (e.g. `/metrics`) and return the body as text; non-2xx throws. */
+  rawGet(path: string, opts?: CallOptions): Promise<string>;
+
+  /** Releases keep-alive sockets. */
+  close(): void;
+}

@@ -48,6 +48,15 @@ export interface WatchEvent {
   object: KubeObj;
 }
 
+/** `dryRun`: validate, default and answer as if written, but store nothing (the API's `?dryRun=All`). */
+export interface StoreWriteOptions {
+  dryRun?: boolean;
+}
+
+export interface StoreDeleteOptions extends StoreWriteOptions {
+  gracePeriodSeconds?: number;
+}
+
 /**
  * The API objects. Every write bumps one cluster-wide resourceVersion counter, as etcd's
  * revision does. Errors are thrown as StatusError (Kubernetes `Status` with code/reason).
@@ -56,11 +65,22 @@ export interface SimStore {
   get(resource: ResourceName, namespace: string | undefined, name: string): KubeObj | undefined;
   list(resource: ResourceName, namespace?: string): KubeObj[];
   /** Assigns uid, resourceVersion, creationTimestamp, generation; honours generateName. */
-  create(resource: ResourceName, obj: KubeObj): KubeObj;
+  create(resource: ResourceName, obj: KubeObj, options?: StoreWriteOptions): KubeObj;
   /** Replaces the object; conflicts (409) when obj.metadata.resourceVersion is set and stale. */
-  update(resource: ResourceName, obj: KubeObj): KubeObj;
-  /** Removes the object (or marks it with deletionTimestamp while finalizers remain). */
-  delete(resource: ResourceName, namespace: string | undefined, name: string): KubeObj | undefined;
+  update(resource: ResourceName, obj: KubeObj, options?: StoreWriteOptions): KubeObj;
+  /**
+   * Removes the object (or marks it with deletionTimestamp while finalizers remain).
+   * Pods, as in the real registry: a pod bound to a node and not yet finished is only marked
+   * (deletionTimestamp = now + grace, deletionGracePeriodSeconds = grace; grace defaults to
+   * spec.terminationGracePeriodSeconds) and its kubelet removes it once its containers are
+   * stopped, by deleting again with gracePeriodSeconds 0. gracePeriodSeconds 0 removes at once.
+   */
+  delete(
+    resource: ResourceName,
+    namespace: string | undefined,
+    name: string,
+    options?: StoreDeleteOptions,
+  ): KubeObj | undefined;
   /** Current cluster-wide resourceVersion. */
   resourceVersion(): number;
   /**
@@ -138,4 +158,6 @@ export interface ContainerRuntime {
   handleLogs(req: IncomingMessage, res: ServerResponse, pod: KubeObj, container: string, query: URLSearchParams): void;
   /** pods/portforward as a WebSocket upgrade (v4.channel.k8s.io as @kubernetes/client-node speaks it). */
   handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, pod: KubeObj, ports: number[]): void;
+  /** Stops every emulated process and drops fault subscriptions (call when the simulation stops). */
+  dispose?(): void;
 }

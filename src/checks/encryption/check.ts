@@ -1,0 +1,110 @@
+/**
+ * `secrets.encryption`: writes a Secret with a random marker into the run's namespace and
+ * proves how kube-apiserver stored it, by the strongest evidence available. The marker,
+ * the Secret's value and etcd's key material never leave this check: the outcome is
+ * scrubbed of them before it is returned.
+ */
+import { redactText } from '../../kube/kubeconfig/redact.js';
+import type { CheckContext, CheckDefinition, CheckOutcome, RbacNeed } from '../types.js';
+import { createMarker, etcdKeyOf, markerSecret } from './marker.js';
+import { apiserverFlags } from './strategies/apiserver-flags.js';
+import { apiserverMetrics } from './strategies/apiserver-metrics.js';
+import { etcdDirect } from './strategies/etcd-direct.js';
+import { etcdExec } from './strategies/etcd-exec.js';
+import { type EvidenceStrategy, STRATEGY_ORDER, type StrategyName } from './strategy.js';
+import { type Attempt, indirectVerdict, noEvidenceVerdict, rawVerdict } from './verdict.js';
+
+const CALL_TIMEOUT_MS = 15_000;
+
+/** Fresh per run: the metrics strategy keeps its first scrape between before() and gather(). */
+const STRATEGIES: Record<StrategyName, () => EvidenceStrategy> = {
+  'etcd-direct': () => etcdDirect,
+  'etcd-exec': () => etcdExec,
+  'apiserver-metrics': apiserverMetrics,
+  'apiserver-flags': () => apiserverFlags,
+};
+
+const need = (verb: string, resource: string, scope: RbacNeed['scope'], subresource?: string): RbacNeed =>
+  subresource ? { verb, group: '', resource, subresource, scope } : { verb, group: '', resource, scope };
+
+/** What the check cannot work without: writing and deleting the marker Secret. */
+export const ENCRYPTION_RBAC: readonly RbacNeed[] = [
+  need('create', 'secrets', 'run'),
+  need('delete', 'secrets', 'run'),
+];
+/**
+ * What lets the stronger strategies work; without them the check falls back and says why.
+ * GET /metrics (a nonResourceURL) is needed too but has no RbacNeed shape.
+ */
+export const ENCRYPTION_OPTIONAL_RBAC: readonly RbacNeed[] = [
+  need('list', 'pods', 'kube-system'),
+  need('create', 'pods', 'kube-system', 'exec'),
+];
+
+function scrubbed(outcome: CheckOutcome, secrets: readonly string[]): CheckOutcome {
+  const text = (s: string) => redactText(s, secrets);
+  return {
+    status: outcome.status,
+    summary: text(outcome.summary),
+    evidence: JSON.parse(text(JSON.stringify(outcome.evidence))) as Record<string, unknown>,
+    ...(outcome.hint === undefined ? {} : { hint: text(outcome.hint) }),
+  };
+}
+
+async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
+  const namespace = ctx.workload?.namespace;
+  if (!namespace) throw new Error('secrets.encryption needs the run namespace, but no workload was created');
+  const { strategy: chosen, etcd } = ctx.options.encryption;
+  const strategies = (chosen === 'auto' ? STRATEGY_ORDER : [chosen]).map((name) => STRATEGIES[name]());
+  const marker = createMarker();
+  const etcdKey = etcdKeyOf(namespace, marker.secretName);
+  const base = { cluster: ctx.cluster, signal: ctx.signal, etcd, namespace };
+  const secrets = [marker.value, ...marker.forms.map((f) => f.toString('utf8')), etcd?.keyData, etcd?.certData].filter(
+    (s): s is string => typeof s === 'string' && s.length >= 4,
+  );
+
+  for (const strategy of strategies) await strategy.before?.(base);
+  await ctx.cluster.create('secrets', markerSecret(marker, namespace), namespace, {
+    signal: ctx.signal,
+    timeoutMs: CALL_TIMEOUT_MS,
+  });
+  const input = { ...base, secretName: marker.secretName, etcdKey };
+  const secret = { namespace, name: marker.secretName };
+  const attempts: Attempt[] = [];
+  try {
+    for (const strategy of strategies) {
+      const found = await strategy.gather(input);
+      if (found.kind === 'unavailable') {
+        attempts.push({ strategy: strategy.name, outcome: 'unavailable', reason: found.reason });
+        ctx.log.info('secrets.encryption strategy unavailable', {
+          strategy: strategy.name,
+          reason: redactText(found.reason, secrets),
+        });
+        continue;
+      }
+      attempts.push({ strategy: strategy.name, outcome: 'used' });
+      const verdictInput = { strategy: strategy.name, attempts, secret, etcdKey };
+      const outcome =
+        found.kind === 'raw' ? rawVerdict(verdictInput, found, marker.forms) : indirectVerdict(verdictInput, found);
+      return scrubbed(outcome, secrets);
+    }
+    return scrubbed(noEvidenceVerdict({ attempts, secret, etcdKey }), secrets);
+  } finally {
+    // The namespace deletion removes it too; deleting now shortens the marker's life in etcd.
+    await ctx.cluster.delete('secrets', marker.secretName, namespace, { timeoutMs: CALL_TIMEOUT_MS }).catch(() => {});
+  }
+}
+
+export const secretsEncryption: CheckDefinition = {
+  id: 'secrets.encryption',
+  title: 'Secrets are encrypted at rest in etcd (provider and key named)',
+  group: 'encryption',
+  component: 'encryption-at-rest',
+  prerequisites: ['preflight.api'],
+  disruptive: false,
+  // Only for the run's namespace (the marker Secret lives and dies with it).
+  needsWorkload: true,
+  rbac: ENCRYPTION_RBAC,
+  deadlineMs: 60_000,
+  run: runCheck,
+};

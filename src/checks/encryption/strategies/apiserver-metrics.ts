@@ -1,0 +1,102 @@
+/**
+ * Strategy 3 (managed clusters, no etcd access): which `transformer_prefix` the marker
+ * write moved in kube-apiserver's own counters. Indirect, and honest about what a scrape
+ * cannot tell: another replica behind the load balancer, an apiserver without the
+ * `resource` label, or no series at all (kube-apiserver records none without an
+ * EncryptionConfiguration, but so does a replica that did not serve the write).
+ */
+import { ClusterError } from '../../../kube/cluster-access.js';
+import type { StoredProvider } from '../stored-value.js';
+import { type EvidenceStrategy, type StrategyInput, type StrategyResult, unavailable } from '../strategy.js';
+import {
+  compareSnapshots,
+  isTopLevelPrefix,
+  parseTransformationMetrics,
+  type TransformationSnapshot,
+} from '../transformation-metrics.js';
+
+const CALL_TIMEOUT_MS = 10_000;
+/** Extra scrapes when nothing moved: a load balancer may send the next one to the replica that served the write. */
+const SCRAPES_AFTER_WRITE = 3;
+const PREFIX = /^k8s:enc:(aescbc|aesgcm|secretbox|kms):(v1|v2):(?:([^:]+):)?$/;
+
+function describe(error: unknown): string {
+  if (error instanceof ClusterError)
+    return `${error.kind}${error.httpStatus ? ` (${error.httpStatus})` : ''}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+function providerOf(prefix: string): { provider?: StoredProvider; keyName?: string } {
+  if (prefix === 'identity') return { provider: 'identity' };
+  const match = PREFIX.exec(prefix);
+  if (!match) return {};
+  const provider = (match[1] === 'kms' ? `kms-${match[2]}` : match[1]) as StoredProvider;
+  return match[3] ? { provider, keyName: match[3] } : { provider };
+}
+
+export function apiserverMetrics(): EvidenceStrategy {
+  let before: TransformationSnapshot | { error: string } | undefined;
+  const scrape = async ({ cluster, signal }: Pick<StrategyInput, 'cluster' | 'signal'>) =>
+    parseTransformationMetrics(await cluster.rawGet('/metrics', { signal, timeoutMs: CALL_TIMEOUT_MS }));
+
+  return {
+    name: 'apiserver-metrics',
+    async before(input) {
+      try {
+        before = await scrape(input);
+      } catch (error) {
+        if (input.signal.aborted) throw error;
+        before = { error: `GET /metrics failed: ${describe(error)}` };
+      }
+    },
+    async gather(input): Promise<StrategyResult> {
+      if (!before) return unavailable('/metrics was not read before the Secret write');
+      if ('error' in before) return unavailable(before.error);
+      let after: TransformationSnapshot | undefined;
+      let delta = compareSnapshots(before, before);
+      for (let i = 0; i < SCRAPES_AFTER_WRITE && delta.moved.size === 0; i++) {
+        try {
+          after = await scrape(input);
+        } catch (error) {
+          if (input.signal.aborted) throw error;
+          return unavailable(`GET /metrics after the write failed: ${describe(error)}`);
+        }
+        delta = compareSnapshots(before, after);
+      }
+      const topLevel = [...delta.moved.keys()].filter(isTopLevelPrefix);
+      const keyPrefixes = [...delta.moved.keys()].filter((p) => !isTopLevelPrefix(p));
+      const details = {
+        metric: 'apiserver_storage_transformation_operations_total{transformation_type="to_storage",status="OK"}',
+        moved: Object.fromEntries(delta.moved),
+        resourceLabel: after?.hasResourceLabel ?? false,
+        ...(delta.wentBack.length > 0 ? { wentBack: delta.wentBack } : {}),
+      };
+      if (topLevel.length === 0) {
+        const family = after?.present ? 'no to_storage series for Secrets moved' : 'the metric is absent';
+        return unavailable(
+          `after the Secret write ${family} on the kube-apiserver that answered /metrics (without an EncryptionConfiguration kube-apiserver records none; with several replicas another one may have served the write)`,
+        );
+      }
+      if (topLevel.length > 1) {
+        return unavailable(
+          `the write moved several transformer prefixes (${topLevel.join(', ')}): replicas disagree or the configuration changed`,
+        );
+      }
+      const prefix = topLevel[0] as string;
+      const { provider, keyName: fromPrefix } = providerOf(prefix);
+      // aescbc/aesgcm/secretbox nest one prefix per key (`key1:`) under the provider's.
+      const keyName = fromPrefix ?? (keyPrefixes.length === 1 ? keyPrefixes[0]?.replace(/:$/, '') : undefined);
+      const caveat = after?.hasResourceLabel
+        ? ''
+        : ' (this kube-apiserver has no resource label: the count may include other resources)';
+      return {
+        kind: 'indirect',
+        encrypted: prefix !== 'identity',
+        ...(provider ? { provider } : {}),
+        ...(keyName ? { keyName } : {}),
+        observation: `the Secret write moved transformer_prefix="${prefix}"${caveat}`,
+        details,
+      };
+    },
+  };
+}

@@ -1,0 +1,62 @@
+/** What every evidence strategy of `secrets.encryption` receives and returns. */
+
+import type { ClusterAccess } from '../../kube/cluster-access.js';
+import type { EtcdAccess } from '../options.js';
+import type { SampleSummary } from './sample.js';
+import type { StoredProvider } from './stored-value.js';
+
+export type StrategyName = 'etcd-direct' | 'etcd-exec' | 'apiserver-metrics' | 'apiserver-flags';
+
+/** Strongest first: the order `auto` tries them in. */
+export const STRATEGY_ORDER: readonly StrategyName[] = [
+  'etcd-direct',
+  'etcd-exec',
+  'apiserver-metrics',
+  'apiserver-flags',
+];
+
+export interface StrategyInput {
+  cluster: ClusterAccess;
+  signal: AbortSignal;
+  etcd: EtcdAccess | undefined;
+  /** The marker Secret, already written. */
+  namespace: string;
+  secretName: string;
+  etcdKey: string;
+}
+
+/** The stored bytes of the marker Secret (strategies 1–2); the check reads them, never reports them. */
+export interface RawEvidence {
+  kind: 'raw';
+  value: Buffer;
+  /** Where the bytes were read: `etcd https://10.0.0.10:2379` or `kube-system/etcd-cp1 (etcdctl)`. */
+  source: string;
+  sample?: SampleSummary;
+}
+
+/** Indirect evidence (strategies 3–4): what the apiserver says about itself. */
+export interface IndirectEvidence {
+  kind: 'indirect';
+  encrypted: boolean;
+  provider?: StoredProvider;
+  keyName?: string;
+  /** One line for the summary: what was seen. */
+  observation: string;
+  details: Record<string, unknown>;
+}
+
+export interface Unavailable {
+  kind: 'unavailable';
+  reason: string;
+}
+
+export type StrategyResult = RawEvidence | IndirectEvidence | Unavailable;
+
+export interface EvidenceStrategy {
+  name: StrategyName;
+  /** Runs before the marker Secret is written (the metrics strategy's first scrape). */
+  before?(input: Omit<StrategyInput, 'secretName' | 'etcdKey'>): Promise<void>;
+  gather(input: StrategyInput): Promise<StrategyResult>;
+}
+
+export const unavailable = (reason: string): Unavailable => ({ kind: 'unavailable', reason });

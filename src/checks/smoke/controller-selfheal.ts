@@ -1,0 +1,67 @@
+import type { CheckDefinition } from '../types.js';
+import { convergedWithin } from './shared/converge.js';
+import { namespaceSnapshot } from './shared/diagnose.js';
+import { callOpts, describePods, isReady, readyWebPods, requireWorkload } from './shared/pods.js';
+import { RBAC } from './shared/rbac.js';
+import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+
+export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
+  return {
+    id: 'controller.selfheal',
+    title: 'A deleted web pod is replaced and the Deployment is back to full availability',
+    group: 'smoke',
+    component: 'controller-manager',
+    prerequisites: ['workload.rollout'],
+    disruptive: true,
+    needsWorkload: true,
+    rbac: [...RBAC.readPods, ...RBAC.deletePods],
+    deadlineMs: deadlineFor(t.selfHealMs),
+    async run(ctx) {
+      const w = requireWorkload(ctx);
+      const before = await readyWebPods(ctx);
+      const victim = before[0];
+      if (!victim) throw new Error('no ready web pod to delete');
+      const started = ctx.clock.now().getTime();
+      await ctx.cluster.delete('pods', victim.name, w.namespace, callOpts(ctx));
+      let replacement: string | undefined;
+      const healed = await convergedWithin(() =>
+        ctx.cluster.waitFor(
+          'pods',
+          { namespace: w.namespace, labelSelector: 'app=web' },
+          (pods) => {
+            const live = pods.filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.name !== victim.name);
+            const ready = live.filter((p) => p.status?.phase === 'Running' && isReady(p));
+            replacement = live.find((p) => !before.some((b) => b.name === p.metadata?.name))?.metadata?.name;
+            return ready.length >= w.replicas && replacement ? true : undefined;
+          },
+          { signal: ctx.signal, timeoutMs: t.selfHealMs },
+        ),
+      );
+      const recoverySeconds = (ctx.clock.now().getTime() - started) / 1000;
+      const after = await namespaceSnapshot(ctx, w.namespace, 'app=web');
+      const evidence = {
+        deleted: victim.name,
+        replacement,
+        recoverySeconds: healed ? recoverySeconds : undefined,
+        podsAfter: after.pods,
+      };
+      if (healed) {
+        return {
+          status: 'passed',
+          summary: `deleted ${victim.name}; ${replacement} replaced it, ${w.replicas}/${w.replicas} ready after ${recoverySeconds.toFixed(1)}s`,
+          evidence,
+        };
+      }
+      return {
+        status: 'failed',
+        summary: replacement
+          ? `deleted ${victim.name}; replacement ${replacement} did not become ready within ${t.selfHealMs / 1000}s (${describePods(after.pods).join('; ')})`
+          : `deleted ${victim.name}; no replacement pod within ${t.selfHealMs / 1000}s`,
+        evidence: { ...evidence, events: after.events },
+        hint: replacement
+          ? 'The ReplicaSet created a replacement but it did not start: see the pod events (scheduler, kubelet, CNI).'
+          : 'The ReplicaSet controller did not replace the pod: kube-controller-manager is not running or not reconciling (article 8).',
+      };
+    },
+  };
+}

@@ -1,0 +1,72 @@
+import type { KubeObject } from '../../kube/cluster-access.js';
+import type { CheckDefinition } from '../types.js';
+import { convergedWithin } from './shared/converge.js';
+import { callOpts, requireWorkload } from './shared/pods.js';
+import { RBAC } from './shared/rbac.js';
+import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { rolloutStatusText } from './workload-rollout.js';
+
+export function deploymentScale(t: SmokeTimings): CheckDefinition {
+  return {
+    id: 'deployment.scale',
+    title: 'Scaling N → N+1 ends with N+1 available',
+    group: 'smoke',
+    component: 'deployment-controller',
+    prerequisites: ['workload.rollout'],
+    after: ['controller.selfheal'],
+    disruptive: true,
+    needsWorkload: true,
+    rbac: [...RBAC.readDeployments, ...RBAC.scaleDeployments],
+    deadlineMs: deadlineFor(t.scaleMs),
+    async run(ctx) {
+      const w = requireWorkload(ctx);
+      const target = w.replicas + 1;
+      const started = ctx.clock.now().getTime();
+      const patched = await ctx.cluster.patch(
+        'deployments',
+        w.deploymentName,
+        { spec: { replicas: target } },
+        w.namespace,
+        callOpts(ctx),
+      );
+      const generation = patched.metadata?.generation ?? 0;
+      let last: KubeObject | undefined;
+      const scaled = await convergedWithin(() =>
+        ctx.cluster.waitFor(
+          'deployments',
+          { namespace: w.namespace, fieldSelector: `metadata.name=${w.deploymentName}` },
+          ([d]) => {
+            last = d;
+            const s = d?.status ?? {};
+            return (s.observedGeneration ?? 0) >= generation &&
+              (s.availableReplicas ?? 0) >= target &&
+              (s.readyReplicas ?? s.availableReplicas ?? 0) >= target
+              ? true
+              : undefined;
+          },
+          { signal: ctx.signal, timeoutMs: t.scaleMs },
+        ),
+      );
+      const seconds = (ctx.clock.now().getTime() - started) / 1000;
+      const evidence = {
+        from: w.replicas,
+        to: target,
+        availableReplicas: last?.status?.availableReplicas ?? 0,
+        rolloutStatus: rolloutStatusText(last, target),
+        seconds: scaled ? seconds : undefined,
+      };
+      if (scaled)
+        return {
+          status: 'passed',
+          summary: `scaled ${w.replicas} → ${target}: ${target}/${target} available after ${seconds.toFixed(1)}s`,
+          evidence,
+        };
+      return {
+        status: 'failed',
+        summary: `scaled ${w.replicas} → ${target}: ${evidence.rolloutStatus}`,
+        evidence,
+        hint: "The Deployment/ReplicaSet controllers did not bring the new replica up: check kube-controller-manager, then the new pod's events (scheduler, kubelet) (article 8).",
+      };
+    },
+  };
+}

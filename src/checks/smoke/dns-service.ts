@@ -1,0 +1,103 @@
+import { addressesOf, parseNslookup } from '../../kube/parsers/nslookup.js';
+import type { CheckContext, CheckDefinition } from '../types.js';
+import { execInClient, recordAnswer, wgetFromClient } from './shared/client.js';
+import { callOpts, requireWorkload } from './shared/pods.js';
+import { RBAC } from './shared/rbac.js';
+import type { SmokeTimings } from './shared/timings.js';
+
+async function lookup(ctx: CheckContext, name: string, expected: string | undefined) {
+  const result = await execInClient(ctx, ['nslookup', name]);
+  const parsed = parseNslookup(result.stdout, result.stderr);
+  const addresses = addressesOf(parsed);
+  const resolved = addresses.length > 0;
+  const matches = expected === undefined ? resolved : addresses.includes(expected);
+  return {
+    name,
+    expected,
+    addresses,
+    server: parsed.server,
+    exitCode: result.exitCode,
+    problem: parsed.problem,
+    ok: matches,
+  };
+}
+
+/** ClusterIP of default/kubernetes when we may read it; otherwise only "it resolves" is judged. */
+async function kubernetesClusterIp(ctx: CheckContext): Promise<string | undefined> {
+  try {
+    return (await ctx.cluster.get('services', 'kubernetes', 'default', callOpts(ctx))).spec?.clusterIP;
+  } catch {
+    return undefined;
+  }
+}
+
+export function dnsService(t: SmokeTimings): CheckDefinition {
+  return {
+    id: 'dns.service',
+    title: 'Service names resolve to their ClusterIPs and http://web answers by name',
+    group: 'smoke',
+    component: 'coredns',
+    prerequisites: ['pods.cross-node'],
+    disruptive: false,
+    needsWorkload: true,
+    rbac: [...RBAC.readServices, ...RBAC.exec],
+    deadlineMs: 60_000,
+    async run(ctx) {
+      const w = requireWorkload(ctx);
+      const domain = ctx.options.clusterDomain;
+      const web = await ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx));
+      // busybox nslookup applies no search domain to dotted names: ask the FQDNs.
+      const lookups = await Promise.all([
+        lookup(ctx, `${w.serviceName}.${w.namespace}.svc.${domain}`, web.spec?.clusterIP),
+        lookup(ctx, `kubernetes.default.svc.${domain}`, await kubernetesClusterIp(ctx)),
+      ]);
+      const byName = await wgetFromClient(ctx, `http://${w.serviceName}/hostname`, t.wgetTimeoutSec);
+      if (byName.ok) recordAnswer(ctx, byName.body);
+      const httpByName = byName.ok
+        ? { answeredBy: byName.body.trim() }
+        : { failure: byName.failure, message: byName.message };
+      const evidence = { lookups, httpByName };
+      const bad = lookups.filter((l) => !l.ok);
+      const hint =
+        'CoreDNS is not answering correctly: check the CoreDNS pods in kube-system, the kube-dns Service and its endpoints, the Corefile (cluster domain, kubernetes plugin) and the kubelet --cluster-dns setting (article 15).';
+      if (bad.length > 0) {
+        return {
+          status: 'failed',
+          summary: bad
+            .map((l) =>
+              l.addresses.length
+                ? `${l.name} resolved to ${l.addresses.join(',')}, expected ${l.expected}`
+                : `${l.name}: ${l.problem}`,
+            )
+            .join('; '),
+          evidence,
+          hint,
+        };
+      }
+      if (!byName.ok && byName.failure === 'bad-address') {
+        return {
+          status: 'failed',
+          summary: `http://${w.serviceName}/hostname: ${byName.message} (the short name did not resolve through the pod's search path)`,
+          evidence,
+          hint,
+        };
+      }
+      const names = lookups.map((l) => `${l.name} → ${l.addresses.join(',')}`).join('; ');
+      if (!byName.ok) {
+        return {
+          status: 'passed',
+          summary: `${names}; http://${w.serviceName} resolved but did not answer (${byName.message}): not a DNS fault, see service.loadbalancing`,
+          evidence: {
+            ...evidence,
+            note: 'name resolution works; the HTTP failure is about the Service path (kube-proxy/endpoints), see service.loadbalancing',
+          },
+        };
+      }
+      return {
+        status: 'passed',
+        summary: `${names}; http://${w.serviceName}/hostname answered ${byName.body.trim()}`,
+        evidence,
+      };
+    },
+  };
+}

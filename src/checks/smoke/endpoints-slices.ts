@@ -1,0 +1,67 @@
+import { ClusterError, type KubeObject } from '../../kube/cluster-access.js';
+import type { CheckDefinition } from '../types.js';
+import { readyWebPods, requireWorkload } from './shared/pods.js';
+import { RBAC } from './shared/rbac.js';
+import type { SmokeTimings } from './shared/timings.js';
+
+/** Addresses of ready endpoints across a Service's EndpointSlices. */
+export function readyAddresses(slices: readonly KubeObject[]): string[] {
+  const out = new Set<string>();
+  for (const s of slices) {
+    for (const e of (s.endpoints ?? []) as KubeObject[]) {
+      if (e.conditions?.ready === false) continue;
+      for (const a of (e.addresses ?? []) as string[]) out.add(a);
+    }
+  }
+  return [...out].sort();
+}
+
+export function endpointsSlices(t: SmokeTimings): CheckDefinition {
+  return {
+    id: 'endpoints.slices',
+    title: "The Service's EndpointSlices hold exactly the ready pod IPs",
+    group: 'smoke',
+    component: 'endpoint-controller',
+    prerequisites: ['workload.rollout'],
+    disruptive: false,
+    needsWorkload: true,
+    rbac: [...RBAC.readPods, ...RBAC.readEndpointSlices],
+    deadlineMs: t.endpointsMs + 30_000,
+    async run(ctx) {
+      const w = requireWorkload(ctx);
+      const podIps = (await readyWebPods(ctx)).map((p) => p.ip ?? '').sort();
+      const want = JSON.stringify(podIps);
+      let seen: string[] = [];
+      let slices: string[] = [];
+      try {
+        await ctx.cluster.waitFor(
+          'endpointslices',
+          { namespace: w.namespace, labelSelector: `kubernetes.io/service-name=${w.serviceName}` },
+          (objs) => {
+            seen = readyAddresses(objs);
+            slices = objs.map((o) => o.metadata?.name ?? '');
+            return JSON.stringify(seen) === want ? true : undefined;
+          },
+          { signal: ctx.signal, timeoutMs: t.endpointsMs },
+        );
+      } catch (err) {
+        if (!(err instanceof ClusterError && err.kind === 'timeout')) throw err;
+      }
+      const evidence = { slices, endpointAddresses: seen, readyPodIps: podIps };
+      if (JSON.stringify(seen) === want) {
+        return { status: 'passed', summary: `EndpointSlice ${slices.join(',')} holds ${seen.join(', ')}`, evidence };
+      }
+      const missing = podIps.filter((ip) => !seen.includes(ip));
+      const extra = seen.filter((ip) => !podIps.includes(ip));
+      return {
+        status: 'failed',
+        summary:
+          slices.length === 0
+            ? `no EndpointSlice for Service ${w.serviceName} after ${t.endpointsMs / 1000}s`
+            : `EndpointSlices disagree with the ready pods: missing ${missing.join(', ') || 'none'}, extra ${extra.join(', ') || 'none'}`,
+        evidence,
+        hint: 'The endpoint(slice) controller in kube-controller-manager is not maintaining the Service: check the controller-manager is running and its logs (article 8).',
+      };
+    },
+  };
+}

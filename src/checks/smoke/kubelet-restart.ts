@@ -1,0 +1,82 @@
+import { ClusterError, isInconclusive, type KubeObject } from '../../kube/cluster-access.js';
+import { restartProbePod } from '../../workload/manifests.js';
+import { RESTART_PROBE_POD } from '../../workload/names.js';
+import type { CheckDefinition } from '../types.js';
+import { convergedWithin } from './shared/converge.js';
+import { callOpts, isReady, type PodView, podView, requireWorkload } from './shared/pods.js';
+import { RBAC } from './shared/rbac.js';
+import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+
+export function kubeletRestart(t: SmokeTimings): CheckDefinition {
+  return {
+    id: 'kubelet.restart',
+    title: 'A container whose main process is killed is restarted by the kubelet',
+    group: 'smoke',
+    component: 'kubelet-runtime',
+    prerequisites: ['pods.exec'],
+    disruptive: true,
+    needsWorkload: true,
+    rbac: [...RBAC.readPods, ...RBAC.createPods, ...RBAC.exec],
+    deadlineMs: deadlineFor(2 * t.restartMs),
+    async run(ctx) {
+      const w = requireWorkload(ctx);
+      await ctx.cluster.create('pods', restartProbePod(ctx.options.images), w.namespace, callOpts(ctx));
+      let view: PodView | undefined;
+      const watchProbe = (predicate: (p: KubeObject) => boolean) =>
+        ctx.cluster.waitFor(
+          'pods',
+          { namespace: w.namespace, fieldSelector: `metadata.name=${RESTART_PROBE_POD}` },
+          ([p]) => {
+            if (p) view = podView(p);
+            return p && predicate(p) ? true : undefined;
+          },
+          { signal: ctx.signal, timeoutMs: t.restartMs },
+        );
+      const running = await convergedWithin(() => watchProbe((p) => p.status?.phase === 'Running' && isReady(p)));
+      if (!running) {
+        return {
+          status: 'failed',
+          summary: `${RESTART_PROBE_POD} did not start within ${t.restartMs / 1000}s`,
+          evidence: { pod: view },
+          hint: 'A fresh pod did not start: see its events (scheduler, kubelet, CNI).',
+        };
+      }
+      const restartsBefore = view?.restarts ?? 0;
+      const started = ctx.clock.now().getTime();
+      try {
+        await ctx.cluster.exec(
+          { namespace: w.namespace, pod: RESTART_PROBE_POD, container: RESTART_PROBE_POD, command: ['kill', '1'] },
+          callOpts(ctx),
+        );
+      } catch (err) {
+        // The session may be torn down as PID 1 exits; only "could not tell" errors matter.
+        if (isInconclusive(err) || !(err instanceof ClusterError)) throw err;
+      }
+      const restarted = await convergedWithin(() =>
+        watchProbe((p) => podView(p).restarts > restartsBefore && isReady(p)),
+      );
+      const seconds = (ctx.clock.now().getTime() - started) / 1000;
+      const evidence = {
+        pod: RESTART_PROBE_POD,
+        node: view?.node,
+        restartsBefore,
+        restartsAfter: view?.restarts,
+        reasons: view?.reasons,
+        seconds: restarted ? seconds : undefined,
+      };
+      if (restarted) {
+        return {
+          status: 'passed',
+          summary: `killed PID 1 of ${RESTART_PROBE_POD} on ${view?.node}; restartCount ${restartsBefore} → ${view?.restarts}, Ready again after ${seconds.toFixed(1)}s`,
+          evidence,
+        };
+      }
+      return {
+        status: 'failed',
+        summary: `killed PID 1 of ${RESTART_PROBE_POD} on ${view?.node}; restartCount stayed ${view?.restarts ?? restartsBefore}${view?.reasons.length ? ` (${view.reasons.join(', ')})` : ''}`,
+        evidence,
+        hint: `The kubelet on ${view?.node ?? 'that node'} did not restart the container: check \`journalctl -u kubelet\`, \`crictl ps -a\` and containerd on that node (articles 10, 11).`,
+      };
+    },
+  };
+}

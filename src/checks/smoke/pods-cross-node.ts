@@ -1,0 +1,64 @@
+import type { CheckDefinition } from '../types.js';
+import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { callOpts, readyWebPods, requireWorkload } from './shared/pods.js';
+import { RBAC } from './shared/rbac.js';
+import type { SmokeTimings } from './shared/timings.js';
+
+export function podsCrossNode(t: SmokeTimings): CheckDefinition {
+  return {
+    id: 'pods.cross-node',
+    title: 'The client pod reaches every web pod by its pod IP, across nodes',
+    group: 'smoke',
+    component: 'cni-routing',
+    prerequisites: ['pods.exec'],
+    disruptive: false,
+    needsWorkload: true,
+    rbac: [...RBAC.readPods, ...RBAC.exec],
+    deadlineMs: 60_000,
+    async run(ctx) {
+      const w = requireWorkload(ctx);
+      const client = await ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx));
+      const clientNode: string | undefined = client.spec?.nodeName;
+      const pods = await readyWebPods(ctx);
+      const calls = await Promise.all(
+        pods.map(async (p) => {
+          const out = await wgetFromClient(ctx, `http://${p.ip}:8080/hostname`, t.wgetTimeoutSec);
+          const answered = out.ok ? out.body.trim() : undefined;
+          if (answered) recordAnswer(ctx, answered);
+          const crossNode = p.node !== clientNode;
+          return {
+            pod: p.name,
+            node: p.node,
+            ip: p.ip,
+            crossNode,
+            answered,
+            error: out.ok ? undefined : out.message,
+            ok: answered === p.name,
+          };
+        }),
+      );
+      const failing = calls.filter((c) => !c.ok);
+      const crossNodeCalls = calls.filter((c) => c.crossNode).length;
+      const evidence = { clientNode, calls };
+      if (failing.length === 0) {
+        const note =
+          crossNodeCalls === 0
+            ? `; every web pod shares ${clientNode} with the client, so cross-node routing could not be exercised`
+            : `; ${crossNodeCalls} call(s) crossed nodes`;
+        return { status: 'passed', summary: `all ${calls.length} pods answered with their own name${note}`, evidence };
+      }
+      const failedCross = failing.filter((c) => c.crossNode);
+      return {
+        status: 'failed',
+        summary: failing
+          .map((c) => `${c.pod} (${c.ip} on ${c.node}) ${c.answered ? `answered ${c.answered}` : c.error}`)
+          .join('; '),
+        evidence,
+        hint:
+          failedCross.length === failing.length
+            ? `Pods on other nodes than ${clientNode} are unreachable while same-node pods answer: the CNI does not route between nodes (routes/overlay between node pod CIDRs, firewall on the overlay port) (article 14).`
+            : 'Pod IPs do not answer even on the same node: check the CNI plugin and the pods themselves (article 14).',
+      };
+    },
+  };
+}

@@ -1,0 +1,24 @@
+import type { ExecResult } from '../../../kube/cluster-access.js';
+import { parseWget, type WgetOutcome } from '../../../kube/parsers/wget.js';
+import type { CheckContext } from '../../types.js';
+import { callOpts, requireWorkload } from './pods.js';
+
+/** Runs a command in the busybox client pod (seed 000's `kubectl exec client -- ...`). */
+export async function execInClient(ctx: CheckContext, command: string[], timeoutMs = 20_000): Promise<ExecResult> {
+  const w = requireWorkload(ctx);
+  return ctx.cluster.exec(
+    { namespace: w.namespace, pod: w.clientPodName, container: w.clientPodName, command },
+    callOpts(ctx, timeoutMs),
+  );
+}
+
+/** `wget -qO- -T <s> URL` from the client; always with -T, or busybox waits 900 s. */
+export async function wgetFromClient(ctx: CheckContext, url: string, timeoutSec: number): Promise<WgetOutcome> {
+  const result = await execInClient(ctx, ['wget', '-qO-', '-T', String(timeoutSec), url], (timeoutSec + 10) * 1000);
+  return parseWget(result);
+}
+
+/** Records that a web pod answered one of our `/hostname` requests (pods.logs looks for them). */
+export function recordAnswer(ctx: CheckContext, podName: string): void {
+  ctx.workload?.requestLog.push(podName.trim());
+}

@@ -1,0 +1,61 @@
+import type { KubeObject } from '../../../kube/cluster-access.js';
+import type { CheckContext, WorkloadHandle } from '../../types.js';
+
+/** What evidence says about a pod: enough to find it with `kubectl get pods -o wide`. */
+export interface PodView {
+  name: string;
+  node?: string;
+  ip?: string;
+  phase?: string;
+  ready: boolean;
+  restarts: number;
+  /** Waiting/terminated reasons of its containers (ContainerCreating, CrashLoopBackOff...). */
+  reasons: string[];
+}
+
+export function podView(pod: KubeObject): PodView {
+  const statuses: KubeObject[] = pod.status?.containerStatuses ?? [];
+  const reasons = statuses
+    .map((s) => s.state?.waiting?.reason ?? s.state?.terminated?.reason)
+    .filter((r): r is string => typeof r === 'string');
+  const view: PodView = {
+    name: pod.metadata?.name ?? '',
+    phase: pod.status?.phase,
+    ready: isReady(pod),
+    restarts: statuses.reduce((n, s) => n + (Number(s.restartCount) || 0), 0),
+    reasons,
+  };
+  if (pod.spec?.nodeName) view.node = pod.spec.nodeName;
+  if (pod.status?.podIP) view.ip = pod.status.podIP;
+  return view;
+}
+
+export function isReady(pod: KubeObject): boolean {
+  const conditions: KubeObject[] = pod.status?.conditions ?? [];
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function requireWorkload(ctx: CheckContext): WorkloadHandle {
+  if (!ctx.workload) throw new Error('this check needs the workload, but none was created');
+  return ctx.workload;
+}
+
+export const callOpts = (ctx: CheckContext, timeoutMs = 15_000) => ({ signal: ctx.signal, timeoutMs });
+
+/** The web Deployment's pods, Running, Ready and not being deleted. */
+export async function readyWebPods(ctx: CheckContext): Promise<PodView[]> {
+  const w = requireWorkload(ctx);
+  const { items } = await ctx.cluster.list('pods', { namespace: w.namespace, labelSelector: 'app=web' }, callOpts(ctx));
+  return items
+    .filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && isReady(p))
+    .map(podView)
+    .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Appends what was seen to a list of short lines, for evidence. */
+export function describePods(pods: readonly PodView[]): string[] {
+  return pods.map(
+    (p) =>
+      `${p.name} on ${p.node ?? '(no node)'} ip=${p.ip ?? '-'} ${p.phase ?? ''}${p.reasons.length ? ` (${p.reasons.join(', ')})` : ''}`,
+  );
+}

@@ -1,0 +1,147 @@
+import { ClusterError, type KubeObject } from '../../kube/cluster-access.js';
+import { createWorkload } from '../../workload/create.js';
+import type { CheckContext, CheckDefinition } from '../types.js';
+import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
+import { describePods, isReady, requireWorkload } from './shared/pods.js';
+import { RBAC } from './shared/rbac.js';
+import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+
+interface RolloutState {
+  deployment?: KubeObject;
+  clientPhase?: string;
+}
+
+/** `kubectl rollout status`'s notion of done, plus the client pod Running. */
+function rolloutDone(s: RolloutState, replicas: number): boolean {
+  const d = s.deployment;
+  if (!d) return false;
+  const observed = (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1);
+  return observed && (d.status?.updatedReplicas ?? 0) >= replicas && (d.status?.availableReplicas ?? 0) >= replicas;
+}
+
+/** The text `kubectl rollout status` would print for this Deployment. */
+export function rolloutStatusText(d: KubeObject | undefined, replicas: number): string {
+  if (!d) return 'deployment "web" not found';
+  const generation = d.metadata?.generation ?? 1;
+  if ((d.status?.observedGeneration ?? 0) < generation) return 'Waiting for deployment spec update to be observed...';
+  const available = d.status?.availableReplicas ?? 0;
+  if (available < replicas) {
+    return `Waiting for deployment "web" rollout to finish: ${available} of ${replicas} updated replicas are available...`;
+  }
+  return 'deployment "web" successfully rolled out';
+}
+
+export function workloadRollout(
+  t: SmokeTimings,
+  expiresAt: (ctx: CheckContext) => Date,
+  runId: (ctx: CheckContext) => string,
+): CheckDefinition {
+  return {
+    id: 'workload.rollout',
+    title: 'The web Deployment rolls out and becomes Available; the client pod runs',
+    group: 'smoke',
+    component: 'controller-chain',
+    prerequisites: ['preflight.api'],
+    disruptive: false,
+    needsWorkload: true,
+    rbac: [...RBAC.workload, ...RBAC.readPods, ...RBAC.readDeployments],
+    deadlineMs: deadlineFor(t.rolloutMs + t.serviceAccountMs),
+    async run(ctx) {
+      const w = requireWorkload(ctx);
+      const started = ctx.clock.now().getTime();
+      const created = await createWorkload({
+        cluster: ctx.cluster,
+        workload: w,
+        runId: runId(ctx),
+        options: ctx.options,
+        expiresAt: expiresAt(ctx),
+        signal: ctx.signal,
+        serviceAccountWaitMs: t.serviceAccountMs,
+      });
+      const state: RolloutState = {};
+      let converged = created.refusals.length === 0;
+      if (converged) {
+        try {
+          await Promise.all([
+            ctx.cluster.waitFor(
+              'deployments',
+              { namespace: w.namespace, fieldSelector: `metadata.name=${w.deploymentName}` },
+              (objs) => {
+                state.deployment = objs[0];
+                return rolloutDone(state, w.replicas) ? true : undefined;
+              },
+              { signal: ctx.signal, timeoutMs: t.rolloutMs },
+            ),
+            ctx.cluster.waitFor(
+              'pods',
+              { namespace: w.namespace, fieldSelector: `metadata.name=${w.clientPodName}` },
+              (objs) => {
+                state.clientPhase = objs[0]?.status?.phase;
+                return objs[0]?.status?.phase === 'Running' && isReady(objs[0]) ? true : undefined;
+              },
+              { signal: ctx.signal, timeoutMs: t.rolloutMs },
+            ),
+          ]);
+        } catch (err) {
+          if (!(err instanceof ClusterError && err.kind === 'timeout')) throw err;
+          converged = false;
+        }
+      }
+      const snapshot = await namespaceSnapshot(ctx, w.namespace);
+      const evidence = {
+        namespace: w.namespace,
+        created: created.created,
+        refusals: created.refusals,
+        defaultServiceAccount: created.serviceAccountSeen,
+        rolloutStatus: rolloutStatusText(state.deployment, w.replicas),
+        pods: snapshot.pods,
+        events: snapshot.events,
+        secondsToAvailable: converged ? (ctx.clock.now().getTime() - started) / 1000 : undefined,
+      };
+      if (converged) {
+        return {
+          status: 'passed',
+          summary: `web rolled out: ${describePods(snapshot.pods.filter((p) => p.name.startsWith('web-'))).join('; ')}`,
+          evidence,
+        };
+      }
+      return {
+        status: 'failed',
+        ...explainFailure(created.refusals, evidence.rolloutStatus, snapshot, created.serviceAccountSeen),
+        evidence,
+      };
+    },
+  };
+}
+
+function explainFailure(
+  refusals: string[],
+  rolloutStatus: string,
+  snapshot: Awaited<ReturnType<typeof namespaceSnapshot>>,
+  serviceAccountSeen: boolean,
+): { summary: string; hint: string } {
+  const saRefusal = refusals.find((r) => r.includes('error looking up service account'));
+  const controllerHint =
+    'The controller-manager is not running or not reconciling: check its process/static pod, its logs and its leader-election lease (article 8).';
+  if (saRefusal || (!serviceAccountSeen && rolloutStatus.startsWith('Waiting for deployment spec update'))) {
+    return {
+      summary: `controllers are not acting: ${saRefusal ?? 'no default ServiceAccount was created in the new namespace'}; ${rolloutStatus}`,
+      hint: controllerHint,
+    };
+  }
+  if (rolloutStatus.startsWith('Waiting for deployment spec update')) {
+    return { summary: `the Deployment was never picked up by its controller: ${rolloutStatus}`, hint: controllerHint };
+  }
+  if (refusals.length > 0) {
+    return {
+      summary: `the API server refused the workload: ${refusals.join('; ')}`,
+      hint: 'See the refusal messages; an admission policy or quota may block the workload.',
+    };
+  }
+  const diagnosis = diagnosePods(snapshot.pods, snapshot.events);
+  if (diagnosis) return { summary: `${rolloutStatus} — ${diagnosis.finding}`, hint: diagnosis.hint };
+  return {
+    summary: rolloutStatus,
+    hint: 'Pods did not become Ready in time: `kubectl describe pod` in the run namespace; check node readiness and resources.',
+  };
+}

@@ -1,0 +1,84 @@
+/** Minimal typed client of the kubeproof API, over an injectable fetch (tests pass the app's). */
+
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+export class ApiProblem extends Error {
+  override readonly name = 'ApiProblem';
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    detail: string,
+  ) {
+    super(detail);
+  }
+}
+
+export class ApiClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchFn: Fetch,
+    private readonly token?: string,
+  ) {}
+
+  async request(
+    method: string,
+    path: string,
+    init: { body?: string; headers?: Record<string, string>; signal?: AbortSignal } = {},
+  ) {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    if (this.token) headers.authorization = `Bearer ${this.token}`;
+    const res = await this.fetchFn(`${this.baseUrl}${path}`, {
+      method,
+      headers,
+      ...(init.body !== undefined ? { body: init.body } : {}),
+      ...(init.signal ? { signal: init.signal } : {}),
+    });
+    if (res.status >= 400) {
+      const text = await res.text();
+      let problem: { code?: string; detail?: string; errors?: Array<{ path: string; message: string }> } = {};
+      try {
+        problem = JSON.parse(text);
+      } catch {
+        // not a problem document: show the status only
+      }
+      const fields = problem.errors?.map((e) => `\n  ${e.path}: ${e.message}`).join('') ?? '';
+      throw new ApiProblem(
+        res.status,
+        problem.code ?? 'http_error',
+        `${problem.detail ?? `HTTP ${res.status}`}${fields}`,
+      );
+    }
+    return res;
+  }
+
+  async json<T>(method: string, path: string, init: Parameters<ApiClient['request']>[2] = {}): Promise<T> {
+    return (await (await this.request(method, path, init)).json()) as T;
+  }
+}
+
+/** Reads an SSE response, calling onEvent per event; resolves when the stream ends. */
+export async function readSse(res: Response, onEvent: (event: string, data: string) => void): Promise<void> {
+  if (!res.body) return;
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const lines = block.split('\n');
+      const event =
+        lines
+          .find((l) => l.startsWith('event:'))
+          ?.slice(6)
+          .trim() ?? 'message';
+      const data = lines
+        .filter((l) => l.startsWith('data:'))
+        .map((l) => l.slice(5).trimStart())
+        .join('\n');
+      onEvent(event, data);
+      end = buffer.indexOf('\n\n');
+    }
+  }
+}

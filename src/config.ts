@@ -1,0 +1,123 @@
+import { isIP } from 'node:net';
+import { z } from 'zod';
+
+const intFrom = (name: string, min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw.trim() === '') return fallback;
+      const value = Number(raw);
+      if (!Number.isInteger(value) || value < min || value > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${raw}"` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+const flag = (name: string) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+      if (raw === '1' || raw === 'true') return true;
+      ctx.addIssue({ code: 'custom', message: `${name} must be 1 or 0, got "${raw}"` });
+      return z.NEVER;
+    });
+
+const EnvSchema = z.object({
+  PORT: intFrom('PORT', 0, 65535, 8080),
+  HOST: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const host = raw?.trim() || '127.0.0.1';
+      if (host !== 'localhost' && isIP(host) === 0) {
+        ctx.addIssue({ code: 'custom', message: `HOST must be an IP address or "localhost", got "${raw}"` });
+        return z.NEVER;
+      }
+      return host;
+    }),
+  KUBEPROOF_DB: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || './data/kubeproof.db'),
+  KUBEPROOF_API_TOKENS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const tokens = (raw ?? '')
+        .split(',')
+        .map((t) => t.trim())
+        .filter((t) => t !== '');
+      const short = tokens.findIndex((t) => t.length < 16);
+      if (short >= 0) {
+        // Never echo the token itself: only its position.
+        ctx.addIssue({
+          code: 'custom',
+          message: `KUBEPROOF_API_TOKENS: token #${short + 1} is shorter than 16 characters`,
+        });
+        return z.NEVER;
+      }
+      return tokens;
+    }),
+  KUBEPROOF_ALLOW_UNAUTHENTICATED: flag('KUBEPROOF_ALLOW_UNAUTHENTICATED'),
+  KUBEPROOF_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_MAX_CONCURRENT_AUDITS', 1, 64, 4),
+  KUBEPROOF_AUDIT_DEADLINE_SECONDS: intFrom('KUBEPROOF_AUDIT_DEADLINE_SECONDS', 10, 86_400, 300),
+  KUBEPROOF_RUNBOOK: z
+    .string()
+    .optional()
+    .transform((raw) => raw?.trim() || undefined),
+});
+
+export interface Config {
+  port: number;
+  host: string;
+  dbPath: string;
+  apiTokens: string[];
+  allowUnauthenticated: boolean;
+  maxConcurrentAudits: number;
+  auditDeadlineSeconds: number;
+  /** Replacement component → article mapping file (validated by the checks' guide module). */
+  runbookPath: string | undefined;
+  bodyLimitBytes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * Reads and validates the environment. Throws ConfigError listing every bad value.
+ * @example loadConfig({ PORT: '0', KUBEPROOF_DB: ':memory:' })
+ */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((i) => i.message));
+  const e = parsed.data;
+  if (e.KUBEPROOF_API_TOKENS.length === 0 && !isLoopback(e.HOST) && !e.KUBEPROOF_ALLOW_UNAUTHENTICATED) {
+    throw new ConfigError([
+      `HOST=${e.HOST} is not a loopback address and KUBEPROOF_API_TOKENS is empty: anyone on the network could submit audits. ` +
+        'Set KUBEPROOF_API_TOKENS (comma-separated bearer tokens), or KUBEPROOF_ALLOW_UNAUTHENTICATED=1 if a proxy in front authenticates.',
+    ]);
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dbPath: e.KUBEPROOF_DB,
+    apiTokens: e.KUBEPROOF_API_TOKENS,
+    allowUnauthenticated: e.KUBEPROOF_ALLOW_UNAUTHENTICATED,
+    maxConcurrentAudits: e.KUBEPROOF_MAX_CONCURRENT_AUDITS,
+    auditDeadlineSeconds: e.KUBEPROOF_AUDIT_DEADLINE_SECONDS,
+    runbookPath: e.KUBEPROOF_RUNBOOK,
+    bodyLimitBytes: 1024 * 1024,
+  };
+}

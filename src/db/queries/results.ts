@@ -1,0 +1,47 @@
+import { asc, eq, sql } from 'drizzle-orm';
+import type { CheckResult } from '../../engine/types.js';
+import type { Db } from '../client.js';
+import { auditRuns, type CheckResultRow, checkResults } from '../schema/index.js';
+
+/** The run's summary counter each check status increments. */
+const COUNT_FIELD = {
+  passed: 'passedCount',
+  failed: 'failedCount',
+  skipped: 'skippedCount',
+  error: 'errorCount',
+} as const;
+
+/** Stores one finished check and bumps the run's summary counts, atomically. */
+export function insertResult(db: Db, runId: string, result: CheckResult): void {
+  db.transaction((tx) => {
+    const seq = tx.select({ n: sql<number>`count(*)` }).from(checkResults).where(eq(checkResults.runId, runId)).get();
+    tx.insert(checkResults)
+      .values({
+        runId,
+        checkId: result.id,
+        seq: seq?.n ?? 0,
+        title: result.title,
+        group: result.group,
+        component: result.component,
+        references: [...result.references],
+        status: result.status,
+        startedAt: result.startedAt,
+        finishedAt: result.finishedAt,
+        durationMs: result.durationMs,
+        summary: result.summary,
+        evidence: result.evidence,
+        hint: result.hint ?? null,
+        blockedBy: result.blockedBy ?? null,
+      })
+      .run();
+    const field = COUNT_FIELD[result.status];
+    tx.update(auditRuns)
+      .set({ [field]: sql`${auditRuns[field]} + 1` })
+      .where(eq(auditRuns.id, runId))
+      .run();
+  });
+}
+
+export function resultsOf(db: Db, runId: string): CheckResultRow[] {
+  return db.select().from(checkResults).where(eq(checkResults.runId, runId)).orderBy(asc(checkResults.seq)).all();
+}

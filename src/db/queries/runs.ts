@@ -1,0 +1,64 @@
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { Db } from '../client.js';
+import { type AuditRunRow, auditRuns, type NewAuditRunRow, type RunStatus } from '../schema/index.js';
+
+export function insertRun(db: Db, row: NewAuditRunRow): AuditRunRow {
+  return db.insert(auditRuns).values(row).returning().get();
+}
+
+export function findRun(db: Db, id: string): AuditRunRow | undefined {
+  return db.select().from(auditRuns).where(eq(auditRuns.id, id)).get();
+}
+
+export function updateRun(db: Db, id: string, changes: Partial<NewAuditRunRow>): void {
+  db.update(auditRuns).set(changes).where(eq(auditRuns.id, id)).run();
+}
+
+/** Moves every run still queued or running to `interrupted` (the process that owned them is gone). */
+export function interruptUnfinishedRuns(db: Db, at: Date): string[] {
+  const rows = db
+    .update(auditRuns)
+    .set({
+      status: 'interrupted',
+      finishedAt: at,
+      errorDetail:
+        'kubeproof stopped while this audit was in progress; its namespace may need cleanup (the next audit of this cluster sweeps expired ones).',
+    })
+    .where(inArray(auditRuns.status, ['queued', 'running']))
+    .returning({ id: auditRuns.id })
+    .all();
+  return rows.map((r) => r.id);
+}
+
+export interface RunListFilter {
+  status?: RunStatus;
+  server?: string;
+  /** `key=value` pairs that must all match the run's labels. */
+  labels?: Array<[string, string]>;
+  /** Continue after this (createdAt, id) position, newest first. */
+  after?: { createdAt: Date; id: string };
+  limit: number;
+}
+
+/** Runs newest first; keyset pagination on (created_at, id) so pages never overlap or skip. */
+export function listRuns(db: Db, filter: RunListFilter): AuditRunRow[] {
+  const conditions: SQL[] = [];
+  if (filter.status) conditions.push(eq(auditRuns.status, filter.status));
+  if (filter.server) conditions.push(eq(auditRuns.server, filter.server));
+  for (const [key, value] of filter.labels ?? []) {
+    // Label keys are validated to a safe character set; the JSON path is still bound, not interpolated.
+    conditions.push(sql`json_extract(${auditRuns.labels}, ${`$."${key}"`}) = ${value}`);
+  }
+  if (filter.after) {
+    const { createdAt, id } = filter.after;
+    const older = or(lt(auditRuns.createdAt, createdAt), and(eq(auditRuns.createdAt, createdAt), lt(auditRuns.id, id)));
+    if (older) conditions.push(older);
+  }
+  return db
+    .select()
+    .from(auditRuns)
+    .where(and(...conditions))
+    .orderBy(desc(auditRuns.createdAt), desc(auditRuns.id))
+    .limit(filter.limit)
+    .all();
+}

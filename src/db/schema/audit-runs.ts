@@ -1,0 +1,40 @@
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+
+export const RUN_STATUSES = ['queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'interrupted'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const FINAL_STATUSES: readonly RunStatus[] = ['passed', 'failed', 'error', 'cancelled', 'interrupted'];
+
+/** One audit. Holds the non-secret cluster identity only: never the kubeconfig or any credential. */
+export const auditRuns = sqliteTable(
+  'audit_runs',
+  {
+    id: text('id').primaryKey(),
+    status: text('status', { enum: RUN_STATUSES }).notNull(),
+    createdAt: integer('created_at', { mode: 'timestamp_ms' }).notNull(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }),
+    server: text('server').notNull(),
+    clusterName: text('cluster_name').notNull(),
+    contextName: text('context_name').notNull(),
+    serverVersion: text('server_version'),
+    /** Check ids and group names as requested. */
+    selection: text('selection', { mode: 'json' }).$type<string[]>().notNull(),
+    /** AuditOptions with every secret removed. */
+    options: text('options', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    warnings: text('warnings', { mode: 'json' }).$type<string[]>().notNull(),
+    passedCount: integer('passed_count').notNull().default(0),
+    failedCount: integer('failed_count').notNull().default(0),
+    skippedCount: integer('skipped_count').notNull().default(0),
+    errorCount: integer('error_count').notNull().default(0),
+    cleanupNamespace: text('cleanup_namespace'),
+    cleanupDeleted: integer('cleanup_deleted', { mode: 'boolean' }),
+    cleanupDetail: text('cleanup_detail'),
+    /** Why the run ended in error/cancelled/interrupted, in words safe to show. */
+    errorDetail: text('error_detail'),
+  },
+  (t) => [index('audit_runs_created_idx').on(t.createdAt, t.id), index('audit_runs_status_idx').on(t.status)],
+);
+
+export type AuditRunRow = typeof auditRuns.$inferSelect;
+export type NewAuditRunRow = typeof auditRuns.$inferInsert;

@@ -1,0 +1,34 @@
+import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import type { CheckStatus } from '../../checks/types.js';
+import type { GuideReference } from '../../engine/types.js';
+import { auditRuns } from './audit-runs.js';
+
+export const CHECK_STATUSES = ['passed', 'failed', 'skipped', 'error'] as const satisfies readonly CheckStatus[];
+
+/** One row per check of a run, written the moment the check finishes. */
+export const checkResults = sqliteTable(
+  'check_results',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => auditRuns.id, { onDelete: 'cascade' }),
+    checkId: text('check_id').notNull(),
+    /** Order in which results arrived, so reports keep execution order. */
+    seq: integer('seq').notNull(),
+    title: text('title').notNull(),
+    group: text('group').notNull(),
+    component: text('component').notNull(),
+    references: text('references', { mode: 'json' }).$type<GuideReference[]>().notNull(),
+    status: text('status', { enum: CHECK_STATUSES }).notNull(),
+    startedAt: integer('started_at', { mode: 'timestamp_ms' }).notNull(),
+    finishedAt: integer('finished_at', { mode: 'timestamp_ms' }).notNull(),
+    durationMs: integer('duration_ms').notNull(),
+    summary: text('summary').notNull(),
+    evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    hint: text('hint'),
+    blockedBy: text('blocked_by', { mode: 'json' }).$type<string[]>(),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.checkId] })],
+);
+
+export type CheckResultRow = typeof checkResults.$inferSelect;

@@ -1,0 +1,3 @@
+export * from './audit-events.js';
+export * from './audit-runs.js';
+export * from './check-results.js';

@@ -1,0 +1,138 @@
+import { EventEmitter } from 'node:events';
+import type { AuditEvent, CheckResult, CleanupOutcome } from '../engine/types.js';
+import type { Db } from './client.js';
+import { eventsOf, insertEvent } from './queries/events.js';
+import { insertResult, resultsOf } from './queries/results.js';
+import {
+  findRun,
+  insertRun,
+  interruptUnfinishedRuns,
+  listRuns,
+  type RunListFilter,
+  updateRun,
+} from './queries/runs.js';
+import type { AuditEventRow, AuditRunRow, CheckResultRow, NewAuditRunRow, RunStatus } from './schema/index.js';
+
+export type { RunListFilter };
+
+export interface RunWithResults {
+  run: AuditRunRow;
+  results: CheckResultRow[];
+}
+
+export interface FinishRun {
+  status: Exclude<RunStatus, 'queued' | 'running'>;
+  finishedAt: Date;
+  cleanup?: CleanupOutcome;
+  errorDetail?: string;
+}
+
+/**
+ * All reads and writes of audit history. Every write also notifies listeners of that run,
+ * so event streams follow progress without polling.
+ */
+export class AuditStore {
+  readonly #db: Db;
+  readonly #changes = new EventEmitter();
+
+  constructor(db: Db) {
+    this.#db = db;
+    this.#changes.setMaxListeners(0);
+  }
+
+  /** Calls `listener` after every write to the run; returns the unsubscribe function. */
+  onChange(runId: string, listener: () => void): () => void {
+    this.#changes.on(runId, listener);
+    return () => this.#changes.off(runId, listener);
+  }
+
+  #changed(runId: string): void {
+    this.#changes.emit(runId);
+  }
+
+  createRun(row: NewAuditRunRow): AuditRunRow {
+    const run = insertRun(this.#db, row);
+    this.#changed(run.id);
+    return run;
+  }
+
+  markRunning(id: string, at: Date): void {
+    updateRun(this.#db, id, { status: 'running', startedAt: at });
+    this.#changed(id);
+  }
+
+  setServerVersion(id: string, serverVersion: string): void {
+    updateRun(this.#db, id, { serverVersion });
+    this.#changed(id);
+  }
+
+  addWarning(id: string, warning: string): void {
+    const run = findRun(this.#db, id);
+    if (!run) return;
+    updateRun(this.#db, id, { warnings: [...run.warnings, warning] });
+    this.#changed(id);
+  }
+
+  recordResult(runId: string, result: CheckResult): void {
+    insertResult(this.#db, runId, result);
+    this.#changed(runId);
+  }
+
+  recordEvent(runId: string, event: AuditEvent): AuditEventRow {
+    const row = insertEvent(this.#db, runId, event);
+    this.#changed(runId);
+    return row;
+  }
+
+  finishRun(id: string, finish: FinishRun): void {
+    updateRun(this.#db, id, {
+      status: finish.status,
+      finishedAt: finish.finishedAt,
+      errorDetail: finish.errorDetail ?? null,
+      ...(finish.cleanup
+        ? {
+            cleanupNamespace: finish.cleanup.namespace ?? null,
+            cleanupDeleted: finish.cleanup.deleted,
+            cleanupDetail: finish.cleanup.detail ?? null,
+          }
+        : {}),
+    });
+    this.#changed(id);
+  }
+
+  /** At start-up: whatever a previous process left queued or running can never finish. */
+  interruptUnfinished(at: Date): string[] {
+    const ids = interruptUnfinishedRuns(this.#db, at);
+    for (const id of ids) this.#changed(id);
+    return ids;
+  }
+
+  getRun(id: string): AuditRunRow | undefined {
+    return findRun(this.#db, id);
+  }
+
+  getRunWithResults(id: string): RunWithResults | undefined {
+    const run = findRun(this.#db, id);
+    return run ? { run, results: resultsOf(this.#db, id) } : undefined;
+  }
+
+  listRuns(filter: RunListFilter): AuditRunRow[] {
+    return listRuns(this.#db, filter);
+  }
+
+  listEvents(runId: string, afterSeq = 0): AuditEventRow[] {
+    return eventsOf(this.#db, runId, afterSeq);
+  }
+
+  /** True when the database accepts a write (takes and releases the write lock). */
+  isWritable(): boolean {
+    try {
+      const sqlite = this.#db.$client;
+      sqlite.exec('BEGIN IMMEDIATE');
+      sqlite.exec('ROLLBACK');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+}

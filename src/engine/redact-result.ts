@@ -1,0 +1,13 @@
+import { redactText } from '../kube/kubeconfig/redact.js';
+import type { CheckResult } from './types.js';
+
+/** Masks secrets anywhere in a result (summary, hint, evidence) before it is stored. */
+export function redactResult(result: CheckResult, secrets: readonly string[]): CheckResult {
+  const text = (s: string) => redactText(s, secrets);
+  return {
+    ...result,
+    summary: text(result.summary),
+    hint: result.hint === undefined ? undefined : text(result.hint),
+    evidence: JSON.parse(text(JSON.stringify(result.evidence ?? {}))) as Record<string, unknown>,
+  };
+}

@@ -1,0 +1,227 @@
+import { randomUUID } from 'node:crypto';
+import type { AuditOptions } from '../checks/options.js';
+import type { Clock, Logger } from '../checks/types.js';
+import type { AuditRunRow } from '../db/schema/index.js';
+import type { AuditStore } from '../db/store.js';
+import { redactText, secretsOf } from '../kube/kubeconfig/redact.js';
+import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
+import { Background } from './background.js';
+import { optionSecrets, publicOptions } from './public-options.js';
+import { redactResult } from './redact-result.js';
+import { type EndReason, finalStatus, type StatusCounts } from './run-status.js';
+import type { CheckResult, SuiteExecutor } from './types.js';
+
+export interface AuditRequest {
+  credentials: SanitizedKubeconfig;
+  selection: string[];
+  options: AuditOptions;
+  labels: Record<string, string>;
+  /** From the intake (e.g. insecure-skip-tls-verify). */
+  warnings: string[];
+}
+
+export interface RunnerDeps {
+  store: AuditStore;
+  executor: SuiteExecutor;
+  clock: Clock;
+  logger: Logger;
+  maxConcurrent: number;
+  deadlineSeconds: number;
+  newId?: () => string;
+}
+
+export type CancelOutcome = 'cancelling' | 'cancelled' | 'not-found' | 'already-finished';
+
+/** A run waiting or running: the only place credentials live, and only until it ends. */
+interface LiveRun {
+  id: string;
+  request: AuditRequest;
+  controller: AbortController;
+  secrets: string[];
+  started: boolean;
+}
+
+type AbortReason = 'cancel' | 'deadline' | 'shutdown';
+
+/**
+ * Runs audits in the background: a FIFO queue, at most `maxConcurrent` at a time, a deadline
+ * per audit, cancellation through the audit's AbortSignal. Every progress step is written to
+ * the store as it happens.
+ */
+export class AuditRunner {
+  readonly #deps: RunnerDeps;
+  readonly #queue: LiveRun[] = [];
+  readonly #live = new Map<string, LiveRun>();
+  readonly #background = new Background();
+  #running = 0;
+  #stopped = false;
+
+  constructor(deps: RunnerDeps) {
+    this.#deps = deps;
+  }
+
+  /** Records the run as `queued` and schedules it. */
+  submit(request: AuditRequest): AuditRunRow {
+    if (this.#stopped) throw new Error('runner is shut down');
+    const { store, clock } = this.#deps;
+    const id = (this.#deps.newId ?? randomUUID)();
+    const run = store.createRun({
+      id,
+      status: 'queued',
+      createdAt: clock.now(),
+      server: request.credentials.server,
+      clusterName: request.credentials.clusterName,
+      contextName: request.credentials.contextName,
+      selection: request.selection,
+      options: publicOptions(request.options),
+      labels: request.labels,
+      warnings: request.warnings,
+    });
+    const live: LiveRun = {
+      id,
+      request,
+      controller: new AbortController(),
+      secrets: [...secretsOf(request.credentials), ...optionSecrets(request.options)],
+      started: false,
+    };
+    this.#live.set(id, live);
+    this.#queue.push(live);
+    store.recordEvent(id, { at: clock.now(), level: 'info', message: 'Audit queued.' });
+    for (const warning of request.warnings) store.recordEvent(id, { at: clock.now(), level: 'warn', message: warning });
+    this.#pump();
+    return run;
+  }
+
+  /** Aborts a running audit (its cleanup still runs) or drops a queued one. */
+  cancel(id: string): CancelOutcome {
+    const live = this.#live.get(id);
+    if (!live) return this.#deps.store.getRun(id) ? 'already-finished' : 'not-found';
+    if (!live.started) {
+      this.#queue.splice(this.#queue.indexOf(live), 1);
+      this.#live.delete(id);
+      const { store, clock } = this.#deps;
+      store.recordEvent(id, { at: clock.now(), level: 'warn', message: 'Audit cancelled before it started.' });
+      store.finishRun(id, { status: 'cancelled', finishedAt: clock.now(), errorDetail: 'Cancelled on request.' });
+      return 'cancelled';
+    }
+    this.#abort(live, 'cancel');
+    return 'cancelling';
+  }
+
+  /** Whether the runner accepts work (readiness). */
+  isAlive(): boolean {
+    return !this.#stopped;
+  }
+
+  /** True when no audit is queued or running. */
+  idle(): boolean {
+    return this.#queue.length === 0 && this.#background.idle();
+  }
+
+  /** Resolves when every submitted audit has reached a final status. */
+  async whenIdle(): Promise<void> {
+    while (!this.idle()) await this.#background.whenIdle();
+  }
+
+  /** Stops accepting work, aborts everything in flight (cleanup still runs) and waits for it. */
+  async shutdown(): Promise<void> {
+    this.#stopped = true;
+    for (const live of this.#queue.splice(0)) this.#live.delete(live.id);
+    for (const live of this.#live.values()) this.#abort(live, 'shutdown');
+    await this.whenIdle();
+  }
+
+  #abort(live: LiveRun, reason: AbortReason): void {
+    if (!live.controller.signal.aborted) live.controller.abort(reason);
+  }
+
+  #pump(): void {
+    while (this.#running < this.#deps.maxConcurrent && this.#queue.length > 0) {
+      const live = this.#queue.shift()!;
+      live.started = true;
+      this.#running++;
+      this.#background.run(async () => {
+        try {
+          await this.#execute(live);
+        } finally {
+          this.#running--;
+          this.#live.delete(live.id);
+          this.#pump();
+        }
+      });
+    }
+  }
+
+  async #execute(live: LiveRun): Promise<void> {
+    const { store, clock, logger, executor, deadlineSeconds } = this.#deps;
+    const { id, request, controller, secrets } = live;
+    const redact = (text: string) => redactText(text, secrets);
+    const counts: StatusCounts = { passed: 0, failed: 0, skipped: 0, error: 0 };
+    const deadline = setTimeout(() => this.#abort(live, 'deadline'), deadlineSeconds * 1000);
+    deadline.unref?.();
+    store.markRunning(id, clock.now());
+    store.recordEvent(id, { at: clock.now(), level: 'info', message: 'Audit started.' });
+    logger.info('audit started', { runId: id, server: request.credentials.server });
+
+    let end: EndReason = { kind: 'completed' };
+    let cleanup: { namespace?: string; deleted: boolean; detail?: string } | undefined;
+    try {
+      const outcome = await executor.execute({
+        runId: id,
+        credentials: request.credentials,
+        selection: request.selection,
+        options: request.options,
+        signal: controller.signal,
+        onClusterIdentity: (identity) => {
+          if (identity.serverVersion) store.setServerVersion(id, identity.serverVersion);
+        },
+        onCheckStarted: (checkId, at) =>
+          store.recordEvent(id, { at, level: 'info', message: `Check ${checkId} started.`, checkId }),
+        onCheckFinished: (result: CheckResult) => {
+          counts[result.status]++;
+          store.recordResult(id, redactResult(result, secrets));
+          store.recordEvent(id, {
+            at: result.finishedAt,
+            level:
+              result.status === 'passed' || result.status === 'skipped'
+                ? 'info'
+                : result.status === 'failed'
+                  ? 'error'
+                  : 'warn',
+            message: redact(`Check ${result.id} ${result.status}: ${result.summary}`),
+            checkId: result.id,
+          });
+        },
+        onEvent: (event) => store.recordEvent(id, { ...event, message: redact(event.message) }),
+      });
+      cleanup = outcome.cleanup;
+    } catch (err) {
+      const detail = redact(err instanceof Error ? err.message : String(err));
+      logger.error('audit executor failed', { runId: id, error: detail });
+      end = { kind: 'crashed', detail: `The audit stopped on an internal error: ${detail}` };
+    } finally {
+      clearTimeout(deadline);
+    }
+
+    const reason = controller.signal.reason as AbortReason | undefined;
+    if (reason === 'cancel') end = { kind: 'cancelled' };
+    else if (reason === 'deadline') end = { kind: 'deadline', seconds: deadlineSeconds };
+    else if (reason === 'shutdown') end = { kind: 'shutdown' };
+    const verdict = finalStatus(counts, end);
+    if (cleanup && !cleanup.deleted) {
+      store.recordEvent(id, {
+        at: clock.now(),
+        level: 'warn',
+        message: redact(`Namespace ${cleanup.namespace ?? '(none)'} was not deleted: ${cleanup.detail ?? 'no detail'}`),
+      });
+    }
+    store.recordEvent(id, { at: clock.now(), level: 'info', message: `Audit finished: ${verdict.status}.` });
+    store.finishRun(id, {
+      status: verdict.status,
+      finishedAt: clock.now(),
+      ...(cleanup ? { cleanup: { ...cleanup, detail: cleanup.detail && redact(cleanup.detail) } } : {}),
+      ...(verdict.errorDetail ? { errorDetail: verdict.errorDetail } : {}),
+    });
+    logger.info('audit finished', { runId: id, status: verdict.status });
+  }
+}

@@ -1,0 +1,39 @@
+import type { CheckGroup } from '../checks/types.js';
+import type { CatalogEntry } from './types.js';
+
+export const CHECK_GROUPS: readonly CheckGroup[] = ['preflight', 'smoke', 'encryption'];
+
+/** What an audit runs when the request names no checks. */
+export const DEFAULT_SELECTION: readonly string[] = CHECK_GROUPS;
+
+export interface ResolvedSelection {
+  /** Selected check ids plus every prerequisite, in catalog order. */
+  ids: string[];
+  /** Names that are neither a check id nor a group. */
+  unknown: string[];
+}
+
+/**
+ * Expands check ids and group names into check ids, adding prerequisites (the suite does the
+ * same when it plans; here it serves validation and the RBAC the selection needs).
+ * @example resolveSelection(catalog, ['smoke']).ids
+ */
+export function resolveSelection(catalog: readonly CatalogEntry[], names: readonly string[]): ResolvedSelection {
+  const byId = new Map(catalog.map((entry) => [entry.id, entry]));
+  const chosen = new Set<string>();
+  const unknown: string[] = [];
+  const add = (id: string) => {
+    if (chosen.has(id)) return;
+    const entry = byId.get(id);
+    if (!entry) return;
+    chosen.add(id);
+    for (const prerequisite of entry.prerequisites) add(prerequisite);
+  };
+  for (const name of names) {
+    if (byId.has(name)) add(name);
+    else if ((CHECK_GROUPS as readonly string[]).includes(name)) {
+      for (const entry of catalog) if (entry.group === name) add(entry.id);
+    } else unknown.push(name);
+  }
+  return { ids: catalog.filter((entry) => chosen.has(entry.id)).map((entry) => entry.id), unknown };
+}

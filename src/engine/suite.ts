@@ -1,0 +1,292 @@
+import { setMaxListeners } from 'node:events';
+import { buildCheckSet, catalogChecks, catalogEntry, createCatalog } from '../checks/catalog.js';
+import { DEFAULT_GUIDE, type Guide } from '../checks/guide.js';
+import { newFindings } from '../checks/preflight/api.js';
+import { DEFAULT_TIMINGS, type SmokeTimings } from '../checks/smoke/shared/timings.js';
+import type { CheckDefinition, CheckOutcome, Clock, Logger } from '../checks/types.js';
+import { createClusterAccess } from '../kube/cluster/index.js';
+import type { ClusterAccess } from '../kube/cluster-access.js';
+import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
+import { deleteNamespaceAndWait } from '../workload/cleanup.js';
+import { workloadHandle } from '../workload/names.js';
+import { sweepExpiredNamespaces } from '../workload/sweep.js';
+import { PREFLIGHT_ID, planChecks } from './planner.js';
+import { runStep } from './step.js';
+import type { AuditEvent, CheckResult, CleanupOutcome, SuiteExecutor, SuiteInput } from './types.js';
+
+export interface SuiteDeps {
+  clock: Clock;
+  logger: Logger;
+  /** Component → references; defaults to the built-in guide (an operator's runbook replaces it). */
+  guide?: Guide;
+  /** Wait budgets; tests shrink them. */
+  timings?: Partial<SmokeTimings>;
+  /** Checks owned elsewhere (secrets.encryption). */
+  extraChecks?: readonly CheckDefinition[];
+  /** How long cleanup waits for the namespace to be gone (default 60 s). */
+  cleanupTimeoutMs?: number;
+  /** Expiry written on the namespace, for the sweep of crashed runs (default 2 h). */
+  namespaceTtlMs?: number;
+  /** Builds cluster access from the credentials (default: the real one). */
+  connect?: (credentials: SanitizedKubeconfig) => ClusterAccess;
+}
+
+/** The catalog of every check the suite can run, for `GET /v1/checks`. */
+export function suiteCatalog(deps: Pick<SuiteDeps, 'guide' | 'extraChecks'> = {}) {
+  return createCatalog(deps);
+}
+
+/**
+ * The SuiteExecutor the runner calls: plans the selection, runs preflight.api, the workload
+ * and the checks (concurrently once their prerequisites are done; disruptive ones last, one at
+ * a time), reports each result as it ends, and always deletes the run's namespace.
+ * @example
+ * const executor = createSuiteExecutor({ clock, logger });
+ * const { cleanup } = await executor.execute({ runId, credentials, selection: ['smoke'], options, signal, ...callbacks });
+ */
+export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
+  const guide = deps.guide ?? DEFAULT_GUIDE;
+  const timings: SmokeTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
+  return {
+    async execute(input) {
+      const cluster = (deps.connect ?? createClusterAccess)(input.credentials);
+      try {
+        return await new AuditExecution(deps, guide, timings, input, cluster).run();
+      } finally {
+        cluster.close();
+      }
+    },
+  };
+}
+
+class AuditExecution {
+  private readonly findings = newFindings();
+  private readonly outcomes = new Map<string, CheckOutcome>();
+  private readonly statuses = new Map<string, CheckResult['status']>();
+  private readonly workload;
+  private readonly checks: CheckDefinition[];
+  private workloadStarted = false;
+  /** The run's signal, relayed so that our many concurrent listeners stay on our own object. */
+  private readonly signal: AbortSignal;
+
+  constructor(
+    private readonly deps: SuiteDeps,
+    private readonly guide: Guide,
+    timings: SmokeTimings,
+    private readonly input: SuiteInput,
+    private readonly cluster: ClusterAccess,
+  ) {
+    const relay = new AbortController();
+    setMaxListeners(0, relay.signal);
+    if (input.signal.aborted) relay.abort(input.signal.reason);
+    else input.signal.addEventListener('abort', () => relay.abort(input.signal.reason), { once: true });
+    this.signal = relay.signal;
+    this.workload = workloadHandle(input.runId, input.options.replicas, input.options.clusterDomain);
+    const expiresAt = new Date(deps.clock.now().getTime() + (deps.namespaceTtlMs ?? 2 * 3600_000));
+    let planned: readonly CheckDefinition[] = [];
+    const all = buildCheckSet({
+      timings,
+      preflight: { planned: () => planned, runNamespace: () => this.workload.namespace, findings: this.findings },
+      runId: input.runId,
+      expiresAt,
+      extraChecks: deps.extraChecks ?? [],
+    });
+    planned = planChecks(input.selection, all).checks;
+    this.checks = [...planned];
+  }
+
+  async run(): Promise<{ cleanup: CleanupOutcome }> {
+    try {
+      await this.schedule();
+    } catch (err) {
+      this.event('error', `scheduling failed: ${(err as Error).message}`);
+    }
+    // Whatever happened above (passed, failed, cancelled, deadline): the namespace goes.
+    return { cleanup: await this.cleanup() };
+  }
+
+  private event(level: AuditEvent['level'], message: string, checkId?: string) {
+    const event: AuditEvent = { at: this.deps.clock.now(), level, message };
+    if (checkId) event.checkId = checkId;
+    this.input.onEvent(event);
+  }
+
+  /** Starts every check whose turn has come; waits for one to finish; repeats. */
+  private async schedule(): Promise<void> {
+    const running = new Map<string, Promise<void>>();
+    const done = (id: string) => this.statuses.has(id);
+    while (this.checks.some((c) => !done(c.id))) {
+      let startedAny = false;
+      for (const def of this.checks) {
+        if (done(def.id) || running.has(def.id) || !this.mayStart(def, running)) continue;
+        startedAny = true;
+        const immediate = this.decideWithoutRunning(def);
+        if (immediate) {
+          this.finish(def, immediate.outcome, this.deps.clock.now(), immediate.status, immediate.blockedBy);
+          continue;
+        }
+        running.set(
+          def.id,
+          this.execute(def).finally(() => running.delete(def.id)),
+        );
+        // Disruptive checks go one at a time: start nothing else in this pass.
+        if (def.disruptive) break;
+      }
+      if (running.size > 0) await Promise.race(running.values());
+      else if (!startedAny)
+        throw new Error(
+          `scheduling stalled with ${this.checks
+            .filter((c) => !done(c.id))
+            .map((c) => c.id)
+            .join(', ')} pending`,
+        );
+    }
+  }
+
+  private mayStart(def: CheckDefinition, running: Map<string, Promise<void>>): boolean {
+    const inPlan = (id: string) => this.checks.some((c) => c.id === id);
+    const waitFor = [...def.prerequisites, ...(def.after ?? []).filter(inPlan)];
+    if (!waitFor.every((id) => this.statuses.has(id))) return false;
+    if (!def.disruptive) return true;
+    const nonDisruptivePending = this.checks.some((c) => !c.disruptive && !this.statuses.has(c.id));
+    const disruptiveRunning = [...running.keys()].some((id) => this.checks.find((c) => c.id === id)?.disruptive);
+    return !nonDisruptivePending && !disruptiveRunning;
+  }
+
+  /** Skips and permission errors are decided without touching the cluster. */
+  private decideWithoutRunning(
+    def: CheckDefinition,
+  ): { status: CheckResult['status']; outcome: CheckOutcome; blockedBy?: string[] } | undefined {
+    if (this.signal.aborted) {
+      return {
+        status: 'skipped',
+        outcome: {
+          status: 'error',
+          summary: 'not run: the audit was cancelled or reached its deadline',
+          evidence: {},
+          hint: 'Re-run the audit.',
+        },
+      };
+    }
+    if (def.id === PREFLIGHT_ID) return undefined;
+    if (!this.findings.usable) return this.skip([PREFLIGHT_ID]);
+    const missing = this.findings.missingByCheck.get(def.id);
+    if (missing) {
+      return {
+        status: 'error',
+        outcome: {
+          status: 'error',
+          summary: `not run: missing permission: ${missing.join('; ')}`,
+          evidence: { missingPermissions: missing },
+          hint: 'Grant the audit identity the RBAC from GET /v1/rbac, then re-run.',
+        },
+      };
+    }
+    const blockers = def.prerequisites.filter((p) => !this.satisfied(p));
+    return blockers.length ? this.skip(blockers) : undefined;
+  }
+
+  private skip(blockedBy: string[]) {
+    return {
+      status: 'skipped' as const,
+      blockedBy,
+      outcome: {
+        status: 'error' as const,
+        summary: `not run: ${blockedBy.join(', ')} did not pass`,
+        evidence: {},
+        hint: `Fix what ${blockedBy.join(', ')} reports first; this check depends on it.`,
+      },
+    };
+  }
+
+  /** preflight.api counts as satisfied when the API was usable, even if some permissions are missing. */
+  private satisfied(id: string): boolean {
+    if (id === PREFLIGHT_ID) return this.findings.usable;
+    return this.statuses.get(id) === 'passed';
+  }
+
+  private async execute(def: CheckDefinition): Promise<void> {
+    const startedAt = this.deps.clock.now();
+    this.input.onCheckStarted(def.id, startedAt);
+    if (def.needsWorkload && def.id === 'workload.rollout') {
+      this.workloadStarted = true;
+      await this.sweep();
+    }
+    const outcome = await runStep(
+      def,
+      {
+        cluster: this.cluster,
+        workload: def.needsWorkload ? this.workload : undefined,
+        options: this.input.options,
+        clock: this.deps.clock,
+        log: this.deps.logger,
+        results: this.outcomes,
+      },
+      this.signal,
+    );
+    this.finish(def, outcome, startedAt, outcome.status);
+    if (def.id === PREFLIGHT_ID) {
+      const identity = {
+        server: this.input.credentials.server,
+        clusterName: this.input.credentials.clusterName,
+        contextName: this.input.credentials.contextName,
+        ...(this.findings.serverVersion ? { serverVersion: this.findings.serverVersion } : {}),
+      };
+      this.input.onClusterIdentity(identity);
+    }
+  }
+
+  private finish(
+    def: CheckDefinition,
+    outcome: CheckOutcome,
+    startedAt: Date,
+    status: CheckResult['status'],
+    blockedBy?: string[],
+  ) {
+    const finishedAt = this.deps.clock.now();
+    this.outcomes.set(def.id, outcome);
+    this.statuses.set(def.id, status);
+    const result: CheckResult = {
+      id: def.id,
+      title: def.title,
+      group: def.group,
+      component: def.component,
+      references: catalogEntry(def, this.guide).references,
+      status,
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      summary: outcome.summary,
+      evidence: outcome.evidence,
+    };
+    if (status !== 'passed' && outcome.hint) result.hint = outcome.hint;
+    if (blockedBy?.length) result.blockedBy = blockedBy;
+    this.input.onCheckFinished(result);
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      const swept = await sweepExpiredNamespaces(this.cluster, this.deps.clock.now(), this.signal);
+      if (swept.deleted.length) this.event('info', `removed expired kubeproof namespaces: ${swept.deleted.join(', ')}`);
+      if (swept.failed.length) this.event('warn', `could not remove expired namespaces: ${swept.failed.join(', ')}`);
+    } catch (err) {
+      this.event('warn', `sweep of expired namespaces skipped: ${(err as Error).message}`);
+    }
+  }
+
+  private async cleanup(): Promise<CleanupOutcome> {
+    if (!this.workloadStarted) return { deleted: true, detail: 'no workload was created' };
+    const outcome = await deleteNamespaceAndWait(
+      this.cluster,
+      this.workload.namespace,
+      this.deps.cleanupTimeoutMs ?? 60_000,
+    );
+    this.event(
+      outcome.deleted ? 'info' : 'warn',
+      outcome.deleted ? `namespace ${outcome.namespace} deleted` : `cleanup incomplete: ${outcome.detail}`,
+    );
+    return outcome;
+  }
+}
+
+export { catalogChecks };

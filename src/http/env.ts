@@ -1,0 +1,27 @@
+import type { Clock, Logger } from '../checks/types.js';
+import type { AuditStore } from '../db/store.js';
+import type { AuditRunner } from '../engine/runner.js';
+import type { Catalog } from '../engine/types.js';
+
+/** Settings the HTTP layer needs (a subset of the process config, so tests can build it inline). */
+export interface HttpSettings {
+  /** Bearer tokens; empty means `/v1` is open. */
+  apiTokens: readonly string[];
+  /** Largest accepted request body, in bytes. */
+  bodyLimitBytes: number;
+}
+
+/** Everything createApp needs, injected (never imported as singletons). */
+export interface AppDeps {
+  store: AuditStore;
+  runner: AuditRunner;
+  catalog: Catalog;
+  clock: Clock;
+  logger: Logger;
+  settings: HttpSettings;
+}
+
+/** Hono environment: the dependencies travel as typed context variables. */
+export interface AppEnv {
+  Variables: AppDeps;
+}

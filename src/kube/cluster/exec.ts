@@ -1,0 +1,65 @@
+import { PassThrough } from 'node:stream';
+import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import type WebSocket from 'ws';
+import { ClusterError, type ExecRequest, type ExecResult } from '../cluster-access.js';
+import { errorFromStatusObject } from './errors.js';
+import { unwrapSocketError, webSocketHandler } from './websocket.js';
+
+function collect(stream: PassThrough): () => string {
+  const chunks: Buffer[] = [];
+  stream.on('data', (c: Buffer) => chunks.push(c));
+  return () => Buffer.concat(chunks).toString('utf8');
+}
+
+/** Exit code from the channel-3 Status: Success → 0, NonZeroExitCode → its ExitCode cause. */
+export function exitCodeFromStatus(status: V1Status): number | ClusterError {
+  if (status.status === 'Success') return 0;
+  if (status.reason === 'NonZeroExitCode') {
+    const cause = status.details?.causes?.find((c) => c.reason === 'ExitCode');
+    const code = Number(cause?.message);
+    return Number.isInteger(code) ? code : 1;
+  }
+  return errorFromStatusObject(status);
+}
+
+export async function execInPod(
+  kc: KubeConfig,
+  container: string,
+  req: ExecRequest,
+  signal: AbortSignal,
+): Promise<ExecResult> {
+  const sockets = new Set<WebSocket>();
+  const stdout = new PassThrough();
+  const stderr = new PassThrough();
+  const readOut = collect(stdout);
+  const readErr = collect(stderr);
+  let status: V1Status | undefined;
+  const abort = () => {
+    for (const s of sockets) s.terminate();
+  };
+  signal.addEventListener('abort', abort, { once: true });
+  try {
+    const exec = new Exec(kc, webSocketHandler(kc, sockets));
+    let ws: WebSocket;
+    try {
+      ws = (await exec.exec(req.namespace, req.pod, container, req.command, stdout, stderr, null, false, (s) => {
+        status = s;
+      })) as unknown as WebSocket;
+    } catch (err) {
+      throw unwrapSocketError(err);
+    }
+    await new Promise<void>((resolve) => {
+      if (ws.readyState === ws.CLOSED) resolve();
+      else ws.once('close', () => resolve());
+    });
+    if (signal.aborted) throw signal.reason;
+    // Let the stdout/stderr PassThroughs deliver what the last frames wrote.
+    await new Promise((resolve) => setImmediate(resolve));
+    const exit = status ? exitCodeFromStatus(status) : 0;
+    if (exit instanceof ClusterError) throw exit;
+    return { stdout: readOut(), stderr: readErr(), exitCode: exit };
+  } finally {
+    signal.removeEventListener('abort', abort);
+    abort();
+  }
+}

@@ -1,0 +1,110 @@
+import type {
+  AccessAnswer,
+  CallOptions,
+  ClusterAccess,
+  KubeObject,
+  ListSelector,
+  ResourceKind,
+  ServerVersion,
+} from '../cluster-access.js';
+import type { SanitizedKubeconfig } from '../kubeconfig/types.js';
+import { withCallScope } from './deadline.js';
+import { errorFromTransport } from './errors.js';
+import { execInPod } from './exec.js';
+import { portForwardGet } from './port-forward.js';
+import { collectionPath, objectPath } from './resources.js';
+import { kubeConfigFrom, Transport } from './transport.js';
+import { listObjects, waitForObjects } from './wait-for.js';
+
+/** Per-call default when the caller gives no timeout: long enough for a slow API server. */
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+/**
+ * The ClusterAccess for one run, from the intake's sanitized kubeconfig.
+ * @example
+ * const cluster = createClusterAccess(creds);
+ * const pods = await cluster.list('pods', { namespace: 'kube-system' }, { signal, timeoutMs: 5000 });
+ */
+export function createClusterAccess(creds: SanitizedKubeconfig): ClusterAccess {
+  const kc = kubeConfigFrom(creds);
+  const http = new Transport(kc, creds.server);
+  const call = <T>(opts: CallOptions | undefined, fn: (signal: AbortSignal) => Promise<T>) =>
+    withCallScope(opts, DEFAULT_TIMEOUT_MS, errorFromTransport, fn);
+
+  const containerOf = async (namespace: string, pod: string, container: string | undefined, signal: AbortSignal) => {
+    if (container) return container;
+    const obj = await http.json<KubeObject>({ method: 'GET', path: objectPath('pods', pod, namespace), signal });
+    return (obj.spec?.containers?.[0]?.name as string | undefined) ?? '';
+  };
+
+  return {
+    server: creds.server,
+    version: (opts) => call(opts, (signal) => http.json<ServerVersion>({ method: 'GET', path: '/version', signal })),
+    canI: (question, opts) =>
+      call(opts, async (signal) => {
+        const review = await http.json<{ status?: { allowed?: boolean; reason?: string } }>({
+          method: 'POST',
+          path: '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews',
+          body: {
+            apiVersion: 'authorization.k8s.io/v1',
+            kind: 'SelfSubjectAccessReview',
+            spec: { resourceAttributes: question },
+          },
+          signal,
+        });
+        const answer: AccessAnswer = { allowed: review.status?.allowed === true };
+        if (review.status?.reason) answer.reason = review.status.reason;
+        return answer;
+      }),
+    get: (resource, name, namespace, opts) =>
+      call(opts, (signal) =>
+        http.json<KubeObject>({ method: 'GET', path: objectPath(resource, name, namespace), signal }),
+      ),
+    list: (resource: ResourceKind, selector: ListSelector = {}, opts?: CallOptions) =>
+      call(opts, (signal) => listObjects(http, resource, selector, signal)),
+    create: (resource, obj, namespace, opts) =>
+      call(opts, (signal) =>
+        http.json<KubeObject>({ method: 'POST', path: collectionPath(resource, namespace), body: obj, signal }),
+      ),
+    patch: (resource, name, patch, namespace, opts) =>
+      call(opts, (signal) =>
+        http.json<KubeObject>({
+          method: 'PATCH',
+          path: objectPath(resource, name, namespace),
+          body: patch,
+          contentType: 'application/merge-patch+json',
+          signal,
+        }),
+      ),
+    delete: (resource, name, namespace, opts) =>
+      call(opts, async (signal) => {
+        await http.sendOk({
+          method: 'DELETE',
+          path: objectPath(resource, name, namespace),
+          body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+          signal,
+        });
+      }),
+    waitFor: (resource, selector, predicate, opts) =>
+      call(opts, (signal) => waitForObjects(http, resource, selector, predicate, signal)),
+    exec: (req, opts) =>
+      call(opts, async (signal) =>
+        execInPod(kc, await containerOf(req.namespace, req.pod, req.container, signal), req, signal),
+      ),
+    logs: (req, opts) =>
+      call(opts, async (signal) => {
+        const q = new URLSearchParams({ container: await containerOf(req.namespace, req.pod, req.container, signal) });
+        if (req.tailLines !== undefined) q.set('tailLines', String(req.tailLines));
+        if (req.sinceSeconds !== undefined) q.set('sinceSeconds', String(req.sinceSeconds));
+        return http.sendOk({
+          method: 'GET',
+          path: `${objectPath('pods', req.pod, req.namespace)}/log?${q}`,
+          accept: '*/*',
+          signal,
+        });
+      }),
+    portForwardGet: (req, opts) => call(opts, (signal) => portForwardGet(kc, req, signal)),
+    rawGet: (path, opts) => call(opts, (signal) => http.sendOk({ method: 'GET', path, accept: '*/*', signal })),
+    close: () => http.close(),
+  };
+}

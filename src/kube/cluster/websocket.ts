@@ -1,0 +1,34 @@
+import type { IncomingMessage } from 'node:http';
+import type { KubeConfig } from '@kubernetes/client-node';
+// Not re-exported by the package index; the deep import is its documented injection point.
+import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
+import WebSocket from 'ws';
+import { errorFromResponse } from './errors.js';
+
+/**
+ * client-node's WebSocketHandler with a socket factory that keeps the body of a refused
+ * upgrade: without it a 403 from the kubelet and an RBAC 403 both surface as
+ * "Unexpected server response: 403", and we could not tell a broken cluster from a missing grant.
+ */
+export function webSocketHandler(kc: KubeConfig, sockets: Set<WebSocket>): WebSocketHandler {
+  return new WebSocketHandler(kc, (uri, protocols, opts) => {
+    const ws = new WebSocket(uri, protocols, opts);
+    sockets.add(ws);
+    ws.on('close', () => sockets.delete(ws));
+    ws.on('unexpected-response', (req, res: IncomingMessage) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        req.destroy();
+        ws.emit('error', errorFromResponse(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+      });
+    });
+    return ws;
+  });
+}
+
+/** The handler rejects with ws's ErrorEvent; unwrap the error we emitted (or the socket's). */
+export function unwrapSocketError(err: unknown): unknown {
+  if (err && typeof err === 'object' && 'error' in err) return (err as { error: unknown }).error ?? err;
+  return err;
+}

@@ -1,0 +1,68 @@
+import { componentTitle } from '../checks/guide.js';
+import type { AuditRun } from '../routes/audits/schema.js';
+
+type Result = AuditRun['checks'][number];
+
+export interface RootCause {
+  id: string;
+  title: string;
+  component: string;
+  status: 'failed' | 'error';
+  summary: string;
+  hint: string | null;
+  references: Result['references'];
+  /** Checks skipped because of this one. */
+  blocks: string[];
+}
+
+export interface ObservationRow {
+  checkId: string;
+  status: Result['status'];
+  observation: string;
+  component: string;
+  references: string;
+}
+
+/** The report every renderer draws from. */
+export interface AuditReport {
+  audit: Omit<AuditRun, 'checks'>;
+  /** Failed and undecided checks that are not themselves blocked, failures first. */
+  rootCauses: RootCause[];
+  /** Observation → component → references, in execution order. */
+  table: ObservationRow[];
+  checks: AuditRun['checks'];
+}
+
+export function referencesText(references: Result['references']): string {
+  return references.map((r) => (r.title ? `${r.label} (${r.title})` : r.label)).join('; ');
+}
+
+/**
+ * Builds the report: root causes first (a skipped check points at its blocker, so only the
+ * blocker is a root cause), then the observation table.
+ */
+export function buildReport(run: AuditRun): AuditReport {
+  const { checks, ...audit } = run;
+  const rootCauses: RootCause[] = checks
+    .filter((c): c is Result & { status: 'failed' | 'error' } => c.status === 'failed' || c.status === 'error')
+    .sort((a, b) => (a.status === b.status ? 0 : a.status === 'failed' ? -1 : 1))
+    .map((c) => ({
+      id: c.id,
+      title: c.title,
+      component: componentTitle(c.component),
+      status: c.status,
+      summary: c.summary,
+      hint: c.hint ?? null,
+      references: c.references,
+      blocks: checks.filter((other) => other.blockedBy?.includes(c.id)).map((other) => other.id),
+    }));
+  const table = checks.map((c) => ({
+    checkId: c.id,
+    status: c.status,
+    observation:
+      c.status === 'skipped' && c.blockedBy ? `${c.title} (skipped: blocked by ${c.blockedBy.join(', ')})` : c.summary,
+    component: componentTitle(c.component),
+    references: referencesText(c.references),
+  }));
+  return { audit, rootCauses, table, checks };
+}

@@ -1,0 +1,35 @@
+import { createRoute } from '@hono/zod-openapi';
+import { ApiError } from '../../http/errors.js';
+import { commonErrorResponses, conflictResponse, notFoundResponse } from '../../http/responses.js';
+import { bearerSecurity, type Router } from '../../http/router.js';
+import { auditLinks } from './present.js';
+import { AuditIdParams, CancelAccepted } from './schema.js';
+
+const route = createRoute({
+  method: 'post',
+  path: '/v1/audits/{id}/cancel',
+  tags: ['audits'],
+  summary: 'Cancel an audit',
+  description: 'Aborts every in-flight Kubernetes call; cleanup still runs; the final status is `cancelled`.',
+  security: bearerSecurity,
+  request: { params: AuditIdParams },
+  responses: {
+    202: { description: 'Cancellation accepted', content: { 'application/json': { schema: CancelAccepted } } },
+    ...commonErrorResponses,
+    ...notFoundResponse,
+    ...conflictResponse,
+  },
+});
+
+export function registerCancelAudit(app: Router): void {
+  app.openapi(route, (c) => {
+    const { id } = c.req.valid('param');
+    const outcome = c.var.runner.cancel(id);
+    if (outcome === 'not-found') throw new ApiError('not_found', { detail: `No audit with id "${id}".` });
+    if (outcome === 'already-finished') {
+      const status = c.var.store.getRun(id)?.status ?? 'unknown';
+      throw new ApiError('conflict', { detail: `The audit already ended with status "${status}".` });
+    }
+    return c.json({ id, status: outcome, links: auditLinks(id) }, 202);
+  });
+}

@@ -1,0 +1,87 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { streamSSE } from 'hono/streaming';
+import { FINAL_STATUSES } from '../../db/schema/index.js';
+import type { AuditStore } from '../../db/store.js';
+import type { AppEnv } from '../../http/env.js';
+import { commonErrorResponses, notFoundResponse } from '../../http/responses.js';
+import { bearerSecurity, type Router } from '../../http/router.js';
+import { findRunOr404 } from './lookup.js';
+import { AuditEventList, AuditIdParams, EventsQuery } from './schema.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/audits/{id}/events',
+  tags: ['audits'],
+  summary: 'Follow progress',
+  description:
+    'Progress events. JSON list by default; with `Accept: text/event-stream`, Server-Sent Events (`event: progress`, id = seq) ' +
+    'that end with one `event: end` carrying the final status. `Last-Event-ID` or `?after=` resumes.',
+  security: bearerSecurity,
+  request: { params: AuditIdParams, query: EventsQuery },
+  responses: {
+    200: {
+      description: 'Events',
+      content: {
+        'application/json': { schema: AuditEventList },
+        'text/event-stream': {
+          schema: z.string().openapi({ description: 'SSE stream', example: 'event: progress\nid: 1\ndata: {...}\n\n' }),
+        },
+      },
+    },
+    ...commonErrorResponses,
+    ...notFoundResponse,
+  },
+});
+
+const isFinal = (status: string) => (FINAL_STATUSES as readonly string[]).includes(status);
+
+function presentEvent(row: ReturnType<AuditStore['listEvents']>[number]) {
+  return { seq: row.seq, at: row.at.toISOString(), level: row.level, message: row.message, checkId: row.checkId };
+}
+
+/** Streams events as they are written, until the run is final (then one `end` event) or the client leaves. */
+function streamEvents(c: Context<AppEnv>, id: string, after: number): Response {
+  const store = c.var.store;
+  return streamSSE(c, async (stream) => {
+    let last = after;
+    let wake: (() => void) | undefined;
+    const unsubscribe = store.onChange(id, () => wake?.());
+    stream.onAbort(() => wake?.());
+    try {
+      while (!stream.aborted) {
+        // Subscribe-then-read: a write between the read and the wait still wakes us.
+        const changed = new Promise<void>((resolve) => {
+          wake = resolve;
+        });
+        // Read the status first: events written before the final status are then all visible below.
+        const run = store.getRun(id);
+        for (const row of store.listEvents(id, last)) {
+          await stream.writeSSE({ event: 'progress', id: String(row.seq), data: JSON.stringify(presentEvent(row)) });
+          last = row.seq;
+        }
+        if (!run || isFinal(run.status)) {
+          await stream.writeSSE({ event: 'end', data: JSON.stringify({ id, status: run?.status ?? 'unknown' }) });
+          return;
+        }
+        await changed;
+      }
+    } finally {
+      unsubscribe();
+    }
+  });
+}
+
+export function registerAuditEvents(app: Router): void {
+  app.openapi(route, (c) => {
+    const { id } = c.req.valid('param');
+    const lastEventId = Number(c.req.header('last-event-id'));
+    const after = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : c.req.valid('query').after;
+    const { run } = findRunOr404(c.var.store, id);
+    if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
+      return streamEvents(c, id, after) as never;
+    }
+    const items = c.var.store.listEvents(id, after).map(presentEvent);
+    return c.json({ items, status: run.status, done: isFinal(run.status) }, 200);
+  });
+}

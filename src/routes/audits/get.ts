@@ -1,0 +1,28 @@
+import { createRoute } from '@hono/zod-openapi';
+import { commonErrorResponses, notFoundResponse } from '../../http/responses.js';
+import { bearerSecurity, type Router } from '../../http/router.js';
+import { findRunOr404 } from './lookup.js';
+import { presentRun } from './present.js';
+import { AuditIdParams, AuditRunSchema } from './schema.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/audits/{id}',
+  tags: ['audits'],
+  summary: 'Get an audit',
+  description: 'Status, cluster identity, timings, summary counts and every check result written so far.',
+  security: bearerSecurity,
+  request: { params: AuditIdParams },
+  responses: {
+    200: { description: 'The audit', content: { 'application/json': { schema: AuditRunSchema } } },
+    ...commonErrorResponses,
+    ...notFoundResponse,
+  },
+});
+
+export function registerGetAudit(app: Router): void {
+  app.openapi(route, (c) => {
+    const { run, results } = findRunOr404(c.var.store, c.req.valid('param').id);
+    return c.json(presentRun(run, results), 200);
+  });
+}

@@ -1,0 +1,17 @@
+import type { Router } from '../../http/router.js';
+import { registerCancelAudit } from './cancel.js';
+import { registerCreateAudit } from './create.js';
+import { registerAuditEvents } from './events.js';
+import { registerGetAudit } from './get.js';
+import { registerListAudits } from './list.js';
+import { registerGetReport } from './report.js';
+
+/** `/v1/audits` and its sub-resources. */
+export function registerAuditRoutes(app: Router): void {
+  registerCreateAudit(app);
+  registerListAudits(app);
+  registerGetAudit(app);
+  registerCancelAudit(app);
+  registerGetReport(app);
+  registerAuditEvents(app);
+}

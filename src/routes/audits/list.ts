@@ -1,0 +1,39 @@
+import { createRoute } from '@hono/zod-openapi';
+import { commonErrorResponses } from '../../http/responses.js';
+import { bearerSecurity, type Router } from '../../http/router.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { labelsFromQuery } from './intake.js';
+import { presentRunSummary } from './present.js';
+import { AuditList, ListAuditsQuery } from './schema.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/audits',
+  tags: ['audits'],
+  summary: 'List audits',
+  description: 'Newest first, with cursor pagination; filter by status, API server URL and labels.',
+  security: bearerSecurity,
+  request: { query: ListAuditsQuery },
+  responses: {
+    200: { description: 'A page of audits', content: { 'application/json': { schema: AuditList } } },
+    ...commonErrorResponses,
+  },
+});
+
+export function registerListAudits(app: Router): void {
+  app.openapi(route, (c) => {
+    const query = c.req.valid('query');
+    // One extra row tells whether another page exists without a count query.
+    const rows = c.var.store.listRuns({
+      limit: query.limit + 1,
+      ...(query.status ? { status: query.status } : {}),
+      ...(query.server ? { server: query.server.replace(/\/+$/, '') } : {}),
+      labels: Object.entries(labelsFromQuery(query.label, 'query.label')),
+      ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
+    });
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    const nextCursor = rows.length > query.limit && last ? encodeCursor(last.createdAt, last.id) : null;
+    return c.json({ items: page.map(presentRunSummary), nextCursor }, 200);
+  });
+}

@@ -1,0 +1,66 @@
+import type { AuditRunRow, CheckResultRow } from '../../db/schema/index.js';
+import type { AuditRun, AuditRunSummary } from './schema.js';
+
+const iso = (date: Date | null) => (date ? date.toISOString() : null);
+
+export function auditLinks(id: string) {
+  const self = `/v1/audits/${encodeURIComponent(id)}`;
+  return { self, report: `${self}/report`, events: `${self}/events`, cancel: `${self}/cancel` };
+}
+
+/** A run row as the API shows it (no checks). */
+export function presentRunSummary(run: AuditRunRow): AuditRunSummary {
+  const total = run.passedCount + run.failedCount + run.skippedCount + run.errorCount;
+  return {
+    id: run.id,
+    status: run.status,
+    createdAt: run.createdAt.toISOString(),
+    startedAt: iso(run.startedAt),
+    finishedAt: iso(run.finishedAt),
+    durationMs: run.startedAt && run.finishedAt ? run.finishedAt.getTime() - run.startedAt.getTime() : null,
+    cluster: {
+      server: run.server,
+      clusterName: run.clusterName,
+      contextName: run.contextName,
+      serverVersion: run.serverVersion,
+    },
+    selection: run.selection,
+    options: run.options,
+    labels: run.labels,
+    warnings: run.warnings,
+    summary: {
+      total,
+      passed: run.passedCount,
+      failed: run.failedCount,
+      skipped: run.skippedCount,
+      error: run.errorCount,
+    },
+    cleanup:
+      run.cleanupDeleted === null
+        ? null
+        : { namespace: run.cleanupNamespace, deleted: run.cleanupDeleted, detail: run.cleanupDetail },
+    errorDetail: run.errorDetail,
+    links: auditLinks(run.id),
+  };
+}
+
+export function presentRun(run: AuditRunRow, results: CheckResultRow[]): AuditRun {
+  return {
+    ...presentRunSummary(run),
+    checks: results.map((r) => ({
+      id: r.checkId,
+      title: r.title,
+      group: r.group,
+      component: r.component,
+      references: r.references,
+      status: r.status,
+      startedAt: r.startedAt.toISOString(),
+      finishedAt: r.finishedAt.toISOString(),
+      durationMs: r.durationMs,
+      summary: r.summary,
+      evidence: r.evidence,
+      ...(r.hint ? { hint: r.hint } : {}),
+      ...(r.blockedBy ? { blockedBy: r.blockedBy } : {}),
+    })),
+  };
+}

@@ -1,0 +1,31 @@
+import { createRoute } from '@hono/zod-openapi';
+import { CHECK_GROUPS } from '../../engine/selection.js';
+import { commonErrorResponses } from '../../http/responses.js';
+import { bearerSecurity, type Router } from '../../http/router.js';
+import { CheckCatalog } from './schema.js';
+
+const route = createRoute({
+  method: 'get',
+  path: '/v1/checks',
+  tags: ['checks'],
+  summary: 'List the checks',
+  description:
+    'The catalog: id, title, group, component confirmed, guide references, prerequisites and the RBAC each needs.',
+  security: bearerSecurity,
+  responses: {
+    200: { description: 'The catalog', content: { 'application/json': { schema: CheckCatalog } } },
+    ...commonErrorResponses,
+  },
+});
+
+export function registerListChecks(app: Router): void {
+  app.openapi(route, (c) => {
+    const items = c.var.catalog.list().map((entry) => ({
+      ...entry,
+      references: [...entry.references],
+      prerequisites: [...entry.prerequisites],
+      rbac: entry.rbac.map((need) => ({ ...need })),
+    }));
+    return c.json({ items, groups: [...CHECK_GROUPS] }, 200);
+  });
+}

@@ -1,0 +1,98 @@
+import { pathToFileURL } from 'node:url';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.js';
+import { secretsEncryption } from './checks/encryption/index.js';
+import { DEFAULT_GUIDE, loadRunbook } from './checks/guide.js';
+import type { Clock, Logger } from './checks/types.js';
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/client.js';
+import { AuditStore } from './db/store.js';
+import { AuditRunner } from './engine/runner.js';
+import { createSuiteExecutor, suiteCatalog } from './engine/suite.js';
+import { createLogger } from './logger.js';
+
+/** The checks side: the suite and its catalog, both using the operator's runbook when one is configured. */
+function buildCheckEngine(config: Config, clock: Clock, logger: Logger) {
+  // loadRunbook throws a readable error for an invalid file; main() prints it and exits.
+  const guide = config.runbookPath ? loadRunbook(config.runbookPath) : DEFAULT_GUIDE;
+  const extraChecks = [secretsEncryption];
+  return {
+    executor: createSuiteExecutor({ clock, logger, guide, extraChecks }),
+    catalog: suiteCatalog({ guide, extraChecks }),
+  };
+}
+
+/**
+ * Starts kubeproof: database (migrated), stale runs marked interrupted, runner, listener.
+ * Resolves once listening; `stop()` drains in-flight audits (their cleanup runs) and closes.
+ */
+export async function startServer(config: Config, io: { writeLog?: (line: string) => void } = {}) {
+  const logger = createLogger({ write: io.writeLog ?? ((line) => process.stderr.write(line)) });
+  const clock = { now: () => new Date() };
+  const database = openDatabase(config.dbPath);
+  const store = new AuditStore(database.db);
+  const interrupted = store.interruptUnfinished(clock.now());
+  if (interrupted.length > 0)
+    logger.warn('marked audits left by a previous process as interrupted', { count: interrupted.length });
+  const { executor, catalog } = buildCheckEngine(config, clock, logger);
+  const runner = new AuditRunner({
+    store,
+    executor,
+    clock,
+    logger,
+    maxConcurrent: config.maxConcurrentAudits,
+    deadlineSeconds: config.auditDeadlineSeconds,
+  });
+  const app = createApp({
+    store,
+    runner,
+    catalog,
+    clock,
+    logger,
+    settings: { apiTokens: config.apiTokens, bodyLimitBytes: config.bodyLimitBytes },
+  });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
+    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  logger.info('kubeproof listening', {
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    auth: config.apiTokens.length > 0,
+  });
+  const stop = async () => {
+    await runner.shutdown();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    database.close();
+  };
+  return { port, stop };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`kubeproof: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const { stop } = await startServer(config);
+  const shutdown = () => {
+    stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`kubeproof: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  });
+}

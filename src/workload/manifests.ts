@@ -1,0 +1,103 @@
+import type { AuditOptions } from '../checks/options.js';
+import type { WorkloadHandle } from '../checks/types.js';
+import type { KubeObject } from '../kube/cluster-access.js';
+import {
+  EXPIRES_AT_ANNOTATION,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+  RESTART_PROBE_POD,
+  RUN_ID_LABEL,
+  runIdLabelValue,
+  WEB_LABELS,
+} from './names.js';
+
+const SMALL = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
+const managed = { [MANAGED_BY_LABEL]: MANAGED_BY };
+
+export function namespaceManifest(w: WorkloadHandle, runId: string, expiresAt: Date): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: {
+      name: w.namespace,
+      labels: { ...managed, [RUN_ID_LABEL]: runIdLabelValue(runId) },
+      annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString() },
+    },
+  };
+}
+
+export function webDeployment(w: WorkloadHandle, images: AuditOptions['images']): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: w.deploymentName, labels: { ...WEB_LABELS } },
+    spec: {
+      replicas: w.replicas,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { ...WEB_LABELS } },
+        spec: {
+          containers: [
+            {
+              name: 'web',
+              image: images.web,
+              // --http-override=/hostname makes every path answer as /hostname, which is all we
+              // call; it also makes /shell, /upload and /exit unreachable, so the NodePort in front
+              // of these pods never hands command execution to whoever can reach a node.
+              args: ['netexec', '--http-port=8080', '--http-override=/hostname'],
+              ports: [{ containerPort: 8080, name: 'http' }],
+              readinessProbe: { httpGet: { path: '/hostname', port: 8080 }, periodSeconds: 2 },
+              resources: SMALL,
+            },
+          ],
+        },
+      },
+    },
+  };
+}
+
+export function clusterIpService(w: WorkloadHandle): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: w.serviceName, labels: { ...managed } },
+    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+  };
+}
+
+export function nodePortService(w: WorkloadHandle): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: w.nodePortServiceName, labels: { ...managed } },
+    spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+  };
+}
+
+function busyboxPod(name: string, image: string, command: string[], restartPolicy: 'Never' | 'Always'): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { app: name, ...managed } },
+    spec: {
+      restartPolicy,
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name, image, command, resources: SMALL }],
+    },
+  };
+}
+
+/** The busybox pod checks exec wget/nslookup from, as seed 000's `kubectl run client`. */
+export function clientPod(w: WorkloadHandle, images: AuditOptions['images']): KubeObject {
+  return busyboxPod(w.clientPodName, images.client, ['sleep', '3600'], 'Never');
+}
+
+/** kubelet.restart's victim: PID 1 exits 0 on TERM, so `kill 1` ends the container cleanly. */
+export function restartProbePod(images: AuditOptions['images']): KubeObject {
+  return busyboxPod(
+    RESTART_PROBE_POD,
+    images.client,
+    ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+    'Always',
+  );
+}

@@ -1,0 +1,41 @@
+import type { WorkloadHandle } from '../checks/types.js';
+
+export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY = 'kubeproof';
+export const RUN_ID_LABEL = 'kubeproof.io/run-id';
+export const EXPIRES_AT_ANNOTATION = 'kubeproof.io/expires-at';
+export const WEB_LABELS = { app: 'web', [MANAGED_BY_LABEL]: MANAGED_BY } as const;
+export const RESTART_PROBE_POD = 'restart-probe';
+
+/** `kubeproof-<short id>`: the run id's first 8 DNS-safe characters. */
+export function namespaceFor(runId: string): string {
+  const short =
+    runId
+      .toLowerCase()
+      .replace(/[^a-z0-9]/g, '')
+      .slice(0, 8) || 'run';
+  return `kubeproof-${short}`;
+}
+
+/** Label values must be ≤63 characters of [A-Za-z0-9._-]. */
+export function runIdLabelValue(runId: string): string {
+  return (
+    runId
+      .replace(/[^A-Za-z0-9._-]/g, '-')
+      .slice(0, 63)
+      .replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '') || 'run'
+  );
+}
+
+export function workloadHandle(runId: string, replicas: number, clusterDomain: string): WorkloadHandle {
+  return {
+    namespace: namespaceFor(runId),
+    deploymentName: 'web',
+    serviceName: 'web',
+    nodePortServiceName: 'web-nodeport',
+    clientPodName: 'client',
+    replicas,
+    clusterDomain,
+    requestLog: [],
+  };
+}

@@ -1,0 +1,56 @@
+/** Runs secrets.encryption the way the engine does (fresh context, own deadline signal). */
+
+import { secretsEncryption } from '../../src/checks/encryption/index.js';
+import { AuditOptions, type EncryptionStrategy, type EtcdAccess } from '../../src/checks/options.js';
+import type { CheckOutcome } from '../../src/checks/types.js';
+import type { ClusterAccess } from '../../src/kube/cluster-access.js';
+
+export interface RunOptions {
+  strategy?: EncryptionStrategy;
+  etcd?: EtcdAccess;
+  namespace?: string;
+}
+
+export interface LoggedLine {
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+export async function runEncryptionCheck(
+  cluster: ClusterAccess,
+  { strategy = 'auto', etcd, namespace = 'kubeproof-test' }: RunOptions,
+): Promise<{ outcome: CheckOutcome; logs: LoggedLine[] }> {
+  const logs: LoggedLine[] = [];
+  const log = (msg: string, fields?: Record<string, unknown>) => logs.push({ msg, ...(fields ? { fields } : {}) });
+  const outcome = await secretsEncryption.run({
+    cluster,
+    workload: {
+      namespace,
+      deploymentName: 'web',
+      serviceName: 'web',
+      nodePortServiceName: 'web-nodeport',
+      clientPodName: 'client',
+      replicas: 3,
+      clusterDomain: 'cluster.local',
+      requestLog: [],
+    },
+    options: AuditOptions.parse({ encryption: { strategy, ...(etcd ? { etcd } : {}) } }),
+    signal: AbortSignal.timeout(secretsEncryption.deadlineMs),
+    clock: { now: () => new Date() },
+    log: { info: log, warn: log, error: log },
+    results: new Map(),
+  });
+  return { outcome, logs };
+}
+
+export const etcdAccessOf = (etcd: {
+  endpoints: string[];
+  caPem: string;
+  certPem: string;
+  keyPem: string;
+}): EtcdAccess => ({
+  endpoints: etcd.endpoints,
+  caData: etcd.caPem,
+  certData: etcd.certPem,
+  keyData: etcd.keyPem,
+});

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { catalogChecks } from '../../src/checks/catalog.js';
+import { dependentsOf, planChecks, SelectionError } from '../../src/engine/planner.js';
+
+const all = catalogChecks();
+const ids = (sel: string[]) => planChecks(sel, all).checks.map((c) => c.id);
+
+describe('planner', () => {
+  it('adds every prerequisite of a selected check, preflight.api first', () => {
+    expect(ids(['dns.service'])).toEqual([
+      'preflight.api',
+      'workload.rollout',
+      'pods.exec',
+      'pods.cross-node',
+      'dns.service',
+    ]);
+  });
+
+  it('expands groups and always includes preflight.api', () => {
+    expect(ids(['smoke'])).toHaveLength(16);
+    expect(ids(['preflight'])).toEqual(['preflight.api']);
+  });
+
+  it('rejects unknown ids with their name', () => {
+    expect(() => ids(['dns.nope'])).toThrow(SelectionError);
+    expect(() => ids(['dns.nope'])).toThrow(/dns\.nope/);
+  });
+
+  it('orders prerequisites before dependents for the whole suite', () => {
+    const order = ids(['smoke']);
+    for (const c of all)
+      for (const p of c.prerequisites)
+        expect(order.indexOf(p), `${p} before ${c.id}`).toBeLessThan(order.indexOf(c.id));
+  });
+
+  it('lists the dependents a failure skips', () => {
+    expect(dependentsOf('pods.cross-node', all).sort()).toEqual([
+      'dns.service',
+      'service.loadbalancing',
+      'service.nodeport',
+    ]);
+  });
+
+  it('marks the disruptive checks', () => {
+    expect(all.filter((c) => c.disruptive).map((c) => c.id)).toEqual([
+      'controller.selfheal',
+      'deployment.scale',
+      'kubelet.restart',
+    ]);
+  });
+});

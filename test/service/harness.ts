@@ -1,0 +1,86 @@
+import { createApp } from '../../src/app.js';
+import type { Logger } from '../../src/checks/types.js';
+import { openDatabase } from '../../src/db/client.js';
+import { AuditStore } from '../../src/db/store.js';
+import { AuditRunner } from '../../src/engine/runner.js';
+import type { Catalog, SuiteExecutor } from '../../src/engine/types.js';
+import { createLogger } from '../../src/logger.js';
+import { allPassing, fakeCatalog, ScriptedExecutor } from './fakes.js';
+
+export interface HarnessOptions {
+  executor?: SuiteExecutor;
+  catalog?: Catalog;
+  apiTokens?: string[];
+  dbPath?: string;
+  maxConcurrent?: number;
+  deadlineSeconds?: number;
+  bodyLimitBytes?: number;
+}
+
+/**
+ * Builds the app around a real database (in memory unless dbPath is given, real migrations)
+ * and an injected executor. Log lines are kept in `logs` so tests can look for leaks.
+ */
+export function createHarness(options: HarnessOptions = {}) {
+  const database = openDatabase(options.dbPath ?? ':memory:');
+  const store = new AuditStore(database.db);
+  const logs: string[] = [];
+  const logger: Logger = createLogger({ write: (line) => logs.push(line) });
+  // Ticks 1 ms per reading, from the real time: ordering by creation time never ties.
+  let last = 0;
+  const clock = {
+    now: () => {
+      last = Math.max(last + 1, Date.now());
+      return new Date(last);
+    },
+  };
+  const executor = options.executor ?? new ScriptedExecutor(allPassing);
+  const runner = new AuditRunner({
+    store,
+    executor,
+    clock,
+    logger,
+    maxConcurrent: options.maxConcurrent ?? 4,
+    deadlineSeconds: options.deadlineSeconds ?? 300,
+  });
+  const app = createApp({
+    store,
+    runner,
+    catalog: options.catalog ?? fakeCatalog,
+    clock,
+    logger,
+    settings: { apiTokens: options.apiTokens ?? [], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
+  });
+  const close = async () => {
+    await runner.shutdown();
+    database.close();
+  };
+  return { app, store, runner, executor, logs, database, close };
+}
+
+export type Harness = ReturnType<typeof createHarness>;
+
+/** JSON request helper: returns status, headers and parsed body (text when not JSON). */
+export async function call(
+  harness: Harness,
+  method: string,
+  path: string,
+  init: { json?: unknown; body?: string; headers?: Record<string, string> } = {},
+) {
+  const headers: Record<string, string> = { ...(init.headers ?? {}) };
+  let body: string | undefined = init.body;
+  if (init.json !== undefined) {
+    headers['content-type'] = 'application/json';
+    body = JSON.stringify(init.json);
+  }
+  const res = await harness.app.request(path, { method, headers, ...(body !== undefined ? { body } : {}) });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies by path
+  return { status: res.status, headers: res.headers, body: parsed as any, text };
+}

@@ -1,0 +1,35 @@
+/**
+ * registry.k8s.io/etcd (kubeadm's static pod): `etcd` runs, `etcdctl` answers from the storage
+ * behind the simulation. Distroless: no sh, so `sh -c 'etcdctl ...'` fails like a missing binary.
+ */
+import type { EmulatedImage, Program } from './types.js';
+
+const etcd: Program = async (proc) => {
+  const log = (msg: string) =>
+    proc.io.stderr(
+      `{"level":"info","ts":"${new Date().toISOString()}","caller":"etcdmain/etcd.go:73","msg":"${msg}"}\n`,
+    );
+  log('Running: ');
+  log('serving client traffic securely');
+  await new Promise<void>((resolve) => proc.signal.addEventListener('abort', () => resolve(), { once: true }));
+  return 0;
+};
+
+const etcdctl: Program = async (proc) => {
+  const result = await proc.ctx.etcdctl(proc.argv.slice(1));
+  proc.io.stdout(result.stdout);
+  proc.io.stderr(result.stderr);
+  return result.exitCode;
+};
+
+export const etcdImage: EmulatedImage = {
+  id: 'etcd',
+  matches: (image) => /(^|\/)etcd(:|@|$)/.test(image),
+  entrypoint: ['/usr/local/bin/etcd'],
+  cmd: [],
+  programs: new Map([
+    ['etcd', etcd],
+    ['etcdctl', etcdctl],
+  ]),
+  pid1Signals: 'go-runtime',
+};

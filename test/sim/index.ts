@@ -1,0 +1,208 @@
+/**
+ * The simulated cluster, in-process: an HTTPS API server on a loopback port, its store, the
+ * controllers and kubelets, the container runtime and Secret storage, wired together.
+ *
+ * @example
+ * const sim = await startSimCluster({ faults: ['kube-proxy-no-balance'] });
+ * const kc = new KubeConfig(); kc.loadFromString(sim.kubeconfig);
+ * ...
+ * sim.faults.enable('coredns-down');
+ * await sim.stop();
+ */
+import { randomBytes } from 'node:crypto';
+import { bootstrapCluster } from './bootstrap.js';
+import type { ClusterView, KubeObj, Latencies } from './contracts.js';
+import { type RunningControllers, startControllers } from './controllers/index.js';
+import { createFaultSet, type SimFaultSet } from './faults.js';
+import { renderKubeconfig } from './kubeconfig.js';
+import { createContainerRuntime, type SimContainerRuntime } from './runtime/index.js';
+import { Accounting, type AccountingSnapshot } from './server/accounting.js';
+import { ApiServer } from './server/api-server.js';
+import { ControlServer } from './server/control-server.js';
+import { serverVersion } from './server/health.js';
+import { createSecretStorage, type ProviderName, type SecretStorage } from './storage/index.js';
+import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
+import { createCertificateAuthority, issueServingCertificate } from './tls.js';
+
+export interface SimClusterOptions {
+  /** Worker nodes (default 2); a control-plane node is always added. */
+  nodes?: number;
+  /** Nodes publish spec.podCIDR(s) (default true). */
+  podCidr?: boolean;
+  clusterDomain?: string;
+  encryption?: { provider: ProviderName; keyName?: string; key?: Buffer };
+  etcd?: { endpoints: string[]; ca?: string; cert?: string; key?: string };
+  faults?: string[];
+  latencies?: Partial<Latencies>;
+  /** The kubeconfig user's name, as it appears in RBAC messages (default 'kubeproof'). */
+  user?: string;
+  token?: string;
+  /** Port for the API server (default 0: a free one). */
+  port?: number;
+  /** Port for the control endpoint's own listener (default 0: a free one). */
+  controlPort?: number;
+  /** Only the API server and its store: no nodes, controllers or runtime (for API-level tests). */
+  apiOnly?: boolean;
+  /** Events kept for watch resumption (default 2000). */
+  historyLimit?: number;
+  /** Interval of BOOKMARK events on watches that allow them (default 10 s). */
+  bookmarkIntervalMs?: number;
+}
+
+export interface SimCluster {
+  url: string;
+  port: number;
+  /** The control endpoint on its own port (`/__sim/...`), reachable even while apiserver-unreachable is on. */
+  controlUrl: string;
+  /** YAML with certificate-authority-data and the token, context 'sim'. */
+  kubeconfig: string;
+  token: string;
+  caPem: string;
+  user: string;
+  faults: SimFaultSet;
+  store: MemoryStore;
+  /** Where Secrets are stored as kube-apiserver stores them (raw values, etcdctl, metrics). */
+  secretStorage: SecretStorage;
+  /** The containers and pod network (undefined with apiOnly). */
+  runtime: SimContainerRuntime | undefined;
+  latencies: Latencies;
+  accounting(): AccountingSnapshot;
+  resetAccounting(): void;
+  setLatencies(patch: Partial<Latencies>): void;
+  /** Resolves once listener changes caused by toggling `apiserver-unreachable` are done. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const defaultLatencies: Latencies = { podStartMs: 50, endpointDelayMs: 20, apiLatencyMs: 0, dnsLatencyMs: 1 };
+
+export async function startSimCluster(options: SimClusterOptions = {}): Promise<SimCluster> {
+  const user = options.user ?? 'kubeproof';
+  const token = options.token ?? randomBytes(24).toString('base64url');
+  const clusterDomain = options.clusterDomain ?? 'cluster.local';
+  const serviceCidr = '10.96.0.0/12';
+  // One object, mutated in place: controllers and the runtime read it at use time.
+  const latencies: Latencies = { ...defaultLatencies, ...(options.latencies ?? {}) };
+  const faults = createFaultSet(options.faults ?? []);
+  const accounting = new Accounting();
+
+  const storage = createSecretStorage({
+    provider: options.encryption?.provider ?? 'identity',
+    keyName: options.encryption?.keyName,
+    key: options.encryption?.key,
+    etcd: options.etcd,
+  });
+  let storageWrites: Promise<void> = Promise.resolve();
+  const mirrorSecret = (type: string, secret: KubeObj) => {
+    const write = (
+      type === 'DELETED'
+        ? storage.onSecretDeleted(secret.metadata.namespace ?? 'default', secret.metadata.name)
+        : storage.onSecretWritten(secret)
+    ).catch((e: unknown) => {
+      process.emitWarning(`simulated cluster: secret storage write failed: ${(e as Error).message}`);
+    });
+    storageWrites = storageWrites.then(() => write);
+  };
+  const store = createMemoryStore({
+    historyLimit: options.historyLimit,
+    serviceCidr,
+    onWrite: (resource, event) => {
+      if (resource === 'secrets') mirrorSecret(event.type, event.object);
+    },
+  });
+
+  const ca = await createCertificateAuthority('kubernetes');
+  const serving = await issueServingCertificate(ca);
+
+  let runtime: SimContainerRuntime | undefined;
+  let controllers: RunningControllers | undefined;
+  const view: ClusterView = {
+    store,
+    faults,
+    latencies,
+    clusterDomain,
+    apiserverKubeletUser: 'kube-apiserver',
+    etcdctl: (args) => storage.etcdctl(args),
+    onContainerExit: (...args) => controllers?.onContainerExit(...args),
+  };
+  if (!options.apiOnly) {
+    bootstrapCluster(store, {
+      workers: options.nodes ?? 2,
+      podCidr: options.podCidr ?? true,
+      clusterDomain,
+      encryption: options.encryption !== undefined,
+      kubernetesVersion: serverVersion.gitVersion,
+      serviceCidr,
+    });
+    runtime = createContainerRuntime(view);
+    controllers = startControllers({ store, faults, latencies, clusterDomain, runtime });
+  }
+
+  const setLatencies = (patch: Partial<Latencies>) => {
+    for (const [k, v] of Object.entries(patch)) {
+      if (k in latencies && typeof v === 'number' && v >= 0) latencies[k as keyof Latencies] = v;
+    }
+  };
+  const control = { faults, accounting, latencies: () => ({ ...latencies }), setLatencies };
+  const server = new ApiServer({
+    store,
+    faults,
+    accounting,
+    user,
+    token,
+    tls: serving,
+    latencies: () => latencies,
+    runtime: () => runtime,
+    bookmarkIntervalMs: options.bookmarkIntervalMs ?? 10_000,
+    defaultWatchTimeoutMs: 30 * 60_000,
+    storageSettled: () => storageWrites,
+    metricsExtra: () => storage.metricsText(),
+    control,
+  });
+  const controlServer = new ControlServer(serving, token, control);
+  let port: number;
+  let controlPort: number;
+  try {
+    port = await server.start(options.port ?? 0);
+    controlPort = await controlServer.listen(options.controlPort ?? 0);
+  } catch (e) {
+    controllers?.stop();
+    runtime?.dispose();
+    await server.stop();
+    await controlServer.close();
+    await storage.close();
+    throw e;
+  }
+  const url = `https://127.0.0.1:${port}`;
+  let stopped: Promise<void> | undefined;
+
+  return {
+    url,
+    port,
+    controlUrl: `https://127.0.0.1:${controlPort}`,
+    kubeconfig: renderKubeconfig({ server: url, caPem: ca.certPem, token, user }),
+    token,
+    caPem: ca.certPem,
+    user,
+    faults,
+    store,
+    secretStorage: storage,
+    runtime,
+    latencies,
+    accounting: () => accounting.snapshot(),
+    resetAccounting: () => accounting.reset(),
+    setLatencies,
+    settled: () => server.settled(),
+    stop() {
+      stopped ??= (async () => {
+        controllers?.stop();
+        runtime?.dispose();
+        await server.stop();
+        await controlServer.close();
+        await storageWrites;
+        await storage.close();
+      })();
+      return stopped;
+    },
+  };
+}

@@ -1,0 +1,358 @@
+/**
+ * Drives the real /usr/bin/kubectl against the simulated cluster through seed 000's smoke
+ * test and asserts on what kubectl prints. KUBECONFIG and HOME point into a temp dir, so
+ * nothing outside it is read or written.
+ */
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimCluster, startSimCluster } from './index.js';
+
+const kubectlPath = '/usr/bin/kubectl';
+const seedManifest = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: registry.k8s.io/e2e-test-images/agnhost:2.52
+          args: ["netexec", "--http-port=8080"]
+          ports:
+            - containerPort: 8080
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+`;
+
+let sim: SimCluster;
+let home: string;
+let env: NodeJS.ProcessEnv;
+
+interface Run {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+function kubectl(args: string[], stdin?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = execFile(kubectlPath, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err
+        ? typeof (err as { code?: unknown }).code === 'number'
+          ? (err as { code: number }).code
+          : 1
+        : 0;
+      resolve({ stdout, stderr, code });
+    });
+    if (stdin !== undefined) child.stdin?.end(stdin);
+  });
+}
+
+/** Runs kubectl and fails with its output unless it exits 0. */
+async function ok(args: string[], stdin?: string): Promise<string> {
+  const r = await kubectl(args, stdin);
+  expect(r.code, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
+  return r.stdout;
+}
+
+/** Re-runs a kubectl read until its output satisfies the condition, or fails at the deadline. */
+async function eventually(
+  args: string[],
+  condition: (stdout: string) => boolean,
+  deadlineMs = 15_000,
+): Promise<string> {
+  const until = Date.now() + deadlineMs;
+  let last = '';
+  while (Date.now() < until) {
+    last = (await kubectl(args)).stdout;
+    if (condition(last)) return last;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`kubectl ${args.join(' ')} never satisfied the condition; last output:\n${last}`);
+}
+
+const rows = (table: string) =>
+  table
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/\s+/));
+
+beforeAll(async () => {
+  sim = await startSimCluster({ latencies: { podStartMs: 20, endpointDelayMs: 10, dnsLatencyMs: 0 } });
+  home = mkdtempSync(join(tmpdir(), 'kubeproof-kubectl-'));
+  const kubeconfig = join(home, 'config');
+  writeFileSync(kubeconfig, sim.kubeconfig, { mode: 0o600 });
+  env = { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(home, 'cache') };
+});
+
+afterAll(async () => {
+  await sim?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+describe.runIf(existsSync(kubectlPath))('kubectl against the simulated cluster (seed 000)', () => {
+  it('reports a v1.32 server', async () => {
+    expect(await ok(['version'])).toMatch(/Server Version: v1\.32\.\d+/);
+  });
+
+  it('lists a control-plane node and two workers, Ready, with InternalIPs', async () => {
+    const out = await ok(['get', 'nodes', '-o', 'wide']);
+    expect(out).toMatch(
+      /^NAME\s+STATUS\s+ROLES\s+AGE\s+VERSION\s+INTERNAL-IP\s+EXTERNAL-IP\s+OS-IMAGE\s+KERNEL-VERSION\s+CONTAINER-RUNTIME\n/,
+    );
+    const nodes = rows(out);
+    expect(nodes, out).toHaveLength(3);
+    expect(
+      nodes.filter((n) => n[2] === 'control-plane'),
+      out,
+    ).toHaveLength(1);
+    for (const n of nodes) expect(n[1], out).toBe('Ready');
+  });
+
+  it('creates a namespace, labels, patches and deletes objects with the usual messages', async () => {
+    expect(await ok(['create', 'namespace', 'scratch'])).toBe('namespace/scratch created\n');
+    expect(await ok(['create', 'configmap', 'settings', '-n', 'scratch', '--from-literal=a=1'])).toBe(
+      'configmap/settings created\n',
+    );
+    expect(await ok(['label', 'configmap', 'settings', '-n', 'scratch', 'tier=front'])).toBe(
+      'configmap/settings labeled\n',
+    );
+    expect(await ok(['patch', 'configmap', 'settings', '-n', 'scratch', '-p', '{"data":{"b":"2"}}'])).toBe(
+      'configmap/settings patched\n',
+    );
+    expect(
+      await ok(['get', 'configmap', 'settings', '-n', 'scratch', '-o', 'jsonpath={.data.b} {.metadata.labels.tier}']),
+    ).toBe('2 front');
+    expect(await ok(['delete', 'configmap', 'settings', '-n', 'scratch'])).toBe('configmap "settings" deleted\n');
+    const missing = await kubectl(['get', 'configmap', 'settings', '-n', 'scratch']);
+    expect(missing.stderr).toBe('Error from server (NotFound): configmaps "settings" not found\n');
+  });
+
+  it('creates objects kubectl sends as protobuf, and server-side applies', async () => {
+    expect(
+      await ok(['create', 'deployment', 'proto', '-n', 'scratch', '--image=nginx:1.27', '--replicas=2', '--port=80']),
+    ).toBe('deployment.apps/proto created\n');
+    const spec = JSON.parse(await ok(['get', 'deploy', 'proto', '-n', 'scratch', '-o', 'jsonpath={.spec}']));
+    expect(spec).toMatchObject({
+      replicas: 2,
+      selector: { matchLabels: { app: 'proto' } },
+      strategy: { type: 'RollingUpdate' },
+    });
+    expect(spec.template.spec.containers[0]).toMatchObject({
+      name: 'nginx',
+      image: 'nginx:1.27',
+      ports: [{ containerPort: 80, protocol: 'TCP' }],
+    });
+    expect(await ok(['create', 'secret', 'generic', 'creds', '-n', 'scratch', '--from-literal=password=s3cret'])).toBe(
+      'secret/creds created\n',
+    );
+    expect(await ok(['get', 'secret', 'creds', '-n', 'scratch', '-o', 'jsonpath={.data.password}'])).toBe(
+      Buffer.from('s3cret').toString('base64'),
+    );
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: applied\n  namespace: scratch\ndata:\n  k: v1\n';
+    expect(await ok(['apply', '--server-side', '-f', '-'], cm)).toBe('configmap/applied serverside-applied\n');
+    await ok(['apply', '--server-side', '-f', '-'], cm.replace('k: v1', 'k: v2'));
+    expect(await ok(['get', 'configmap', 'applied', '-n', 'scratch', '-o', 'jsonpath={.data.k}'])).toBe('v2');
+  });
+
+  it('answers auth can-i, and says no for a permission removed by rbac-missing', async () => {
+    const canExec = ['auth', 'can-i', 'create', 'pods', '--subresource=exec'];
+    expect(await ok(canExec)).toBe('yes\n');
+    sim.faults.enable('rbac-missing:create:pods/exec');
+    try {
+      const denied = await kubectl(canExec);
+      expect(denied.stdout, denied.stderr).toMatch(/^no/);
+      expect(denied.code).toBe(1);
+    } finally {
+      sim.faults.disable('rbac-missing:create:pods/exec');
+    }
+  });
+
+  it('applies the seed manifest and rolls the deployment out', async () => {
+    expect(await ok(['apply', '-f', '-'], seedManifest)).toBe('deployment.apps/web created\nservice/web created\n');
+    expect(await ok(['rollout', 'status', 'deploy/web', '--timeout=30s'])).toContain(
+      'deployment "web" successfully rolled out',
+    );
+    expect(await ok(['apply', '-f', '-'], seedManifest)).toBe('deployment.apps/web unchanged\nservice/web unchanged\n');
+    const deploy = await ok(['get', 'deploy']);
+    expect(deploy).toMatch(/^NAME\s+READY\s+UP-TO-DATE\s+AVAILABLE\s+AGE\nweb\s+3\/3\s+3\s+3\s+\d+s\n$/);
+  });
+
+  it('shows three Running pods spread over both workers with pod IPs', async () => {
+    const out = await ok(['get', 'pods', '-l', 'app=web', '-o', 'wide']);
+    expect(out).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES\n/);
+    const pods = rows(out);
+    expect(pods, out).toHaveLength(3);
+    for (const p of pods) {
+      expect(p[0], out).toMatch(/^web-[a-z0-9]+-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+      expect(p.slice(1, 4), out).toEqual(['1/1', 'Running', '0']);
+      expect(p[5], out).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    }
+    expect(new Set(pods.map((p) => p[6])).size, out).toBe(2);
+  });
+
+  it('gathers the pod IPs in the web EndpointSlice', async () => {
+    const ips = (await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].status.podIP}']))
+      .split(' ')
+      .sort();
+    const out = await eventually(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web'], (s) =>
+      ips.every((ip) => s.includes(ip)),
+    );
+    expect(out).toMatch(/^NAME\s+ADDRESSTYPE\s+PORTS\s+ENDPOINTS\s+AGE\nweb-[a-z0-9]{5}\s+IPv4\s+8080\s+\S+\s+\d+s\n$/);
+  });
+
+  it('reaches the service by name from a client pod, landing on more than one pod', async () => {
+    expect(
+      await ok(['run', 'client', '--image=busybox:1.36', '--restart=Never', '--command', '--', 'sleep', '3600']),
+    ).toBe('pod/client created\n');
+    await ok(['wait', '--for=condition=Ready', 'pod/client', '--timeout=30s']);
+    const names = (
+      await ok([
+        'exec',
+        'client',
+        '--',
+        'sh',
+        '-c',
+        'for i in 1 2 3 4 5 6; do wget -qO- http://web/hostname; echo; done',
+      ])
+    )
+      .trim()
+      .split('\n');
+    const pods = (await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ');
+    expect(names, names.join('\n')).toHaveLength(6);
+    for (const n of names) expect(pods, names.join('\n')).toContain(n);
+    expect(new Set(names).size, names.join('\n')).toBeGreaterThan(1);
+  });
+
+  it('resolves the service FQDN to its ClusterIP with nslookup', async () => {
+    const clusterIp = await ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
+    const out = (await kubectl(['exec', 'client', '--', 'nslookup', 'web.default.svc.cluster.local'])).stdout;
+    expect(out).toContain(`Name:\tweb.default.svc.cluster.local\nAddress: ${clusterIp}\n`);
+  });
+
+  it('reads a web pod log and runs hostname in it', async () => {
+    const pod = await ok(['get', 'pod', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}']);
+    const logs = await ok(['logs', pod, '--tail=3']);
+    const lines = logs.trim().split('\n');
+    expect(lines.length, logs).toBeGreaterThan(0);
+    for (const l of lines) expect(l, logs).toMatch(/^I\d{4} \d\d:\d\d:\d\d\.\d{6}\s+1 log\.go:\d+\] /);
+    expect(await ok(['exec', pod, '--', 'hostname'])).toBe(`${pod}\n`);
+  });
+
+  it('replaces a deleted pod', async () => {
+    const before = (await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ');
+    const victim = before[0]!;
+    expect(await ok(['delete', 'pod', victim])).toBe(`pod "${victim}" deleted\n`);
+    const after = await eventually(['get', 'pods', '-l', 'app=web'], (s) => {
+      const r = rows(s);
+      return r.length === 3 && r.every((p) => p[2] === 'Running') && !s.includes(victim);
+    });
+    expect(
+      rows(after).filter((p) => !before.includes(p[0]!)),
+      after,
+    ).toHaveLength(1);
+  });
+
+  it('scales to four replicas', async () => {
+    expect(await ok(['scale', 'deploy/web', '--replicas=4'])).toBe('deployment.apps/web scaled\n');
+    expect(await ok(['rollout', 'status', 'deploy/web', '--timeout=30s'])).toContain(
+      'deployment "web" successfully rolled out',
+    );
+    expect(await ok(['get', 'deploy', 'web'])).toMatch(/\nweb\s+4\/4\s+4\s+4\s+\d+s\n$/);
+  });
+
+  it('streams changes with get -w', async () => {
+    const child = spawn(kubectlPath, ['get', 'pods', 'client', '-w'], { env });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+    });
+    const checks = new Set<() => void>();
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      for (const check of [...checks]) check();
+    });
+    const seen = (re: RegExp) =>
+      new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => {
+          checks.delete(check);
+          reject(new Error(`get -w never printed ${re}; got:\n${out}\nstderr:\n${err}`));
+        }, 10_000);
+        const check = () => {
+          if (!re.test(out)) return;
+          clearTimeout(timer);
+          checks.delete(check);
+          resolve();
+        };
+        checks.add(check);
+        check();
+      });
+    try {
+      await seen(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nclient\s+1\/1\s+Running\s+0\s+\S+\n/);
+      await ok(['label', 'pod', 'client', 'watched=yes']);
+      await seen(/\nclient\s+1\/1\s+Running\s+0\s+\S+\nclient\s+1\/1\s+Running\s+0\s+\S+\n/);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('prints the real RBAC, credential and connection errors under the api-server faults', async () => {
+    sim.faults.enable('rbac-missing:list:pods');
+    try {
+      const denied = await kubectl(['get', 'pods']);
+      expect(denied.stderr).toBe(
+        'Error from server (Forbidden): pods is forbidden: User "kubeproof" cannot list resource "pods" in API group "" in the namespace "default"\n',
+      );
+    } finally {
+      sim.faults.disable('rbac-missing:list:pods');
+    }
+    sim.faults.enable('token-invalid');
+    try {
+      const refused = await kubectl(['get', 'pods']);
+      expect(refused.stderr).toBe('error: You must be logged in to the server (Unauthorized)\n');
+    } finally {
+      sim.faults.disable('token-invalid');
+    }
+    sim.faults.enable('apiserver-unreachable');
+    await sim.settled();
+    try {
+      const down = await kubectl(['get', 'pods']);
+      expect(down.stderr).toContain(
+        `The connection to the server 127.0.0.1:${sim.port} was refused - did you specify the right host or port?`,
+      );
+    } finally {
+      sim.faults.disable('apiserver-unreachable');
+      await sim.settled();
+    }
+    expect(await ok(['get', 'ns', 'default', '-o', 'name'])).toBe('namespace/default\n');
+  });
+
+  it('cleans up like the seed: deployment, service and client pod', async () => {
+    expect(await ok(['delete', 'deploy', 'web'])).toBe('deployment.apps "web" deleted\n');
+    expect(await ok(['delete', 'svc', 'web'])).toBe('service "web" deleted\n');
+    expect(await ok(['delete', 'pod', 'client', '--wait=false'])).toBe('pod "client" deleted\n');
+    await eventually(['get', 'pods', '-l', 'app=web', '-o', 'name'], (s) => s.trim() === '');
+  });
+});

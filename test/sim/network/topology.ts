@@ -1,0 +1,99 @@
+/** Reads the cluster's network-relevant objects from the store: pods by IP, nodes, Services, endpoints. */
+import type { KubeObj, SimStore } from '../contracts.js';
+
+export interface Endpoint {
+  ip: string;
+  port: number;
+  nodeName: string | undefined;
+}
+
+export interface ServicePortRule {
+  port: number;
+  protocol: string;
+  nodePort: number | undefined;
+  /** Ready endpoints for this port (what kube-proxy programs). */
+  endpoints: Endpoint[];
+}
+
+export interface ServiceRule {
+  key: string;
+  clusterIP: string | undefined;
+  ports: ServicePortRule[];
+}
+
+export function podsByIp(store: SimStore): Map<string, KubeObj> {
+  const byIp = new Map<string, KubeObj>();
+  for (const pod of store.list('pods')) {
+    const ip: string | undefined = pod.status?.podIP;
+    if (ip && !pod.spec?.hostNetwork && pod.status?.phase === 'Running') byIp.set(ip, pod);
+  }
+  return byIp;
+}
+
+export function nodeInternalIps(store: SimStore): Map<string, string> {
+  const byIp = new Map<string, string>();
+  for (const node of store.list('nodes')) {
+    for (const address of node.status?.addresses ?? []) {
+      if (address.type === 'InternalIP') byIp.set(address.address, node.metadata.name);
+    }
+  }
+  return byIp;
+}
+
+/** Ready endpoints of one Service port, from its EndpointSlices (ready unset counts as ready, as in kube-proxy). */
+function endpointsFor(
+  slices: KubeObj[],
+  portName: string,
+  protocol: string,
+  podNodes: Map<string, KubeObj>,
+): Endpoint[] {
+  const endpoints: Endpoint[] = [];
+  for (const slice of slices) {
+    const slicePort = (slice.ports ?? []).find(
+      (p: { name?: string; protocol?: string }) => (p.name ?? '') === portName && (p.protocol ?? 'TCP') === protocol,
+    );
+    if (!slicePort?.port) continue;
+    for (const endpoint of slice.endpoints ?? []) {
+      if (endpoint.conditions?.ready === false) continue;
+      for (const ip of endpoint.addresses ?? []) {
+        endpoints.push({ ip, port: slicePort.port, nodeName: endpoint.nodeName ?? podNodes.get(ip)?.spec?.nodeName });
+      }
+    }
+  }
+  return endpoints.sort((a, b) => a.ip.localeCompare(b.ip, 'en', { numeric: true }));
+}
+
+/** kube-proxy's view: every Service with its ports and their ready endpoints. */
+export function serviceRules(store: SimStore): ServiceRule[] {
+  const slicesByService = new Map<string, KubeObj[]>();
+  for (const slice of store.list('endpointslices')) {
+    const service = slice.metadata.labels?.['kubernetes.io/service-name'];
+    if (!service) continue;
+    const key = `${slice.metadata.namespace}/${service}`;
+    slicesByService.set(key, [...(slicesByService.get(key) ?? []), slice]);
+  }
+  const pods = podsByIp(store);
+  return store.list('services').map((svc) => {
+    const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    const slices = slicesByService.get(key) ?? [];
+    const clusterIP: string | undefined = svc.spec?.clusterIP;
+    return {
+      key,
+      clusterIP: clusterIP && clusterIP !== 'None' ? clusterIP : undefined,
+      ports: (svc.spec?.ports ?? []).map(
+        (p: { name?: string; port: number; protocol?: string; nodePort?: number }) => ({
+          port: p.port,
+          protocol: p.protocol ?? 'TCP',
+          nodePort: p.nodePort,
+          endpoints: endpointsFor(slices, p.name ?? '', p.protocol ?? 'TCP', pods),
+        }),
+      ),
+    };
+  });
+}
+
+/** A headless Service's A records: its ready endpoint addresses. */
+export function readyAddresses(store: SimStore, namespace: string, service: string): string[] {
+  const rule = serviceRules(store).find((r) => r.key === `${namespace}/${service}`);
+  return [...new Set(rule?.ports.flatMap((p) => p.endpoints.map((e) => e.ip)) ?? [])];
+}

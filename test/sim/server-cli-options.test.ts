@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { parseCliOptions, UsageError } from './options.js';
+
+describe('sim command line', () => {
+  it('reads every flag issue 3 names, repeatable --fault included', () => {
+    const o = parseCliOptions([
+      '--kubeconfig-out',
+      '/tmp/kc',
+      '--fault',
+      'coredns-down',
+      '--fault=node-notready:worker-1',
+      '--nodes',
+      '3',
+      '--no-pod-cidr',
+      '--cluster-domain',
+      'example.internal',
+      '--encryption',
+      'aescbc:key1',
+      '--etcd',
+      'https://127.0.0.1:2379',
+      '--pod-start-ms',
+      '500',
+      '--endpoint-delay-ms=30',
+      '--api-latency-ms',
+      '5',
+      '--dns-latency-ms',
+      '2',
+      '--port',
+      '6443',
+    ]);
+    expect(o).toEqual({
+      kubeconfigOut: '/tmp/kc',
+      cluster: {
+        faults: ['coredns-down', 'node-notready:worker-1'],
+        nodes: 3,
+        podCidr: false,
+        clusterDomain: 'example.internal',
+        encryption: { provider: 'aescbc', keyName: 'key1' },
+        etcd: { endpoints: ['https://127.0.0.1:2379'] },
+        latencies: { podStartMs: 500, endpointDelayMs: 30, apiLatencyMs: 5, dnsLatencyMs: 2 },
+        port: 6443,
+      },
+    });
+  });
+
+  it('rejects an unknown fault naming the known ones, and a missing fault argument', () => {
+    expect(() => parseCliOptions(['--fault', 'dns-flaky'])).toThrow(
+      /unknown fault "dns-flaky"; known faults: scheduler-down, nodes-unschedulable, node-notready:<arg>/,
+    );
+    expect(() => parseCliOptions(['--fault', 'rbac-missing:get'])).toThrow(
+      'fault "rbac-missing" takes 2 argument(s): rbac-missing:<arg>:<arg>',
+    );
+  });
+
+  it('rejects unknown flags and non-numeric values with a usage error', () => {
+    expect(() => parseCliOptions(['--nodes', 'two'])).toThrow(UsageError);
+    expect(() => parseCliOptions(['--verbose'])).toThrow(/unknown option --verbose/);
+    expect(() => parseCliOptions(['--kubeconfig-out'])).toThrow('--kubeconfig-out needs a value');
+  });
+});
