@@ -101,13 +101,16 @@ try {
   console.log(`  wall clock    p50 ${ms(percentile(sortedWall, 50))}   max ${ms(sortedWall.at(-1) ?? 0)}`);
   console.log(`  API requests  per audit ${requests.join(', ')}   watches opened ${watches.join(', ')}`);
   console.log('  per check (p50):');
-  for (const [id, durations] of perCheck) console.log(`    ${id.padEnd(24)} ${ms(percentile(sortNumbers(durations), 50))}`);
+  for (const [id, durations] of perCheck)
+    console.log(`    ${id.padEnd(24)} ${ms(percentile(sortNumbers(durations), 50))}`);
 
   const concurrentStart = performance.now();
   const concurrent = await Promise.all(Array.from({ length: concurrentAudits }, () => timedAudit()));
   const concurrentWall = performance.now() - concurrentStart;
   const statuses = concurrent.map((c) => c.run.status).join(', ');
-  console.log(`\nConcurrent audits: ${concurrentAudits} at once → all done in ${ms(concurrentWall)} (statuses: ${statuses})`);
+  console.log(
+    `\nConcurrent audits: ${concurrentAudits} at once → all done in ${ms(concurrentWall)} (statuses: ${statuses})`,
+  );
 
   const listLatencies: number[] = [];
   for (let i = 0; i < reads; i++) {

@@ -13,6 +13,7 @@ import { runCli } from '../src/cli/audit.js';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { startSimCluster } from '../test/sim/index.js';
+import { PROVIDER_NAMES, type ProviderName } from '../test/sim/storage/providers.js';
 
 const { values } = parseArgs({
   options: {
@@ -24,10 +25,20 @@ const { values } = parseArgs({
 
 const workdir = mkdtempSync(join(tmpdir(), 'kubeproof-demo-'));
 const [provider = 'aescbc', keyName] = values.encryption.split(':');
-const sim = await startSimCluster({ faults: values.fault, encryption: { provider, keyName } });
-const service = await startServer(loadConfig({ PORT: '0', HOST: '127.0.0.1', KUBEPROOF_DB: join(workdir, 'demo.db') }), {
-  writeLog: () => undefined,
+if (!PROVIDER_NAMES.includes(provider as ProviderName)) {
+  process.stderr.write(`--encryption: unknown provider "${provider}"; one of ${PROVIDER_NAMES.join(', ')}\n`);
+  process.exit(3);
+}
+const sim = await startSimCluster({
+  faults: values.fault,
+  encryption: { provider: provider as ProviderName, keyName },
 });
+const service = await startServer(
+  loadConfig({ PORT: '0', HOST: '127.0.0.1', KUBEPROOF_DB: join(workdir, 'demo.db') }),
+  {
+    writeLog: () => undefined,
+  },
+);
 try {
   // The kubeconfig file stands for the one a pipeline holds; the service never writes it anywhere.
   const kubeconfigPath = join(workdir, 'kubeconfig');
@@ -35,7 +46,15 @@ try {
   const faults = values.fault.length > 0 ? ` with fault(s) ${values.fault.join(', ')}` : '';
   process.stderr.write(`simulated cluster at ${sim.url}${faults}; kubeproof at http://127.0.0.1:${service.port}\n`);
   process.exitCode = await runCli(
-    ['audit', '--kubeconfig', kubeconfigPath, '--server', `http://127.0.0.1:${service.port}`, '--format', values.format],
+    [
+      'audit',
+      '--kubeconfig',
+      kubeconfigPath,
+      '--server',
+      `http://127.0.0.1:${service.port}`,
+      '--format',
+      values.format,
+    ],
     {
       fetch: (input, init) => fetch(input, init),
       stdout: (text) => process.stdout.write(text),

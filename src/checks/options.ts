@@ -22,14 +22,19 @@ export type EncryptionStrategy = z.infer<typeof EncryptionStrategy>;
 
 export const AuditOptions = z
   .object({
-    replicas: z.number().int().min(2).max(10).default(3).openapi({ description: 'web Deployment replicas', example: 3 }),
+    replicas: z
+      .number()
+      .int()
+      .min(2)
+      .max(10)
+      .default(3)
+      .openapi({ description: 'web Deployment replicas', example: 3 }),
     images: z
       .object({
-        web: z
-          .string()
-          .min(1)
-          .default('registry.k8s.io/e2e-test-images/agnhost:2.52')
-          .openapi({ description: 'Image of the web Deployment (agnhost netexec)', example: 'registry.k8s.io/e2e-test-images/agnhost:2.52' }),
+        web: z.string().min(1).default('registry.k8s.io/e2e-test-images/agnhost:2.52').openapi({
+          description: 'Image of the web Deployment (agnhost netexec)',
+          example: 'registry.k8s.io/e2e-test-images/agnhost:2.52',
+        }),
         client: z
           .string()
           .min(1)
@@ -38,14 +43,20 @@ export const AuditOptions = z
       })
       .default({ web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' })
       .openapi({ description: 'Images for the in-cluster workload (point them at a registry mirror when air-gapped)' }),
-    clusterDomain: z.string().min(1).default('cluster.local').openapi({ description: 'Cluster DNS domain', example: 'cluster.local' }),
+    clusterDomain: z
+      .string()
+      .min(1)
+      .default('cluster.local')
+      .openapi({ description: 'Cluster DNS domain', example: 'cluster.local' }),
     encryption: z
       .object({
         strategy: EncryptionStrategy.default('auto'),
         etcd: EtcdAccess.optional(),
       })
       .default({ strategy: 'auto' })
-      .openapi({ description: 'How secrets.encryption gathers evidence, and etcd access for the etcd-direct strategy' }),
+      .openapi({
+        description: 'How secrets.encryption gathers evidence, and etcd access for the etcd-direct strategy',
+      }),
   })
   .openapi('AuditOptions');
 export type AuditOptions = z.infer<typeof AuditOptions>;

@@ -8,7 +8,7 @@ import type { ClusterAccess } from '../../src/kube/cluster-access.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/index.js';
 import { type EtcdHandle, startEtcd } from '../sim/etcd-harness.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
-import { PROVIDER_NAMES } from '../sim/storage/index.js';
+import { PROVIDER_NAMES, type ProviderName } from '../sim/storage/index.js';
 import { etcdAccessOf, runEncryptionCheck } from './run-check.js';
 
 let etcd: EtcdHandle;
@@ -28,7 +28,7 @@ afterAll(async () => {
 });
 
 async function simWith(
-  provider: string,
+  provider: ProviderName,
   faults: string[] = [],
 ): Promise<{ cluster: ClusterAccess; namespace: string }> {
   sim = await startSimCluster({

@@ -130,7 +130,8 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       workers: options.nodes ?? 2,
       podCidr: options.podCidr ?? true,
       clusterDomain,
-      encryption: options.encryption !== undefined,
+      // identity alone is what a cluster without an EncryptionConfiguration stores: no flag then.
+      encryption: options.encryption !== undefined && options.encryption.provider !== 'identity',
       kubernetesVersion: serverVersion.gitVersion,
       serviceCidr,
     });
