@@ -8,5 +8,6 @@ export default defineConfig({
     // Two cores: the simulated clusters are CPU-light but numerous; keep the pool small.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     pool: 'forks',
+    reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
