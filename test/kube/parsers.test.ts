@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { agnhostHostnamesAnswered, agnhostRequests } from '../../src/kube/parsers/agnhost-log.js';
 import { addressesOf, parseNslookup } from '../../src/kube/parsers/nslookup.js';
 import { parseWget } from '../../src/kube/parsers/wget.js';
 
-const FIXTURES = '/work/shared/fixtures/busybox-1.35';
+// shared/ sits beside the repository, in every checkout and in CI.
+const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/busybox-1.35');
 const recording = (name: string) => ({
   stdout: readFileSync(`${FIXTURES}/${name}.stdout`, 'utf8'),
   stderr: readFileSync(`${FIXTURES}/${name}.stderr`, 'utf8'),
