@@ -21,5 +21,24 @@ export function createLogger(options: { write: (line: string) => void; secrets?:
   };
 }
 
+/**
+ * The same logger with these secrets masked in the message and every field: what a check gets,
+ * so that a check logging an error from the cluster cannot leak the run's credentials.
+ */
+export function redactingLogger(base: Logger, secrets: readonly string[]): Logger {
+  const redact = (msg: string, fields?: Record<string, unknown>) =>
+    [
+      redactText(msg, secrets),
+      fields === undefined
+        ? undefined
+        : (JSON.parse(redactText(JSON.stringify(fields), secrets)) as Record<string, unknown>),
+    ] as const;
+  return {
+    info: (msg, fields) => base.info(...redact(msg, fields)),
+    warn: (msg, fields) => base.warn(...redact(msg, fields)),
+    error: (msg, fields) => base.error(...redact(msg, fields)),
+  };
+}
+
 /** A logger that drops everything (tests that do not look at logs). */
 export const silentLogger: Logger = { info: () => {}, warn: () => {}, error: () => {} };

@@ -16,8 +16,10 @@ function buildCheckEngine(config: Config, clock: Clock, logger: Logger) {
   // loadRunbook throws a readable error for an invalid file; main() prints it and exits.
   const guide = config.runbookPath ? loadRunbook(config.runbookPath) : DEFAULT_GUIDE;
   const extraChecks = [secretsEncryption];
+  // A run's namespace must outlive the run, or a concurrent audit's sweep would delete it.
+  const namespaceTtlMs = (config.auditDeadlineSeconds + 3600) * 1000;
   return {
-    executor: createSuiteExecutor({ clock, logger, guide, extraChecks }),
+    executor: createSuiteExecutor({ clock, logger, guide, extraChecks, namespaceTtlMs }),
     catalog: suiteCatalog({ guide, extraChecks }),
   };
 }
@@ -61,8 +63,10 @@ export async function startServer(config: Config, io: { writeLog?: (line: string
     auth: config.apiTokens.length > 0,
   });
   const stop = async () => {
+    // Stop accepting connections first; open event streams end as their runs reach a final status.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     await runner.shutdown();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closed;
     database.close();
   };
   return { port, stop };

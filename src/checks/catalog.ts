@@ -87,17 +87,8 @@ export function catalogEntry(def: CheckDefinition, guide: Guide): CatalogEntry {
  * const catalog = createCatalog({ guide: loadRunbook(config.runbookPath) });
  * catalog.list().map((c) => c.id);
  */
-export function createCatalog(opts: { guide?: Guide; extraChecks?: readonly CheckDefinition[] } = {}): Catalog & {
-  guide: Guide;
-  ids(): Set<string>;
-  groups(): Set<string>;
-} {
+export function createCatalog(opts: { guide?: Guide; extraChecks?: readonly CheckDefinition[] } = {}): Catalog {
   const guide = opts.guide ?? DEFAULT_GUIDE;
   const entries = catalogChecks(opts.extraChecks).map((d) => catalogEntry(d, guide));
-  return {
-    guide,
-    list: () => entries,
-    ids: () => new Set(entries.map((e) => e.id)),
-    groups: () => new Set(entries.map((e) => e.group)),
-  };
+  return { list: () => entries };
 }

@@ -15,6 +15,26 @@ export const EtcdAccess = z
   .openapi('EtcdAccess');
 export type EtcdAccess = z.infer<typeof EtcdAccess>;
 
+/** `.dockerconfigjson` text: a JSON object with `auths`, as `kubectl create secret docker-registry` writes it. */
+const DockerConfigJson = z
+  .string()
+  .max(64 * 1024)
+  .refine((text) => {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      return typeof parsed === 'object' && parsed !== null && 'auths' in parsed;
+    } catch {
+      return false;
+    }
+  }, 'must be .dockerconfigjson text: a JSON object with "auths"')
+  .openapi({
+    description:
+      'Registry credentials for the images, as `.dockerconfigjson` text. kubeproof creates them as the Secret ' +
+      '`kubeproof-pull` in the run namespace and references it from every pod; never stored, never logged. ' +
+      'Needs `create secrets` in the run namespace (the encryption group asks for it too).',
+    example: '{"auths":{"mirror.example:5000":{"auth":"<base64 user:password>"}}}',
+  });
+
 export const EncryptionStrategy = z
   .enum(['auto', 'etcd-direct', 'etcd-exec', 'apiserver-metrics', 'apiserver-flags'])
   .openapi({ description: 'How secrets.encryption gathers evidence; auto tries the strongest first' });
@@ -40,6 +60,7 @@ export const AuditOptions = z
           .min(1)
           .default('busybox:1.36')
           .openapi({ description: 'Image of the client pod (busybox)', example: 'busybox:1.36' }),
+        pullSecret: DockerConfigJson.optional(),
       })
       .default({ web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' })
       .openapi({ description: 'Images for the in-cluster workload (point them at a registry mirror when air-gapped)' }),

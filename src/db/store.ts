@@ -66,13 +66,6 @@ export class AuditStore {
     this.#changed(id);
   }
 
-  addWarning(id: string, warning: string): void {
-    const run = findRun(this.#db, id);
-    if (!run) return;
-    updateRun(this.#db, id, { warnings: [...run.warnings, warning] });
-    this.#changed(id);
-  }
-
   recordResult(runId: string, result: CheckResult): void {
     insertResult(this.#db, runId, result);
     this.#changed(runId);

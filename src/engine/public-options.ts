@@ -1,10 +1,14 @@
 import type { AuditOptions } from '../checks/options.js';
+import { secretsOf } from '../kube/kubeconfig/redact.js';
+import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 
-/** AuditOptions as stored and shown: etcd TLS material is replaced by whether it was given. */
+/** AuditOptions as stored and shown: etcd TLS material and registry credentials are replaced by whether they were given. */
 export function publicOptions(options: AuditOptions): Record<string, unknown> {
   const { etcd, ...encryption } = options.encryption;
+  const { pullSecret, ...images } = options.images;
   return {
     ...options,
+    images: { ...images, ...(pullSecret ? { pullSecret: 'provided' } : {}) },
     encryption: {
       ...encryption,
       ...(etcd
@@ -21,9 +25,24 @@ export function publicOptions(options: AuditOptions): Record<string, unknown> {
   };
 }
 
-/** Secret strings in the options, for redaction. */
-export function optionSecrets(options: AuditOptions): string[] {
+/** Every secret string of a run (credentials and options): what redaction masks. */
+export function runSecrets(credentials: SanitizedKubeconfig, options: AuditOptions): string[] {
+  return [...secretsOf(credentials), ...optionSecrets(options)];
+}
+
+function optionSecrets(options: AuditOptions): string[] {
   const etcd = options.encryption.etcd;
-  const values = [etcd?.keyData, etcd?.certData];
+  const values = [etcd?.keyData, etcd?.certData, ...pullSecretValues(options.images.pullSecret)];
   return values.filter((v): v is string => typeof v === 'string' && v.length >= 4);
+}
+
+/** The registry credentials text and each credential inside it (an error could quote one alone). */
+function pullSecretValues(text: string | undefined): string[] {
+  if (!text) return [];
+  const auths = (JSON.parse(text) as { auths?: Record<string, unknown> }).auths ?? {};
+  const inner = Object.values(auths).flatMap((entry) => {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    return [e.auth, e.password, e.identitytoken];
+  });
+  return [text, ...inner.filter((v): v is string => typeof v === 'string')];
 }

@@ -3,13 +3,13 @@ import type { AuditOptions } from '../checks/options.js';
 import type { Clock, Logger } from '../checks/types.js';
 import type { AuditRunRow } from '../db/schema/index.js';
 import type { AuditStore } from '../db/store.js';
-import { redactText, secretsOf } from '../kube/kubeconfig/redact.js';
+import { redactText } from '../kube/kubeconfig/redact.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 import { Background } from './background.js';
-import { optionSecrets, publicOptions } from './public-options.js';
+import { publicOptions, runSecrets } from './public-options.js';
 import { redactResult } from './redact-result.js';
 import { type EndReason, finalStatus, type StatusCounts } from './run-status.js';
-import type { CheckResult, SuiteExecutor } from './types.js';
+import type { AuditEventLevel, CheckResult, CleanupOutcome, SuiteExecutor } from './types.js';
 
 export interface AuditRequest {
   credentials: SanitizedKubeconfig;
@@ -42,6 +42,16 @@ interface LiveRun {
 }
 
 type AbortReason = 'cancel' | 'deadline' | 'shutdown';
+
+const NO_RESULTS: StatusCounts = { passed: 0, failed: 0, skipped: 0, error: 0 };
+
+/** How loud a check's result is in the event stream. */
+const EVENT_LEVEL: Record<CheckResult['status'], AuditEventLevel> = {
+  passed: 'info',
+  skipped: 'info',
+  failed: 'error',
+  error: 'warn',
+};
 
 /**
  * Runs audits in the background: a FIFO queue, at most `maxConcurrent` at a time, a deadline
@@ -81,7 +91,7 @@ export class AuditRunner {
       id,
       request,
       controller: new AbortController(),
-      secrets: [...secretsOf(request.credentials), ...optionSecrets(request.options)],
+      secrets: runSecrets(request.credentials, request.options),
       started: false,
     };
     this.#live.set(id, live);
@@ -100,8 +110,9 @@ export class AuditRunner {
       this.#queue.splice(this.#queue.indexOf(live), 1);
       this.#live.delete(id);
       const { store, clock } = this.#deps;
+      const { status, errorDetail } = finalStatus(NO_RESULTS, { kind: 'cancelled' });
       store.recordEvent(id, { at: clock.now(), level: 'warn', message: 'Audit cancelled before it started.' });
-      store.finishRun(id, { status: 'cancelled', finishedAt: clock.now(), errorDetail: 'Cancelled on request.' });
+      store.finishRun(id, { status, finishedAt: clock.now(), errorDetail });
       return 'cancelled';
     }
     this.#abort(live, 'cancel');
@@ -126,7 +137,12 @@ export class AuditRunner {
   /** Stops accepting work, aborts everything in flight (cleanup still runs) and waits for it. */
   async shutdown(): Promise<void> {
     this.#stopped = true;
-    for (const live of this.#queue.splice(0)) this.#live.delete(live.id);
+    const { store, clock } = this.#deps;
+    for (const live of this.#queue.splice(0)) {
+      this.#live.delete(live.id);
+      const { status, errorDetail } = finalStatus(NO_RESULTS, { kind: 'shutdown' });
+      store.finishRun(live.id, { status, finishedAt: clock.now(), errorDetail: `${errorDetail} It never started.` });
+    }
     for (const live of this.#live.values()) this.#abort(live, 'shutdown');
     await this.whenIdle();
   }
@@ -156,7 +172,7 @@ export class AuditRunner {
     const { store, clock, logger, executor, deadlineSeconds } = this.#deps;
     const { id, request, controller, secrets } = live;
     const redact = (text: string) => redactText(text, secrets);
-    const counts: StatusCounts = { passed: 0, failed: 0, skipped: 0, error: 0 };
+    const counts: StatusCounts = { ...NO_RESULTS };
     const deadline = setTimeout(() => this.#abort(live, 'deadline'), deadlineSeconds * 1000);
     deadline.unref?.();
     store.markRunning(id, clock.now());
@@ -164,7 +180,7 @@ export class AuditRunner {
     logger.info('audit started', { runId: id, server: request.credentials.server });
 
     let end: EndReason = { kind: 'completed' };
-    let cleanup: { namespace?: string; deleted: boolean; detail?: string } | undefined;
+    let cleanup: CleanupOutcome | undefined;
     try {
       const outcome = await executor.execute({
         runId: id,
@@ -182,12 +198,7 @@ export class AuditRunner {
           store.recordResult(id, redactResult(result, secrets));
           store.recordEvent(id, {
             at: result.finishedAt,
-            level:
-              result.status === 'passed' || result.status === 'skipped'
-                ? 'info'
-                : result.status === 'failed'
-                  ? 'error'
-                  : 'warn',
+            level: EVENT_LEVEL[result.status],
             message: redact(`Check ${result.id} ${result.status}: ${result.summary}`),
             checkId: result.id,
           });

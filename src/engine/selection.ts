@@ -1,10 +1,16 @@
 import type { CheckGroup } from '../checks/types.js';
-import type { CatalogEntry } from './types.js';
 
 export const CHECK_GROUPS: readonly CheckGroup[] = ['preflight', 'smoke', 'encryption'];
 
 /** What an audit runs when the request names no checks. */
 export const DEFAULT_SELECTION: readonly string[] = CHECK_GROUPS;
+
+/** What selection needs to know of a check: the catalog entries and the check definitions both fit. */
+export interface Selectable {
+  id: string;
+  group: CheckGroup;
+  prerequisites: readonly string[];
+}
 
 export interface ResolvedSelection {
   /** Selected check ids plus every prerequisite, in catalog order. */
@@ -14,11 +20,11 @@ export interface ResolvedSelection {
 }
 
 /**
- * Expands check ids and group names into check ids, adding prerequisites (the suite does the
- * same when it plans; here it serves validation and the RBAC the selection needs).
+ * Expands check ids and group names into check ids, adding prerequisites. One function for the
+ * intake (validation), `GET /v1/rbac` (what the selection needs) and the planner (what runs).
  * @example resolveSelection(catalog, ['smoke']).ids
  */
-export function resolveSelection(catalog: readonly CatalogEntry[], names: readonly string[]): ResolvedSelection {
+export function resolveSelection(catalog: readonly Selectable[], names: readonly string[]): ResolvedSelection {
   const byId = new Map(catalog.map((entry) => [entry.id, entry]));
   const chosen = new Set<string>();
   const unknown: string[] = [];

@@ -1,5 +1,5 @@
 import { setMaxListeners } from 'node:events';
-import { buildCheckSet, catalogChecks, catalogEntry, createCatalog } from '../checks/catalog.js';
+import { buildCheckSet, catalogEntry, createCatalog } from '../checks/catalog.js';
 import { DEFAULT_GUIDE, type Guide } from '../checks/guide.js';
 import { newFindings } from '../checks/preflight/api.js';
 import { DEFAULT_TIMINGS, type SmokeTimings } from '../checks/smoke/shared/timings.js';
@@ -7,12 +7,17 @@ import type { CheckDefinition, CheckOutcome, Clock, Logger } from '../checks/typ
 import { createClusterAccess } from '../kube/cluster/index.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
-import { deleteNamespaceAndWait } from '../workload/cleanup.js';
+import { redactingLogger } from '../logger.js';
+import { deleteRunNamespace } from '../workload/cleanup.js';
 import { workloadHandle } from '../workload/names.js';
 import { sweepExpiredNamespaces } from '../workload/sweep.js';
 import { PREFLIGHT_ID, planChecks } from './planner.js';
+import { runSecrets } from './public-options.js';
 import { runStep } from './step.js';
 import type { AuditEvent, CheckResult, CleanupOutcome, SuiteExecutor, SuiteInput } from './types.js';
+
+/** The check that creates the workload; the sweep of crashed runs' namespaces happens just before it. */
+const ROLLOUT_ID = 'workload.rollout';
 
 export interface SuiteDeps {
   clock: Clock;
@@ -25,7 +30,10 @@ export interface SuiteDeps {
   extraChecks?: readonly CheckDefinition[];
   /** How long cleanup waits for the namespace to be gone (default 60 s). */
   cleanupTimeoutMs?: number;
-  /** Expiry written on the namespace, for the sweep of crashed runs (default 2 h). */
+  /**
+   * Expiry written on the namespace, for the sweep of crashed runs (default 2 h). Must outlast
+   * the longest audit, or a concurrent audit of the same cluster would sweep a live namespace.
+   */
   namespaceTtlMs?: number;
   /** Builds cluster access from the credentials (default: the real one). */
   connect?: (credentials: SanitizedKubeconfig) => ClusterAccess;
@@ -66,6 +74,8 @@ class AuditExecution {
   private readonly workload;
   private readonly checks: CheckDefinition[];
   private workloadStarted = false;
+  /** What checks log through: the run's credentials are masked. */
+  private readonly log: Logger;
   /** The run's signal, relayed so that our many concurrent listeners stay on our own object. */
   private readonly signal: AbortSignal;
 
@@ -81,6 +91,7 @@ class AuditExecution {
     if (input.signal.aborted) relay.abort(input.signal.reason);
     else input.signal.addEventListener('abort', () => relay.abort(input.signal.reason), { once: true });
     this.signal = relay.signal;
+    this.log = redactingLogger(deps.logger, runSecrets(input.credentials, input.options));
     this.workload = workloadHandle(input.runId, input.options.replicas, input.options.clusterDomain);
     const expiresAt = new Date(deps.clock.now().getTime() + (deps.namespaceTtlMs ?? 2 * 3600_000));
     let planned: readonly CheckDefinition[] = [];
@@ -91,7 +102,7 @@ class AuditExecution {
       expiresAt,
       extraChecks: deps.extraChecks ?? [],
     });
-    planned = planChecks(input.selection, all).checks;
+    planned = planChecks(input.selection, all);
     this.checks = [...planned];
   }
 
@@ -208,7 +219,7 @@ class AuditExecution {
   private async execute(def: CheckDefinition): Promise<void> {
     const startedAt = this.deps.clock.now();
     this.input.onCheckStarted(def.id, startedAt);
-    if (def.needsWorkload && def.id === 'workload.rollout') {
+    if (def.id === ROLLOUT_ID) {
       this.workloadStarted = true;
       await this.sweep();
     }
@@ -219,7 +230,7 @@ class AuditExecution {
         workload: def.needsWorkload ? this.workload : undefined,
         options: this.input.options,
         clock: this.deps.clock,
-        log: this.deps.logger,
+        log: this.log,
         results: this.outcomes,
       },
       this.signal,
@@ -276,9 +287,10 @@ class AuditExecution {
 
   private async cleanup(): Promise<CleanupOutcome> {
     if (!this.workloadStarted) return { deleted: true, detail: 'no workload was created' };
-    const outcome = await deleteNamespaceAndWait(
+    const outcome = await deleteRunNamespace(
       this.cluster,
       this.workload.namespace,
+      this.input.runId,
       this.deps.cleanupTimeoutMs ?? 60_000,
     );
     this.event(
@@ -288,5 +300,3 @@ class AuditExecution {
     return outcome;
   }
 }
-
-export { catalogChecks };

@@ -62,6 +62,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A validation problem about one field: `invalidField('query.cursor', 'not a cursor this API returned')`. */
+export function invalidField(path: string, message: string): ApiError {
+  return new ApiError('validation_failed', { detail: `${path}: ${message}`, errors: [{ path, message }] });
+}
+
 /** Maps an HTTP status that Hono or a middleware produced on its own to our code. */
 export function codeForStatus(status: number): ErrorCode {
   const match = (Object.keys(ERROR_CODES) as ErrorCode[]).find(

@@ -16,6 +16,7 @@ export const commonErrorResponses = {
 export const notFoundResponse = { 404: problem('No such resource') } as const;
 export const conflictResponse = { 409: problem('The resource is not in a state that allows this') } as const;
 export const notAcceptableResponse = { 406: problem('None of the accepted representations is available') } as const;
+export const unavailableResponse = { 503: problem('kubeproof is shutting down and accepts no new work') } as const;
 export const unsupportedMediaResponse = {
   415: problem('The body has a content type this route does not accept'),
 } as const;

@@ -118,7 +118,11 @@ export interface ServerVersion {
   platform?: string;
 }
 
-/** SelfSubjectAccessReview resourceAttributes. Omit namespace for cluster scope / all namespaces. */
+/**
+ * SelfSubjectAccessReview resourceAttributes. Omit namespace for cluster scope / all namespaces.
+ * With `nonResourceURL` the review asks nonResourceAttributes `{ path, verb }` instead (see
+ * accessReviewSpec); group, resource and namespace are then ignored.
+ */
 export interface AccessQuestion {
   verb: string;
   group: string;
@@ -126,6 +130,15 @@ export interface AccessQuestion {
   subresource?: string;
   namespace?: string;
   name?: string;
+  /** A non-resource URL such as `/metrics`. */
+  nonResourceURL?: string;
+}
+
+/** The `spec` of the SelfSubjectAccessReview that asks this question. */
+export function accessReviewSpec(question: AccessQuestion): Record<string, unknown> {
+  const { nonResourceURL, ...resourceAttributes } = question;
+  if (nonResourceURL !== undefined) return { nonResourceAttributes: { path: nonResourceURL, verb: question.verb } };
+  return { resourceAttributes };
 }
 
 export interface AccessAnswer {

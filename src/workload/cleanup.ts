@@ -1,18 +1,26 @@
 import type { CleanupOutcome } from '../engine/types.js';
-import { type ClusterAccess, ClusterError } from '../kube/cluster-access.js';
+import { type CallOptions, type ClusterAccess, ClusterError } from '../kube/cluster-access.js';
+import { byName } from '../kube/selectors.js';
+import { ownerOf } from './ownership.js';
 
 /**
  * Deletes the run's namespace and waits until it is gone. Runs with its own signal and
- * deadline, so it also runs after a cancel or the run's deadline.
+ * deadline, so it also runs after a cancel or the run's deadline. A namespace of that name
+ * that carries another run's id is left alone: deleting it would break a concurrent audit.
  */
-export async function deleteNamespaceAndWait(
+export async function deleteRunNamespace(
   cluster: ClusterAccess,
   namespace: string,
+  runId: string,
   timeoutMs: number,
 ): Promise<CleanupOutcome> {
-  const signal = AbortSignal.timeout(timeoutMs + 1_000);
-  const opts = { signal, timeoutMs };
+  const opts: CallOptions = { signal: AbortSignal.timeout(timeoutMs + 1_000), timeoutMs };
   try {
+    const owner = await ownerOf(cluster, namespace, runId, opts);
+    if (owner === 'absent') return { namespace, deleted: true, detail: 'the namespace was never created' };
+    if (owner === 'other-run') {
+      return { namespace, deleted: true, detail: 'the namespace belongs to another run and was left alone' };
+    }
     await cluster.delete('namespaces', namespace, undefined, opts);
   } catch (err) {
     if (!(err instanceof ClusterError && err.kind === 'not-found')) {
@@ -22,7 +30,7 @@ export async function deleteNamespaceAndWait(
   try {
     await cluster.waitFor(
       'namespaces',
-      { fieldSelector: `metadata.name=${namespace}` },
+      byName(namespace),
       (objs) => (objs.some((o) => o.metadata?.name === namespace) ? undefined : true),
       opts,
     );

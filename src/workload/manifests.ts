@@ -5,6 +5,7 @@ import {
   EXPIRES_AT_ANNOTATION,
   MANAGED_BY,
   MANAGED_BY_LABEL,
+  PULL_SECRET,
   RESTART_PROBE_POD,
   RUN_ID_LABEL,
   runIdLabelValue,
@@ -13,6 +14,22 @@ import {
 
 const SMALL = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
 const managed = { [MANAGED_BY_LABEL]: MANAGED_BY };
+
+type Images = AuditOptions['images'];
+
+/** The pod spec fields every kubeproof pod shares: the registry credentials, when given. */
+const pullSecrets = (images: Images) => (images.pullSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {});
+
+/** The registry credentials as a Secret of the run namespace (only when `images.pullSecret` is set). */
+export function pullSecretManifest(dockerConfigJson: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: PULL_SECRET, labels: { ...managed } },
+    type: 'kubernetes.io/dockerconfigjson',
+    stringData: { '.dockerconfigjson': dockerConfigJson },
+  };
+}
 
 export function namespaceManifest(w: WorkloadHandle, runId: string, expiresAt: Date): KubeObject {
   return {
@@ -26,7 +43,7 @@ export function namespaceManifest(w: WorkloadHandle, runId: string, expiresAt: D
   };
 }
 
-export function webDeployment(w: WorkloadHandle, images: AuditOptions['images']): KubeObject {
+export function webDeployment(w: WorkloadHandle, images: Images): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -37,6 +54,7 @@ export function webDeployment(w: WorkloadHandle, images: AuditOptions['images'])
       template: {
         metadata: { labels: { ...WEB_LABELS } },
         spec: {
+          ...pullSecrets(images),
           containers: [
             {
               name: 'web',
@@ -74,7 +92,7 @@ export function nodePortService(w: WorkloadHandle): KubeObject {
   };
 }
 
-function busyboxPod(name: string, image: string, command: string[], restartPolicy: 'Never' | 'Always'): KubeObject {
+function busyboxPod(name: string, images: Images, command: string[], restartPolicy: 'Never' | 'Always'): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
@@ -82,21 +100,22 @@ function busyboxPod(name: string, image: string, command: string[], restartPolic
     spec: {
       restartPolicy,
       terminationGracePeriodSeconds: 1,
-      containers: [{ name, image, command, resources: SMALL }],
+      ...pullSecrets(images),
+      containers: [{ name, image: images.client, command, resources: SMALL }],
     },
   };
 }
 
 /** The busybox pod checks exec wget/nslookup from, as seed 000's `kubectl run client`. */
-export function clientPod(w: WorkloadHandle, images: AuditOptions['images']): KubeObject {
-  return busyboxPod(w.clientPodName, images.client, ['sleep', '3600'], 'Never');
+export function clientPod(w: WorkloadHandle, images: Images): KubeObject {
+  return busyboxPod(w.clientPodName, images, ['sleep', '3600'], 'Never');
 }
 
 /** kubelet.restart's victim: PID 1 exits 0 on TERM, so `kill 1` ends the container cleanly. */
-export function restartProbePod(images: AuditOptions['images']): KubeObject {
+export function restartProbePod(images: Images): KubeObject {
   return busyboxPod(
     RESTART_PROBE_POD,
-    images.client,
+    images,
     ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
     'Always',
   );

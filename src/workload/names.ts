@@ -6,6 +6,8 @@ export const RUN_ID_LABEL = 'kubeproof.io/run-id';
 export const EXPIRES_AT_ANNOTATION = 'kubeproof.io/expires-at';
 export const WEB_LABELS = { app: 'web', [MANAGED_BY_LABEL]: MANAGED_BY } as const;
 export const RESTART_PROBE_POD = 'restart-probe';
+/** The Secret holding `options.images.pullSecret`, when one is given. */
+export const PULL_SECRET = 'kubeproof-pull';
 
 /** `kubeproof-<short id>`: the run id's first 8 DNS-safe characters. */
 export function namespaceFor(runId: string): string {

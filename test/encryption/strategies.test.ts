@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EncryptionStrategy } from '../../src/checks/options.js';
 import { type EtcdHandle, startEtcd } from '../sim/etcd-harness.js';
 import { createSecretStorage, PROVIDER_NAMES, type ProviderName, type SecretStorage } from '../sim/storage/index.js';
+import { createAuthority } from '../sim/storage/pki.js';
 import { createFakeCluster, type FakeClusterOptions } from './fake-cluster.js';
 import { encryptionSecrets, findLeaks } from './leaks.js';
 import { etcdAccessOf, runEncryptionCheck } from './run-check.js';
@@ -157,6 +158,21 @@ describe('secrets.encryption when a strategy cannot see anything', () => {
     });
     expect(outcome.status, JSON.stringify(outcome)).toBe('error');
     expect(outcome.summary).toMatch(/etcd-direct unavailable: etcd at https:\/\/127\.0\.0\.1:\d+ could not be read/);
+  });
+
+  it('gives error, not a crash, when the etcd client key does not match its certificate', async () => {
+    const storage = storageFor('aescbc');
+    const wrongKey = (await (await createAuthority('other')).issue({ commonName: 'x', usage: 'client' })).keyPem;
+    const { outcome } = await runEncryptionCheck(createFakeCluster({ storage }).cluster, {
+      strategy: 'etcd-direct',
+      etcd: { ...etcdAccessOf(etcd), keyData: wrongKey },
+    });
+    const body = JSON.stringify(outcome, null, 1);
+    expect(outcome.status, body).toBe('error');
+    expect(outcome.summary, body).toMatch(
+      /etcd-direct unavailable: etcd at https:\/\/127\.0\.0\.1:\d+ could not be read: .*key values mismatch/,
+    );
+    expect(findLeaks(body, encryptionSecrets({ keyPem: wrongKey }, []))).toEqual([]);
   });
 
   it('gives error when etcd-direct is forced without etcd credentials', async () => {

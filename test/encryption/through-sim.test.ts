@@ -73,6 +73,38 @@ describe('secrets.encryption through the simulated cluster when access is missin
     );
   });
 
+  it('gives error with the real 403 reason, never passed, when GET /metrics is forbidden', async () => {
+    const { cluster: access, namespace } = await simWith('aescbc', ['rbac-missing:get:/metrics']);
+    const { outcome } = await runEncryptionCheck(access, { strategy: 'apiserver-metrics', namespace });
+    const body = JSON.stringify(outcome, null, 1);
+    expect(outcome.status, body).toBe('error');
+    expect(outcome.summary, body).toBe(
+      'could not tell whether Secrets are encrypted at rest: apiserver-metrics unavailable: GET /metrics failed: forbidden (403): forbidden: User "kubeproof" cannot get path "/metrics"',
+    );
+    expect(outcome.evidence.attempts, body).toEqual([
+      {
+        strategy: 'apiserver-metrics',
+        outcome: 'unavailable',
+        reason: 'GET /metrics failed: forbidden (403): forbidden: User "kubeproof" cannot get path "/metrics"',
+      },
+    ]);
+  });
+
+  it('records the forbidden /metrics in auto mode and ends on the flags, labelled indirect, never on the metrics', async () => {
+    const { cluster: access, namespace } = await simWith('aescbc', [
+      'rbac-missing:create:pods/exec',
+      'rbac-missing:get:/metrics',
+    ]);
+    const { outcome } = await runEncryptionCheck(access, { strategy: 'auto', namespace });
+    const body = JSON.stringify(outcome, null, 1);
+    expect(outcome.evidence, body).toMatchObject({ strategy: 'apiserver-flags', indirect: true });
+    expect(outcome.evidence.attempts, body).toContainEqual({
+      strategy: 'apiserver-metrics',
+      outcome: 'unavailable',
+      reason: 'GET /metrics failed: forbidden (403): forbidden: User "kubeproof" cannot get path "/metrics"',
+    });
+  });
+
   it('falls back from a forbidden exec to the metrics in auto mode', async () => {
     const { cluster: access, namespace } = await simWith('secretbox', ['rbac-missing:create:pods/exec']);
     const { outcome } = await runEncryptionCheck(access, { strategy: 'auto', namespace });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { catalogChecks } from '../../src/checks/catalog.js';
-import { dependentsOf, planChecks, SelectionError } from '../../src/engine/planner.js';
+import { planChecks, SelectionError } from '../../src/engine/planner.js';
 
 const all = catalogChecks();
-const ids = (sel: string[]) => planChecks(sel, all).checks.map((c) => c.id);
+const ids = (sel: string[]) => planChecks(sel, all).map((c) => c.id);
 
 describe('planner', () => {
   it('adds every prerequisite of a selected check, preflight.api first', () => {
@@ -33,12 +33,10 @@ describe('planner', () => {
         expect(order.indexOf(p), `${p} before ${c.id}`).toBeLessThan(order.indexOf(c.id));
   });
 
-  it('lists the dependents a failure skips', () => {
-    expect(dependentsOf('pods.cross-node', all).sort()).toEqual([
-      'dns.service',
-      'service.loadbalancing',
-      'service.nodeport',
-    ]);
+  it('refuses a prerequisite cycle, naming it', () => {
+    const loop = (id: string, prerequisite: string) => ({ ...all[1]!, id, prerequisites: [prerequisite] });
+    const cyclic = [...all, loop('a.one', 'a.two'), loop('a.two', 'a.one')];
+    expect(() => planChecks(['a.one'], cyclic)).toThrow(/prerequisite cycle: .*a\.one → a\.two → a\.one/);
   });
 
   it('marks the disruptive checks', () => {

@@ -1,5 +1,12 @@
 import type { CheckStatus } from '../../src/checks/types.js';
-import type { Catalog, CatalogEntry, CheckResult, SuiteExecutor, SuiteInput } from '../../src/engine/types.js';
+import type {
+  Catalog,
+  CatalogEntry,
+  CheckResult,
+  CleanupOutcome,
+  SuiteExecutor,
+  SuiteInput,
+} from '../../src/engine/types.js';
 
 const entry = (
   id: string,
@@ -62,10 +69,16 @@ export class ScriptedExecutor implements SuiteExecutor {
 
   constructor(
     private readonly script: ScriptedCheck[],
-    private readonly options: { holdAfter?: number; throwError?: string; serverVersion?: string } = {},
+    private readonly options: {
+      holdAfter?: number;
+      throwError?: string;
+      serverVersion?: string;
+      /** What cleanup reports (default: the namespace was deleted). */
+      cleanup?: Omit<CleanupOutcome, 'namespace'>;
+    } = {},
   ) {}
 
-  async execute(input: SuiteInput): Promise<{ cleanup: { namespace?: string; deleted: boolean; detail?: string } }> {
+  async execute(input: SuiteInput): Promise<{ cleanup: CleanupOutcome }> {
     this.inputs.push(input);
     const namespace = `kubeproof-${input.runId.slice(0, 8)}`;
     input.onClusterIdentity({
@@ -106,7 +119,7 @@ export class ScriptedExecutor implements SuiteExecutor {
     } finally {
       this.cleanedUp.push(input.runId);
     }
-    return { cleanup: { namespace, deleted: true } };
+    return { cleanup: { namespace, ...(this.options.cleanup ?? { deleted: true }) } };
   }
 }
 

@@ -56,6 +56,42 @@ describe('every bad input is an application/problem+json', () => {
     );
   });
 
+  it('names the content types it takes when curl sends its form-urlencoded default', async () => {
+    harness = createHarness();
+    const res = await call(harness, 'POST', '/v1/audits', {
+      body: 'apiVersion: v1',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expectProblem(res, 415, 'unsupported_media_type');
+    expect(res.body.detail, res.text).toContain('application/json or application/yaml');
+    expect(res.body.detail, res.text).toContain("-H 'Content-Type: application/yaml'");
+  });
+
+  it('refuses a raw kubeconfig whose checks query names nothing', async () => {
+    harness = createHarness();
+    const res = await call(harness, 'POST', '/v1/audits?checks=,', {
+      body: kubeconfigYaml(),
+      headers: { 'content-type': 'application/yaml' },
+    });
+    expectProblem(res, 400, 'validation_failed');
+    expect(res.body.errors, res.text).toEqual([{ path: 'query.checks', message: expect.any(String) }]);
+  });
+
+  it('refuses an empty JSON body and an empty raw body, each with a detail', async () => {
+    harness = createHarness();
+    const json = await call(harness, 'POST', '/v1/audits', {
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    expectProblem(json, 400, 'validation_failed');
+    const yaml = await call(harness, 'POST', '/v1/audits', {
+      body: '',
+      headers: { 'content-type': 'application/yaml' },
+    });
+    expectProblem(yaml, 400, 'invalid_kubeconfig');
+    expect(yaml.body.detail, yaml.text).toContain('empty');
+  });
+
   it('names unknown check ids and groups', async () => {
     harness = createHarness();
     const res = await call(harness, 'POST', '/v1/audits', {
@@ -66,10 +102,17 @@ describe('every bad input is an application/problem+json', () => {
     expect(res.body.detail).toContain('dns.servce');
   });
 
-  it('refuses a body over the size limit with 413', async () => {
+  it('refuses a body over the size limit with 413, JSON or raw', async () => {
     harness = createHarness({ bodyLimitBytes: 1024 });
     const res = await call(harness, 'POST', '/v1/audits', { json: { kubeconfig: 'x'.repeat(4096) } });
     expectProblem(res, 413, 'payload_too_large');
+    const raw = await call(harness, 'POST', '/v1/audits', {
+      body: `${kubeconfigYaml()}\n# ${'x'.repeat(4096)}\n`,
+      headers: { 'content-type': 'application/yaml' },
+    });
+    expectProblem(raw, 413, 'payload_too_large');
+    expect(raw.body.detail, raw.text).toContain('1024 bytes');
+    expect(harness.store.listRuns({ limit: 1 })).toEqual([]);
   });
 
   it('refuses malformed YAML in a raw body', async () => {

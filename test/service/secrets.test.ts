@@ -32,7 +32,10 @@ describe('secrets never reach the database or the logs', () => {
       user: { 'client-certificate-data': pemData('CERTIFICATE', 'client-cert'), 'client-key-data': keyData },
     });
     const etcdKey = pemData('EC PRIVATE KEY', 'etcd-client-key-material-77c1');
+    const registryAuth = Buffer.from('mirror-user:registry-pass-5d1e').toString('base64');
+    const pullSecret = JSON.stringify({ auths: { 'mirror.example:5000': { auth: registryAuth } } });
     const options = {
+      images: { pullSecret },
       encryption: {
         strategy: 'etcd-direct',
         etcd: {
@@ -50,7 +53,14 @@ describe('secrets never reach the database or the logs', () => {
     const events = await call(harness, 'GET', created.body.links.events);
     await harness.close();
 
-    const needles = [TEST_TOKEN, TEST_KEY_BODY, Buffer.from(TEST_KEY_BODY).toString('base64'), keyData, etcdKey];
+    const needles = [
+      TEST_TOKEN,
+      TEST_KEY_BODY,
+      Buffer.from(TEST_KEY_BODY).toString('base64'),
+      keyData,
+      etcdKey,
+      registryAuth,
+    ];
     const files = readdirSync(dir).map((name) => readFileSync(join(dir, name)).toString('latin1'));
     expect(files.length).toBeGreaterThan(0);
     for (const needle of needles) {
@@ -60,6 +70,7 @@ describe('secrets never reach the database or the logs', () => {
         expect(text).not.toContain(needle);
     }
     expect(run.body.checks[0].summary).toContain('[redacted]');
+    expect(run.body.options.images.pullSecret).toBe('provided');
     expect(run.body.options.encryption.etcd).toEqual({
       endpoints: ['https://127.0.0.1:2379'],
       caData: 'absent',

@@ -31,6 +31,27 @@ const usage: Record<number, string> = { 1: ':<arg>', 2: ':<arg>:<arg>' };
 
 export class UnknownFaultError extends Error {}
 
+const RBAC_VERB = /^(\*|[a-z]+)$/;
+/** `pods`, `pods/exec`, `deployments.apps`, `*`. */
+const RBAC_RESOURCE = /^(\*|[a-z0-9-]+(\.[a-z0-9.-]+)?)(\/[a-z]+)?$/;
+/** `/metrics`, `/logs/*`: a non-resource URL, matched as RBAC `nonResourceURLs` (trailing `*` = prefix). */
+const RBAC_PATH = /^\/[^\s*]*\*?$/;
+
+/** Argument checks beyond the count, per fault: a message saying what is wrong, or undefined. */
+const argumentProblems: Partial<Record<FaultName, (args: string[]) => string | undefined>> = {
+  'rbac-missing': ([verb = '', resource = '']) => {
+    if (!RBAC_VERB.test(verb)) return `verb "${verb}" is not a Kubernetes verb (create, get, list, ... or *)`;
+    if (resource.startsWith('/')) {
+      return RBAC_PATH.test(resource)
+        ? undefined
+        : `non-resource path "${resource}" must be a URL path, optionally ending in * (e.g. /metrics)`;
+    }
+    return RBAC_RESOURCE.test(resource)
+      ? undefined
+      : `resource "${resource}" must be <resource>[.<group>][/<subresource>] or a non-resource path such as /metrics`;
+  },
+};
+
 export interface ParsedFault {
   name: FaultName;
   args: string[];
@@ -51,6 +72,8 @@ export function parseFault(spec: string): ParsedFault {
   if (args.length !== arity || args.some((a) => a.length === 0)) {
     throw new UnknownFaultError(`fault "${faultName}" takes ${arity} argument(s): ${faultName}${usage[arity] ?? ''}`);
   }
+  const problem = argumentProblems[faultName]?.(args);
+  if (problem) throw new UnknownFaultError(`fault "${faultName}": ${problem}`);
   return { name: faultName, args, spec: [faultName, ...args].join(':') };
 }
 

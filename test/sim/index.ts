@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import { bootstrapCluster } from './bootstrap.js';
 import type { ClusterView, KubeObj, Latencies } from './contracts.js';
-import { type RunningControllers, startControllers } from './controllers/index.js';
+import { type RunningControllers, type SimTimings, startControllers } from './controllers/index.js';
 import { createFaultSet, type SimFaultSet } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { createContainerRuntime, type SimContainerRuntime } from './runtime/index.js';
@@ -34,6 +34,8 @@ export interface SimClusterOptions {
   etcd?: { endpoints: string[]; ca?: string; cert?: string; key?: string };
   faults?: string[];
   latencies?: Partial<Latencies>;
+  /** Node-agent and node-lifecycle timings (heartbeat, monitor grace, back-off), already scaled down by default. */
+  timings?: Partial<SimTimings>;
   /** The kubeconfig user's name, as it appears in RBAC messages (default 'kubeproof'). */
   user?: string;
   token?: string;
@@ -136,7 +138,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       serviceCidr,
     });
     runtime = createContainerRuntime(view);
-    controllers = startControllers({ store, faults, latencies, clusterDomain, runtime });
+    controllers = startControllers({ store, faults, latencies, clusterDomain, runtime, timings: options.timings });
   }
 
   const setLatencies = (patch: Partial<Latencies>) => {

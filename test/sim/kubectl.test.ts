@@ -3,115 +3,28 @@
  * test and asserts on what kubectl prints. KUBECONFIG and HOME point into a temp dir, so
  * nothing outside it is read or written.
  */
-import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from './index.js';
-
-const kubectlPath = '/usr/bin/kubectl';
-const seedManifest = `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-        - name: web
-          image: registry.k8s.io/e2e-test-images/agnhost:2.52
-          args: ["netexec", "--http-port=8080"]
-          ports:
-            - containerPort: 8080
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-    - port: 80
-      targetPort: 8080
-`;
+import { createKubectl, hasKubectl, type Kubectl, kubectlPath, rows, seedManifest } from './kubectl.test-helper.js';
 
 let sim: SimCluster;
-let home: string;
-let env: NodeJS.ProcessEnv;
-
-interface Run {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-function kubectl(args: string[], stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(kubectlPath, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err
-        ? typeof (err as { code?: unknown }).code === 'number'
-          ? (err as { code: number }).code
-          : 1
-        : 0;
-      resolve({ stdout, stderr, code });
-    });
-    if (stdin !== undefined) child.stdin?.end(stdin);
-  });
-}
-
-/** Runs kubectl and fails with its output unless it exits 0. */
-async function ok(args: string[], stdin?: string): Promise<string> {
-  const r = await kubectl(args, stdin);
-  expect(r.code, `kubectl ${args.join(' ')}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`).toBe(0);
-  return r.stdout;
-}
-
-/** Re-runs a kubectl read until its output satisfies the condition, or fails at the deadline. */
-async function eventually(
-  args: string[],
-  condition: (stdout: string) => boolean,
-  deadlineMs = 15_000,
-): Promise<string> {
-  const until = Date.now() + deadlineMs;
-  let last = '';
-  while (Date.now() < until) {
-    last = (await kubectl(args)).stdout;
-    if (condition(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`kubectl ${args.join(' ')} never satisfied the condition; last output:\n${last}`);
-}
-
-const rows = (table: string) =>
-  table
-    .trim()
-    .split('\n')
-    .slice(1)
-    .map((l) => l.trim().split(/\s+/));
+let k: Kubectl;
+const kubectl = (args: string[], stdin?: string) => k.run(args, stdin);
+const ok = (args: string[], stdin?: string) => k.ok(args, stdin);
+const eventually = (args: string[], condition: (stdout: string) => boolean) => k.eventually(args, condition);
 
 beforeAll(async () => {
   sim = await startSimCluster({ latencies: { podStartMs: 20, endpointDelayMs: 10, dnsLatencyMs: 0 } });
-  home = mkdtempSync(join(tmpdir(), 'kubeproof-kubectl-'));
-  const kubeconfig = join(home, 'config');
-  writeFileSync(kubeconfig, sim.kubeconfig, { mode: 0o600 });
-  env = { PATH: process.env.PATH, HOME: home, KUBECONFIG: kubeconfig, KUBECACHEDIR: join(home, 'cache') };
+  k = createKubectl(sim.kubeconfig);
 });
 
 afterAll(async () => {
   await sim?.stop();
-  if (home) rmSync(home, { recursive: true, force: true });
+  k?.dispose();
 });
 
-describe.runIf(existsSync(kubectlPath))('kubectl against the simulated cluster (seed 000)', () => {
+describe.runIf(hasKubectl)('kubectl against the simulated cluster (seed 000)', () => {
   it('reports a v1.32 server', async () => {
     expect(await ok(['version'])).toMatch(/Server Version: v1\.32\.\d+/);
   });
@@ -283,7 +196,7 @@ describe.runIf(existsSync(kubectlPath))('kubectl against the simulated cluster (
   });
 
   it('streams changes with get -w', async () => {
-    const child = spawn(kubectlPath, ['get', 'pods', 'client', '-w'], { env });
+    const child = spawn(kubectlPath, ['get', 'pods', 'client', '-w'], { env: k.env });
     let out = '';
     let err = '';
     child.stderr.on('data', (d: Buffer) => {

@@ -26,19 +26,27 @@ const STRATEGIES: Record<StrategyName, () => EvidenceStrategy> = {
 
 const need = (verb: string, resource: string, scope: RbacNeed['scope'], subresource?: string): RbacNeed =>
   subresource ? { verb, group: '', resource, subresource, scope } : { verb, group: '', resource, scope };
+const optional = (n: RbacNeed, purpose: string): RbacNeed => ({ ...n, optional: true, purpose });
 
-/** What the check cannot work without: writing and deleting the marker Secret. */
+/**
+ * Required: writing and deleting the marker Secret. Optional: what lets the stronger
+ * strategies work; without them the check falls back and says why, and preflight only warns.
+ */
 export const ENCRYPTION_RBAC: readonly RbacNeed[] = [
   need('create', 'secrets', 'run'),
   need('delete', 'secrets', 'run'),
-];
-/**
- * What lets the stronger strategies work; without them the check falls back and says why.
- * GET /metrics (a nonResourceURL) is needed too but has no RbacNeed shape.
- */
-export const ENCRYPTION_OPTIONAL_RBAC: readonly RbacNeed[] = [
-  need('list', 'pods', 'kube-system'),
-  need('create', 'pods', 'kube-system', 'exec'),
+  optional(
+    need('list', 'pods', 'kube-system'),
+    'enables the etcd-exec and apiserver-flags strategies of secrets.encryption (finding the etcd and kube-apiserver static pods)',
+  ),
+  optional(
+    need('create', 'pods', 'kube-system', 'exec'),
+    'enables the etcd-exec strategy of secrets.encryption (etcdctl in the etcd static pod)',
+  ),
+  optional(
+    { verb: 'get', group: '', resource: '', nonResourceURL: '/metrics', scope: 'cluster' },
+    "enables the apiserver-metrics strategy of secrets.encryption (kube-apiserver's transformation counters)",
+  ),
 ];
 
 function scrubbed(outcome: CheckOutcome, secrets: readonly string[]): CheckOutcome {
@@ -100,9 +108,10 @@ export const secretsEncryption: CheckDefinition = {
   title: 'Secrets are encrypted at rest in etcd (provider and key named)',
   group: 'encryption',
   component: 'encryption-at-rest',
-  prerequisites: ['preflight.api'],
+  // The run's namespace (the marker Secret lives and dies with it) is created by workload.rollout:
+  // the engine creates no namespace of its own, and deletes it only once the workload started.
+  prerequisites: ['preflight.api', 'workload.rollout'],
   disruptive: false,
-  // Only for the run's namespace (the marker Secret lives and dies with it).
   needsWorkload: true,
   rbac: ENCRYPTION_RBAC,
   deadlineMs: 60_000,

@@ -1,3 +1,3 @@
 export { PROVIDER_ADVICE } from './advice.js';
-export { ENCRYPTION_OPTIONAL_RBAC, ENCRYPTION_RBAC, secretsEncryption } from './check.js';
+export { ENCRYPTION_RBAC, secretsEncryption } from './check.js';
 export type { StrategyName } from './strategy.js';

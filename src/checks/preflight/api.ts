@@ -1,29 +1,25 @@
 import { ClusterError, isInconclusive, type ServerVersion } from '../../kube/cluster-access.js';
-import type { CheckContext, CheckDefinition, RbacNeed } from '../types.js';
+import type { CheckContext, CheckDefinition, CheckOutcome, RbacNeed } from '../types.js';
+import { accessQuestion, describeNeed, describeOptionalNeed, needKey } from './needs.js';
+
+export { describeNeed, resourceLabel } from './needs.js';
 
 /** What preflight.api learnt, read by the suite to decide what else may run. */
 export interface PreflightFindings {
   /** API server answered and accepted our credentials: the other checks may run. */
   usable: boolean;
   serverVersion?: string;
-  /** Check id → permissions it needs that we lack, phrased for people. */
+  /** Check id → required permissions it lacks, phrased for people: the check is not run. */
   missingByCheck: Map<string, string[]>;
+  /** Check id → optional permissions it lacks: the check runs, with weaker evidence. */
+  optionalMissingByCheck: Map<string, string[]>;
 }
 
-export const newFindings = (): PreflightFindings => ({ usable: false, missingByCheck: new Map() });
-
-/** `deployments.apps`, `pods/exec`, `leases.coordination.k8s.io`. */
-export function resourceLabel(n: Pick<RbacNeed, 'group' | 'resource' | 'subresource'>): string {
-  return `${n.resource}${n.group ? `.${n.group}` : ''}${n.subresource ? `/${n.subresource}` : ''}`;
-}
-
-export function describeNeed(n: RbacNeed, runNamespace: string): string {
-  const where =
-    n.scope === 'cluster' ? 'at the cluster scope' : `in namespace ${n.scope === 'run' ? runNamespace : 'kube-system'}`;
-  return `cannot ${n.verb} ${resourceLabel(n)} ${where}`;
-}
-
-const needKey = (n: RbacNeed) => `${n.verb} ${n.group}/${n.resource}/${n.subresource ?? ''} ${n.scope}`;
+export const newFindings = (): PreflightFindings => ({
+  usable: false,
+  missingByCheck: new Map(),
+  optionalMissingByCheck: new Map(),
+});
 
 export interface PreflightInput {
   /** The checks planned in this run (their RBAC needs are reviewed). */
@@ -32,6 +28,46 @@ export interface PreflightInput {
   runNamespace: (ctx: CheckContext) => string;
   findings: PreflightFindings;
 }
+
+type Review = { denied: Set<string>; reviewErrors: string[] } | { unusable: CheckOutcome };
+
+/** Asks one SelfSubjectAccessReview per distinct permission (optional ones too). */
+async function reviewNeeds(ctx: CheckContext, needs: Map<string, RbacNeed>, ns: string): Promise<Review> {
+  const opts = { signal: ctx.signal, timeoutMs: 10_000 };
+  const denied = new Set<string>();
+  try {
+    await Promise.all(
+      [...needs.entries()].map(async ([key, n]) => {
+        const answer = await ctx.cluster.canI(accessQuestion(n, ns), opts);
+        if (!answer.allowed) denied.add(key);
+      }),
+    );
+  } catch (err) {
+    if (err instanceof ClusterError && (err.kind === 'unauthorized' || err.kind === 'unreachable'))
+      return { unusable: unusable(err, ctx.cluster.server) };
+    if (!isInconclusive(err) && !(err instanceof ClusterError)) throw err;
+    // SelfSubjectAccessReview itself refused: permissions unknown; checks run and report what they meet.
+    return { denied, reviewErrors: [err.message] };
+  }
+  return { denied, reviewErrors: [] };
+}
+
+/** Check id → phrases for its denied needs of one kind (required or optional). */
+function missingPerCheck(
+  planned: readonly CheckDefinition[],
+  denied: Set<string>,
+  describe: (n: RbacNeed) => string,
+  optional: boolean,
+): Map<string, string[]> {
+  const byCheck = new Map<string, string[]>();
+  for (const c of planned) {
+    const missing = c.rbac.filter((n) => (n.optional === true) === optional && denied.has(needKey(n))).map(describe);
+    if (missing.length) byCheck.set(c.id, [...new Set(missing)]);
+  }
+  return byCheck;
+}
+
+const union = (byCheck: Map<string, string[]>) => [...new Set([...byCheck.values()].flat())];
 
 export function preflightApi(input: PreflightInput): CheckDefinition {
   return {
@@ -45,10 +81,9 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
     rbac: [{ verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews', scope: 'cluster' }],
     deadlineMs: 30_000,
     async run(ctx) {
-      const opts = { signal: ctx.signal, timeoutMs: 10_000 };
       let version: ServerVersion;
       try {
-        version = await ctx.cluster.version(opts);
+        version = await ctx.cluster.version({ signal: ctx.signal, timeoutMs: 10_000 });
       } catch (err) {
         return unusable(err, ctx.cluster.server);
       }
@@ -56,50 +91,43 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
       const planned = input.planned().filter((c) => c.id !== 'preflight.api');
       const unique = new Map<string, RbacNeed>();
       for (const c of planned) for (const n of c.rbac) unique.set(needKey(n), n);
-      const denied = new Set<string>();
-      const reviewErrors: string[] = [];
-      try {
-        await Promise.all(
-          [...unique.entries()].map(async ([key, n]) => {
-            const answer = await ctx.cluster.canI(
-              {
-                verb: n.verb,
-                group: n.group,
-                resource: n.resource,
-                subresource: n.subresource,
-                namespace: n.scope === 'cluster' ? undefined : n.scope === 'run' ? ns : 'kube-system',
-              },
-              opts,
-            );
-            if (!answer.allowed) denied.add(key);
-          }),
-        );
-      } catch (err) {
-        if (err instanceof ClusterError && (err.kind === 'unauthorized' || err.kind === 'unreachable'))
-          return unusable(err, ctx.cluster.server);
-        if (!isInconclusive(err) && !(err instanceof ClusterError)) throw err;
-        // SelfSubjectAccessReview itself refused: permissions unknown; checks run and report what they meet.
-        reviewErrors.push(err.message);
+      const review = await reviewNeeds(ctx, unique, ns);
+      if ('unusable' in review) return review.unusable;
+      const { denied, reviewErrors } = review;
+
+      const { findings } = input;
+      findings.usable = true;
+      findings.serverVersion = version.gitVersion;
+      const required = missingPerCheck(planned, denied, (n) => describeNeed(n, ns), false);
+      const optional = missingPerCheck(planned, denied, (n) => describeOptionalNeed(n, ns), true);
+      for (const [id, missing] of required) findings.missingByCheck.set(id, missing);
+      for (const [id, missing] of optional) findings.optionalMissingByCheck.set(id, missing);
+      const missing = union(required);
+      const optionalMissing = union(optional);
+      if (optionalMissing.length) {
+        ctx.log.warn('preflight.api: optional permissions missing; the checks run with weaker evidence', {
+          optionalPermissionsMissing: optionalMissing,
+        });
       }
-      input.findings.usable = true;
-      input.findings.serverVersion = version.gitVersion;
-      for (const c of planned) {
-        const missing = c.rbac.filter((n) => denied.has(needKey(n))).map((n) => describeNeed(n, ns));
-        if (missing.length) input.findings.missingByCheck.set(c.id, [...new Set(missing)]);
-      }
-      const missing = [...unique.entries()].filter(([k]) => denied.has(k)).map(([, n]) => describeNeed(n, ns));
       const evidence = {
         server: ctx.cluster.server,
         serverVersion: version.gitVersion,
         permissionsReviewed: unique.size,
         missingPermissions: missing,
-        checksAffected: Object.fromEntries(input.findings.missingByCheck),
+        checksAffected: Object.fromEntries(required),
+        optionalPermissionsMissing: optionalMissing,
+        checksDegraded: Object.fromEntries(optional),
         ...(reviewErrors.length ? { reviewErrors } : {}),
       };
       if (missing.length === 0) {
+        const granted = reviewErrors.length
+          ? 'permissions could not be reviewed'
+          : optionalMissing.length
+            ? `every required permission granted; warning: ${optionalMissing.length} optional permission(s) missing, weaker evidence (GET /v1/rbac): ${optionalMissing.join('; ')}`
+            : `all ${unique.size} permissions granted`;
         return {
           status: 'passed',
-          summary: `API server ${version.gitVersion} answered; credentials accepted; ${reviewErrors.length ? 'permissions could not be reviewed' : `all ${unique.size} permissions granted`}`,
+          summary: `API server ${version.gitVersion} answered; credentials accepted; ${granted}`,
           evidence,
         };
       }
@@ -113,14 +141,14 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
   };
 }
 
-function unusable(err: unknown, server: string) {
+function unusable(err: unknown, server: string): CheckOutcome {
   const e = err instanceof ClusterError ? err : undefined;
   const hint =
     e?.kind === 'unauthorized'
       ? 'The API server refused the credentials (401): the token is invalid or expired, or the client certificate is not trusted. Create a fresh token (`kubectl create token <sa>`).'
       : 'The API server could not be reached: check the server URL and port in the kubeconfig, that the API server is running, and the network path from kubeproof.';
   return {
-    status: 'error' as const,
+    status: 'error',
     summary: `${e?.kind === 'unauthorized' ? 'credentials refused' : 'API server unreachable'}: ${err instanceof Error ? err.message : String(err)}`,
     evidence: {
       server,

@@ -1,23 +1,21 @@
 import type { CheckDefinition } from '../types.js';
 import { convergedWithin } from './shared/converge.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
-import { callOpts, describePods, isReady, readyWebPods, requireWorkload } from './shared/pods.js';
+import { callOpts, describePods, isReady, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'controller.selfheal',
     title: 'A deleted web pod is replaced and the Deployment is back to full availability',
-    group: 'smoke',
     component: 'controller-manager',
     prerequisites: ['workload.rollout'],
     disruptive: true,
-    needsWorkload: true,
     rbac: [...RBAC.readPods, ...RBAC.deletePods],
     deadlineMs: deadlineFor(t.selfHealMs),
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const before = await readyWebPods(ctx);
       const victim = before[0];
       if (!victim) throw new Error('no ready web pod to delete');
@@ -63,5 +61,5 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
           : 'The ReplicaSet controller did not replace the pod: kube-controller-manager is not running or not reconciling (article 8).',
       };
     },
-  };
+  });
 }

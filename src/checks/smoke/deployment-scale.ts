@@ -1,25 +1,24 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
+import { byName } from '../../kube/selectors.js';
 import type { CheckDefinition } from '../types.js';
 import { convergedWithin } from './shared/converge.js';
-import { callOpts, requireWorkload } from './shared/pods.js';
+import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 import { rolloutStatusText } from './workload-rollout.js';
 
 export function deploymentScale(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'deployment.scale',
     title: 'Scaling N → N+1 ends with N+1 available',
-    group: 'smoke',
     component: 'deployment-controller',
     prerequisites: ['workload.rollout'],
     after: ['controller.selfheal'],
     disruptive: true,
-    needsWorkload: true,
     rbac: [...RBAC.readDeployments, ...RBAC.scaleDeployments],
     deadlineMs: deadlineFor(t.scaleMs),
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const target = w.replicas + 1;
       const started = ctx.clock.now().getTime();
       const patched = await ctx.cluster.patch(
@@ -34,7 +33,7 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
       const scaled = await convergedWithin(() =>
         ctx.cluster.waitFor(
           'deployments',
-          { namespace: w.namespace, fieldSelector: `metadata.name=${w.deploymentName}` },
+          byName(w.deploymentName, w.namespace),
           ([d]) => {
             last = d;
             const s = d?.status ?? {};
@@ -68,5 +67,5 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
         hint: "The Deployment/ReplicaSet controllers did not bring the new replica up: check kube-controller-manager, then the new pod's events (scheduler, kubelet) (article 8).",
       };
     },
-  };
+  });
 }

@@ -1,9 +1,10 @@
 import { addressesOf, parseNslookup } from '../../kube/parsers/nslookup.js';
 import type { CheckContext, CheckDefinition } from '../types.js';
 import { execInClient, recordAnswer, wgetFromClient } from './shared/client.js';
-import { callOpts, requireWorkload } from './shared/pods.js';
+import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 async function lookup(ctx: CheckContext, name: string, expected: string | undefined) {
   const result = await execInClient(ctx, ['nslookup', name]);
@@ -32,18 +33,14 @@ async function kubernetesClusterIp(ctx: CheckContext): Promise<string | undefine
 }
 
 export function dnsService(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'dns.service',
     title: 'Service names resolve to their ClusterIPs and http://web answers by name',
-    group: 'smoke',
     component: 'coredns',
     prerequisites: ['pods.cross-node'],
-    disruptive: false,
-    needsWorkload: true,
     rbac: [...RBAC.readServices, ...RBAC.exec],
     deadlineMs: 60_000,
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const domain = ctx.options.clusterDomain;
       const web = await ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx));
       // busybox nslookup applies no search domain to dotted names: ask the FQDNs.
@@ -99,5 +96,5 @@ export function dnsService(t: SmokeTimings): CheckDefinition {
         evidence,
       };
     },
-  };
+  });
 }

@@ -1,8 +1,10 @@
-import { ClusterError, type KubeObject } from '../../kube/cluster-access.js';
+import type { KubeObject } from '../../kube/cluster-access.js';
 import type { CheckDefinition } from '../types.js';
-import { readyWebPods, requireWorkload } from './shared/pods.js';
+import { convergedWithin } from './shared/converge.js';
+import { readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 /** Addresses of ready endpoints across a Service's EndpointSlices. */
 export function readyAddresses(slices: readonly KubeObject[]): string[] {
@@ -17,24 +19,20 @@ export function readyAddresses(slices: readonly KubeObject[]): string[] {
 }
 
 export function endpointsSlices(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'endpoints.slices',
     title: "The Service's EndpointSlices hold exactly the ready pod IPs",
-    group: 'smoke',
     component: 'endpoint-controller',
     prerequisites: ['workload.rollout'],
-    disruptive: false,
-    needsWorkload: true,
     rbac: [...RBAC.readPods, ...RBAC.readEndpointSlices],
     deadlineMs: t.endpointsMs + 30_000,
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const podIps = (await readyWebPods(ctx)).map((p) => p.ip ?? '').sort();
       const want = JSON.stringify(podIps);
       let seen: string[] = [];
       let slices: string[] = [];
-      try {
-        await ctx.cluster.waitFor(
+      const matched = await convergedWithin(() =>
+        ctx.cluster.waitFor(
           'endpointslices',
           { namespace: w.namespace, labelSelector: `kubernetes.io/service-name=${w.serviceName}` },
           (objs) => {
@@ -43,12 +41,10 @@ export function endpointsSlices(t: SmokeTimings): CheckDefinition {
             return JSON.stringify(seen) === want ? true : undefined;
           },
           { signal: ctx.signal, timeoutMs: t.endpointsMs },
-        );
-      } catch (err) {
-        if (!(err instanceof ClusterError && err.kind === 'timeout')) throw err;
-      }
+        ),
+      );
       const evidence = { slices, endpointAddresses: seen, readyPodIps: podIps };
-      if (JSON.stringify(seen) === want) {
+      if (matched) {
         return { status: 'passed', summary: `EndpointSlice ${slices.join(',')} holds ${seen.join(', ')}`, evidence };
       }
       const missing = podIps.filter((ip) => !seen.includes(ip));
@@ -63,5 +59,5 @@ export function endpointsSlices(t: SmokeTimings): CheckDefinition {
         hint: 'The endpoint(slice) controller in kube-controller-manager is not maintaining the Service: check the controller-manager is running and its logs (article 8).',
       };
     },
-  };
+  });
 }

@@ -1,31 +1,30 @@
 import { ClusterError, isInconclusive, type KubeObject } from '../../kube/cluster-access.js';
+import { byName } from '../../kube/selectors.js';
 import { restartProbePod } from '../../workload/manifests.js';
 import { RESTART_PROBE_POD } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
 import { convergedWithin } from './shared/converge.js';
-import { callOpts, isReady, type PodView, podView, requireWorkload } from './shared/pods.js';
+import { callOpts, isReady, type PodView, podView } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 export function kubeletRestart(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'kubelet.restart',
     title: 'A container whose main process is killed is restarted by the kubelet',
-    group: 'smoke',
     component: 'kubelet-runtime',
     prerequisites: ['pods.exec'],
     disruptive: true,
-    needsWorkload: true,
     rbac: [...RBAC.readPods, ...RBAC.createPods, ...RBAC.exec],
     deadlineMs: deadlineFor(2 * t.restartMs),
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       await ctx.cluster.create('pods', restartProbePod(ctx.options.images), w.namespace, callOpts(ctx));
       let view: PodView | undefined;
       const watchProbe = (predicate: (p: KubeObject) => boolean) =>
         ctx.cluster.waitFor(
           'pods',
-          { namespace: w.namespace, fieldSelector: `metadata.name=${RESTART_PROBE_POD}` },
+          byName(RESTART_PROBE_POD, w.namespace),
           ([p]) => {
             if (p) view = podView(p);
             return p && predicate(p) ? true : undefined;
@@ -78,5 +77,5 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
         hint: `The kubelet on ${view?.node ?? 'that node'} did not restart the container: check \`journalctl -u kubelet\`, \`crictl ps -a\` and containerd on that node (articles 10, 11).`,
       };
     },
-  };
+  });
 }

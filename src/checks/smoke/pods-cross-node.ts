@@ -1,22 +1,19 @@
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
-import { callOpts, readyWebPods, requireWorkload } from './shared/pods.js';
+import { callOpts, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 export function podsCrossNode(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'pods.cross-node',
     title: 'The client pod reaches every web pod by its pod IP, across nodes',
-    group: 'smoke',
     component: 'cni-routing',
     prerequisites: ['pods.exec'],
-    disruptive: false,
-    needsWorkload: true,
     rbac: [...RBAC.readPods, ...RBAC.exec],
     deadlineMs: 60_000,
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const client = await ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx));
       const clientNode: string | undefined = client.spec?.nodeName;
       const pods = await readyWebPods(ctx);
@@ -60,5 +57,5 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
             : 'Pod IPs do not answer even on the same node: check the CNI plugin and the pods themselves (article 14).',
       };
     },
-  };
+  });
 }

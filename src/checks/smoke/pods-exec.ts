@@ -1,22 +1,17 @@
-import type { CheckDefinition } from '../types.js';
 import { kubeletPathFailure, WRONG_ANSWER_HINT } from './shared/kubelet-path.js';
-import { callOpts, readyWebPods, requireWorkload } from './shared/pods.js';
+import { callOpts, oneReadyWebPod } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { workloadCheck } from './shared/workload-check.js';
 
-export const podsExec: CheckDefinition = {
+export const podsExec = workloadCheck({
   id: 'pods.exec',
   title: '`hostname` run in a web pod returns its pod name',
-  group: 'smoke',
   component: 'apiserver-kubelet',
   prerequisites: ['workload.rollout'],
-  disruptive: false,
-  needsWorkload: true,
   rbac: [...RBAC.readPods, ...RBAC.exec],
   deadlineMs: 30_000,
-  async run(ctx) {
-    const w = requireWorkload(ctx);
-    const [pod] = await readyWebPods(ctx);
-    if (!pod) throw new Error('no ready web pod to exec into');
+  async run(ctx, w) {
+    const pod = await oneReadyWebPod(ctx, 'to exec into');
     const evidence = { pod: pod.name, node: pod.node, command: ['hostname'] };
     let result: Awaited<ReturnType<typeof ctx.cluster.exec>>;
     try {
@@ -43,4 +38,4 @@ export const podsExec: CheckDefinition = {
       hint: WRONG_ANSWER_HINT,
     };
   },
-};
+});

@@ -1,8 +1,8 @@
 import { agnhostRequests } from '../../kube/parsers/agnhost-log.js';
-import type { CheckDefinition } from '../types.js';
 import { kubeletPathFailure } from './shared/kubelet-path.js';
-import { callOpts, readyWebPods, requireWorkload } from './shared/pods.js';
+import { callOpts, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 /**
  * Reads a web pod's log and looks for the `/hostname` requests kubeproof made. Ordering, not a
@@ -10,19 +10,15 @@ import { RBAC } from './shared/rbac.js';
  * answered one of them (WorkloadHandle.requestLog), and so needs no exec or port-forward of its
  * own. When none of our requests got through, a readable log is all it can prove, and it says so.
  */
-export const podsLogs: CheckDefinition = {
+export const podsLogs = workloadCheck({
   id: 'pods.logs',
   title: "A web pod's log shows the requests kubeproof just made",
-  group: 'smoke',
   component: 'apiserver-kubelet',
   prerequisites: ['workload.rollout'],
   after: ['pods.portforward', 'pods.cross-node', 'dns.service', 'service.loadbalancing', 'service.nodeport'],
-  disruptive: false,
-  needsWorkload: true,
   rbac: [...RBAC.readPods, ...RBAC.logs],
   deadlineMs: 30_000,
-  async run(ctx) {
-    const w = requireWorkload(ctx);
+  async run(ctx, w) {
     const pods = await readyWebPods(ctx);
     const requested = [...w.requestLog].reverse().find((name) => pods.some((p) => p.name === name));
     const pod = pods.find((p) => p.name === requested) ?? pods[0];
@@ -61,4 +57,4 @@ export const podsLogs: CheckDefinition = {
       hint: 'The log stream is readable but stale or empty: check the container runtime log files on that node (/var/log/pods) and the kubelet (articles 10, 11).',
     };
   },
-};
+});

@@ -1,23 +1,17 @@
-import type { CheckDefinition } from '../types.js';
 import { ipv4InCidr } from './shared/cidr.js';
-import { callOpts, readyWebPods } from './shared/pods.js';
+import { webPodsAndNodes } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { workloadCheck } from './shared/workload-check.js';
 
-export const podsNetwork: CheckDefinition = {
+export const podsNetwork = workloadCheck({
   id: 'pods.network',
   title: "Each pod runs with an IP from its node's pod CIDR",
-  group: 'smoke',
   component: 'pod-network',
   prerequisites: ['workload.rollout'],
-  disruptive: false,
-  needsWorkload: true,
   rbac: [...RBAC.readPods, ...RBAC.readNodes],
   deadlineMs: 30_000,
   async run(ctx) {
-    const [pods, { items: nodes }] = await Promise.all([
-      readyWebPods(ctx),
-      ctx.cluster.list('nodes', {}, callOpts(ctx)),
-    ]);
+    const { pods, nodes } = await webPodsAndNodes(ctx);
     const cidrsOf = (node?: string) => {
       const n = nodes.find((x) => x.metadata?.name === node);
       const cidrs: string[] = n?.spec?.podCIDRs ?? (n?.spec?.podCIDR ? [n.spec.podCIDR] : []);
@@ -57,4 +51,4 @@ export const podsNetwork: CheckDefinition = {
       hint: "The CNI's IPAM does not use the node's pod CIDR: check the CNI configuration's subnet on those nodes against `kubectl get node -o jsonpath='{.spec.podCIDR}'` (article 14).",
     };
   },
-};
+});

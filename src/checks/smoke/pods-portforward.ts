@@ -1,23 +1,18 @@
-import type { CheckDefinition } from '../types.js';
 import { recordAnswer } from './shared/client.js';
 import { kubeletPathFailure, WRONG_ANSWER_HINT } from './shared/kubelet-path.js';
-import { callOpts, readyWebPods, requireWorkload } from './shared/pods.js';
+import { callOpts, oneReadyWebPod } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { workloadCheck } from './shared/workload-check.js';
 
-export const podsPortForward: CheckDefinition = {
+export const podsPortForward = workloadCheck({
   id: 'pods.portforward',
   title: 'Through the portforward subresource, GET /hostname returns the pod name',
-  group: 'smoke',
   component: 'apiserver-kubelet',
   prerequisites: ['workload.rollout'],
-  disruptive: false,
-  needsWorkload: true,
   rbac: [...RBAC.readPods, ...RBAC.portForward],
   deadlineMs: 30_000,
-  async run(ctx) {
-    const w = requireWorkload(ctx);
-    const [pod] = await readyWebPods(ctx);
-    if (!pod) throw new Error('no ready web pod to forward to');
+  async run(ctx, w) {
+    const pod = await oneReadyWebPod(ctx, 'to forward to');
     const evidence = { pod: pod.name, node: pod.node, port: 8080, path: '/hostname' };
     let answer: Awaited<ReturnType<typeof ctx.cluster.portForwardGet>>;
     try {
@@ -45,4 +40,4 @@ export const podsPortForward: CheckDefinition = {
       hint: WRONG_ANSWER_HINT,
     };
   },
-};
+});

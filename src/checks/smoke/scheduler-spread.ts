@@ -1,24 +1,17 @@
-import type { CheckDefinition } from '../types.js';
 import { isSchedulable } from './nodes-ready.js';
-import { callOpts, readyWebPods, requireWorkload } from './shared/pods.js';
+import { webPodsAndNodes } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { workloadCheck } from './shared/workload-check.js';
 
-export const schedulerSpread: CheckDefinition = {
+export const schedulerSpread = workloadCheck({
   id: 'scheduler.spread',
   title: 'The web pods are spread over several nodes',
-  group: 'smoke',
   component: 'scheduler',
   prerequisites: ['workload.rollout'],
-  disruptive: false,
-  needsWorkload: true,
   rbac: [...RBAC.readPods, ...RBAC.readNodes],
   deadlineMs: 30_000,
-  async run(ctx) {
-    const w = requireWorkload(ctx);
-    const [pods, { items: nodes }] = await Promise.all([
-      readyWebPods(ctx),
-      ctx.cluster.list('nodes', {}, callOpts(ctx)),
-    ]);
+  async run(ctx, w) {
+    const { pods, nodes } = await webPodsAndNodes(ctx);
     const schedulable = nodes.filter(isSchedulable).map((n) => n.metadata?.name ?? '');
     const byNode: Record<string, string[]> = {};
     for (const p of pods) {
@@ -42,4 +35,4 @@ export const schedulerSpread: CheckDefinition = {
       hint: 'The scheduler did not spread the replicas: check kube-scheduler configuration and node labels/taints/resources (article 8).',
     };
   },
-};
+});

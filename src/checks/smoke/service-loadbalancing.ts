@@ -1,22 +1,19 @@
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
-import { callOpts, requireWorkload } from './shared/pods.js';
+import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'service.loadbalancing',
     title: 'Repeated calls to the ClusterIP land on more than one pod',
-    group: 'smoke',
     component: 'kube-proxy',
     prerequisites: ['pods.cross-node', 'endpoints.slices'],
-    disruptive: false,
-    needsWorkload: true,
     rbac: [...RBAC.readServices, ...RBAC.exec],
     deadlineMs: 30_000 + t.loadBalancingCalls * (t.wgetTimeoutSec + 5) * 1000,
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const clusterIp: string = (await ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx))).spec
         ?.clusterIP;
       // By IP, so DNS is not involved; one exec per call = one new connection each, as kube-proxy balances per connection.
@@ -53,5 +50,5 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
             : 'kube-proxy is not balancing over the endpoints: check its mode and rules (KUBE-SVC-* chains with probabilities, or IPVS scheduler) (article 12).',
       };
     },
-  };
+  });
 }

@@ -1,26 +1,23 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
-import { callOpts, requireWorkload } from './shared/pods.js';
+import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
 const internalIp = (node: KubeObject): string | undefined =>
   (node.status?.addresses as KubeObject[] | undefined)?.find((a) => a.type === 'InternalIP')?.address;
 
 export function serviceNodePort(t: SmokeTimings): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'service.nodeport',
     title: "The NodePort answers on every node's InternalIP",
-    group: 'smoke',
     component: 'kube-proxy-nodeport',
     prerequisites: ['pods.cross-node', 'endpoints.slices'],
-    disruptive: false,
-    needsWorkload: true,
     rbac: [...RBAC.readServices, ...RBAC.readNodes, ...RBAC.exec],
     deadlineMs: 60_000,
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const [svc, { items: nodes }] = await Promise.all([
         ctx.cluster.get('services', w.nodePortServiceName, w.namespace, callOpts(ctx)),
         ctx.cluster.list('nodes', {}, callOpts(ctx)),
@@ -62,5 +59,5 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
         hint: `Check kube-proxy on ${failing.map((c) => c.node).join(', ')}: \`systemctl status kube-proxy\`, \`iptables -t nat -L KUBE-NODEPORTS -n | grep ${nodePort}\`, and any host firewall on that port (article 12).`,
       };
     },
-  };
+  });
 }

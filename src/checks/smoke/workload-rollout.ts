@@ -1,19 +1,16 @@
-import { ClusterError, type KubeObject } from '../../kube/cluster-access.js';
+import type { KubeObject } from '../../kube/cluster-access.js';
+import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
 import type { CheckContext, CheckDefinition } from '../types.js';
+import { convergedWithin } from './shared/converge.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
-import { describePods, isReady, requireWorkload } from './shared/pods.js';
+import { describePods, isReady } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { workloadCheck } from './shared/workload-check.js';
 
-interface RolloutState {
-  deployment?: KubeObject;
-  clientPhase?: string;
-}
-
-/** `kubectl rollout status`'s notion of done, plus the client pod Running. */
-function rolloutDone(s: RolloutState, replicas: number): boolean {
-  const d = s.deployment;
+/** `kubectl rollout status`'s notion of done. */
+function rolloutDone(d: KubeObject | undefined, replicas: number): boolean {
   if (!d) return false;
   const observed = (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1);
   return observed && (d.status?.updatedReplicas ?? 0) >= replicas && (d.status?.availableReplicas ?? 0) >= replicas;
@@ -36,18 +33,14 @@ export function workloadRollout(
   expiresAt: (ctx: CheckContext) => Date,
   runId: (ctx: CheckContext) => string,
 ): CheckDefinition {
-  return {
+  return workloadCheck({
     id: 'workload.rollout',
     title: 'The web Deployment rolls out and becomes Available; the client pod runs',
-    group: 'smoke',
     component: 'controller-chain',
     prerequisites: ['preflight.api'],
-    disruptive: false,
-    needsWorkload: true,
     rbac: [...RBAC.workload, ...RBAC.readPods, ...RBAC.readDeployments],
     deadlineMs: deadlineFor(t.rolloutMs + t.serviceAccountMs),
-    async run(ctx) {
-      const w = requireWorkload(ctx);
+    async run(ctx, w) {
       const started = ctx.clock.now().getTime();
       const created = await createWorkload({
         cluster: ctx.cluster,
@@ -58,42 +51,35 @@ export function workloadRollout(
         signal: ctx.signal,
         serviceAccountWaitMs: t.serviceAccountMs,
       });
-      const state: RolloutState = {};
-      let converged = created.refusals.length === 0;
-      if (converged) {
-        try {
-          await Promise.all([
+      let deployment: KubeObject | undefined;
+      const converged =
+        created.refusals.length === 0 &&
+        (await convergedWithin(() =>
+          Promise.all([
             ctx.cluster.waitFor(
               'deployments',
-              { namespace: w.namespace, fieldSelector: `metadata.name=${w.deploymentName}` },
+              byName(w.deploymentName, w.namespace),
               (objs) => {
-                state.deployment = objs[0];
-                return rolloutDone(state, w.replicas) ? true : undefined;
+                deployment = objs[0];
+                return rolloutDone(deployment, w.replicas) ? true : undefined;
               },
               { signal: ctx.signal, timeoutMs: t.rolloutMs },
             ),
             ctx.cluster.waitFor(
               'pods',
-              { namespace: w.namespace, fieldSelector: `metadata.name=${w.clientPodName}` },
-              (objs) => {
-                state.clientPhase = objs[0]?.status?.phase;
-                return objs[0]?.status?.phase === 'Running' && isReady(objs[0]) ? true : undefined;
-              },
+              byName(w.clientPodName, w.namespace),
+              ([client]) => (client?.status?.phase === 'Running' && isReady(client) ? true : undefined),
               { signal: ctx.signal, timeoutMs: t.rolloutMs },
             ),
-          ]);
-        } catch (err) {
-          if (!(err instanceof ClusterError && err.kind === 'timeout')) throw err;
-          converged = false;
-        }
-      }
+          ]),
+        ));
       const snapshot = await namespaceSnapshot(ctx, w.namespace);
       const evidence = {
         namespace: w.namespace,
         created: created.created,
         refusals: created.refusals,
         defaultServiceAccount: created.serviceAccountSeen,
-        rolloutStatus: rolloutStatusText(state.deployment, w.replicas),
+        rolloutStatus: rolloutStatusText(deployment, w.replicas),
         pods: snapshot.pods,
         events: snapshot.events,
         secondsToAvailable: converged ? (ctx.clock.now().getTime() - started) / 1000 : undefined,
@@ -111,7 +97,7 @@ export function workloadRollout(
         evidence,
       };
     },
-  };
+  });
 }
 
 function explainFailure(

@@ -1,9 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-import type WebSocket from 'ws';
 import { ClusterError, type ExecRequest, type ExecResult } from '../cluster-access.js';
 import { errorFromStatusObject } from './errors.js';
-import { unwrapSocketError, webSocketHandler } from './websocket.js';
+import { connected, withSockets } from './websocket.js';
 
 function collect(stream: PassThrough): () => string {
   const chunks: Buffer[] = [];
@@ -22,32 +21,23 @@ export function exitCodeFromStatus(status: V1Status): number | ClusterError {
   return errorFromStatusObject(status);
 }
 
-export async function execInPod(
+export function execInPod(
   kc: KubeConfig,
   container: string,
   req: ExecRequest,
   signal: AbortSignal,
 ): Promise<ExecResult> {
-  const sockets = new Set<WebSocket>();
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const readOut = collect(stdout);
-  const readErr = collect(stderr);
-  let status: V1Status | undefined;
-  const abort = () => {
-    for (const s of sockets) s.terminate();
-  };
-  signal.addEventListener('abort', abort, { once: true });
-  try {
-    const exec = new Exec(kc, webSocketHandler(kc, sockets));
-    let ws: WebSocket;
-    try {
-      ws = (await exec.exec(req.namespace, req.pod, container, req.command, stdout, stderr, null, false, (s) => {
+  return withSockets(kc, signal, async (handler) => {
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    const readOut = collect(stdout);
+    const readErr = collect(stderr);
+    let status: V1Status | undefined;
+    const ws = await connected(
+      new Exec(kc, handler).exec(req.namespace, req.pod, container, req.command, stdout, stderr, null, false, (s) => {
         status = s;
-      })) as unknown as WebSocket;
-    } catch (err) {
-      throw unwrapSocketError(err);
-    }
+      }),
+    );
     await new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) resolve();
       else ws.once('close', () => resolve());
@@ -58,8 +48,5 @@ export async function execInPod(
     const exit = status ? exitCodeFromStatus(status) : 0;
     if (exit instanceof ClusterError) throw exit;
     return { stdout: readOut(), stderr: readErr(), exitCode: exit };
-  } finally {
-    signal.removeEventListener('abort', abort);
-    abort();
-  }
+  });
 }

@@ -7,6 +7,7 @@ import type {
   ResourceKind,
   ServerVersion,
 } from '../cluster-access.js';
+import { accessReviewSpec } from '../cluster-access.js';
 import type { SanitizedKubeconfig } from '../kubeconfig/types.js';
 import { withCallScope } from './deadline.js';
 import { errorFromTransport } from './errors.js';
@@ -48,7 +49,7 @@ export function createClusterAccess(creds: SanitizedKubeconfig): ClusterAccess {
           body: {
             apiVersion: 'authorization.k8s.io/v1',
             kind: 'SelfSubjectAccessReview',
-            spec: { resourceAttributes: question },
+            spec: accessReviewSpec(question),
           },
           signal,
         });

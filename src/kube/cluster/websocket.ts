@@ -10,7 +10,7 @@ import { errorFromResponse } from './errors.js';
  * upgrade: without it a 403 from the kubelet and an RBAC 403 both surface as
  * "Unexpected server response: 403", and we could not tell a broken cluster from a missing grant.
  */
-export function webSocketHandler(kc: KubeConfig, sockets: Set<WebSocket>): WebSocketHandler {
+function webSocketHandler(kc: KubeConfig, sockets: Set<WebSocket>): WebSocketHandler {
   return new WebSocketHandler(kc, (uri, protocols, opts) => {
     const ws = new WebSocket(uri, protocols, opts);
     sockets.add(ws);
@@ -28,7 +28,38 @@ export function webSocketHandler(kc: KubeConfig, sockets: Set<WebSocket>): WebSo
 }
 
 /** The handler rejects with ws's ErrorEvent; unwrap the error we emitted (or the socket's). */
-export function unwrapSocketError(err: unknown): unknown {
+function unwrapSocketError(err: unknown): unknown {
   if (err && typeof err === 'object' && 'error' in err) return (err as { error: unknown }).error ?? err;
   return err;
+}
+
+/**
+ * Runs one streaming call (exec, port-forward) with its own WebSocketHandler; every socket it
+ * opened is terminated when `signal` aborts and when the call ends, however it ends.
+ */
+export async function withSockets<T>(
+  kc: KubeConfig,
+  signal: AbortSignal,
+  call: (handler: WebSocketHandler) => Promise<T>,
+): Promise<T> {
+  const sockets = new Set<WebSocket>();
+  const closeAll = () => {
+    for (const s of sockets) s.terminate();
+  };
+  signal.addEventListener('abort', closeAll, { once: true });
+  try {
+    return await call(webSocketHandler(kc, sockets));
+  } finally {
+    signal.removeEventListener('abort', closeAll);
+    closeAll();
+  }
+}
+
+/** Awaits client-node's connect (typed loosely by the library) and surfaces the real error on failure. */
+export async function connected(connecting: Promise<unknown>): Promise<WebSocket> {
+  try {
+    return (await connecting) as WebSocket;
+  } catch (err) {
+    throw unwrapSocketError(err);
+  }
 }

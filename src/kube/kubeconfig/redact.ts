@@ -2,7 +2,9 @@ import type { SanitizedKubeconfig } from './types.js';
 
 const REDACTED = '[redacted]';
 const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
-const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
+// Credentials as they travel in an Authorization header, should an error message echo one.
+// `Basic` only after `Authorization:`, so prose such as "Basic checks" stays readable.
+const AUTHORIZATION = /(Bearer\s+|Authorization:\s*Basic\s+)[A-Za-z0-9._~+/=-]+/gi;
 
 /** Values of a kubeconfig that must never appear in logs, errors, reports or the database. */
 export function secretsOf(kc: SanitizedKubeconfig): string[] {
@@ -10,15 +12,17 @@ export function secretsOf(kc: SanitizedKubeconfig): string[] {
   const decoded = [kc.clientKeyData, kc.clientCertData].map((b64) =>
     b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined,
   );
-  return [...raw, ...decoded].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  // What an Authorization: Basic header carries.
+  const basic = kc.password ? Buffer.from(`${kc.username ?? ''}:${kc.password}`).toString('base64') : undefined;
+  return [...raw, ...decoded, basic].filter((s): s is string => typeof s === 'string' && s.length >= 4);
 }
 
 /**
- * Masks secrets in text: the given values, PEM blocks and bearer tokens.
+ * Masks secrets in text: the given values, PEM blocks and Authorization header credentials.
  * @example redactText('Authorization: Bearer abc.def', []) // 'Authorization: Bearer [redacted]'
  */
 export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
-  return out.replace(PEM_BLOCK, REDACTED).replace(BEARER, `$1${REDACTED}`);
+  return out.replace(PEM_BLOCK, REDACTED).replace(AUTHORIZATION, `$1${REDACTED}`);
 }

@@ -16,8 +16,3 @@ export function agnhostRequests(log: string): AgnhostRequestLine[] {
   }
   return out;
 }
-
-/** Pod names agnhost wrote as `hostname: <pod>` answers. */
-export function agnhostHostnamesAnswered(log: string): string[] {
-  return [...log.matchAll(/hostname: (\S+)/g)].map((m) => m[1] ?? '');
-}

@@ -1,21 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
 import { ApiError } from '../../http/errors.js';
-import { commonErrorResponses, conflictResponse, notFoundResponse } from '../../http/responses.js';
-import { bearerSecurity, type Router } from '../../http/router.js';
+import { conflictResponse, notFoundResponse } from '../../http/responses.js';
+import { v1Route } from '../../http/route.js';
+import type { Router } from '../../http/router.js';
 import { auditLinks } from './present.js';
 import { AuditIdParams, CancelAccepted } from './schema.js';
 
-const route = createRoute({
+const route = v1Route({
+  tag: 'audits',
   method: 'post',
   path: '/v1/audits/{id}/cancel',
-  tags: ['audits'],
   summary: 'Cancel an audit',
   description: 'Aborts every in-flight Kubernetes call; cleanup still runs; the final status is `cancelled`.',
-  security: bearerSecurity,
   request: { params: AuditIdParams },
   responses: {
     202: { description: 'Cancellation accepted', content: { 'application/json': { schema: CancelAccepted } } },
-    ...commonErrorResponses,
     ...notFoundResponse,
     ...conflictResponse,
   },

@@ -1,28 +1,34 @@
-import { createRoute, z } from '@hono/zod-openapi';
-import { ApiError } from '../../http/errors.js';
-import { commonErrorResponses, unsupportedMediaResponse } from '../../http/responses.js';
-import { bearerSecurity, type Router } from '../../http/router.js';
-import { labelsFromQuery, type RawAuditInput, toAuditRequest } from './intake.js';
+import { z } from '@hono/zod-openapi';
+import { ApiError, invalidField } from '../../http/errors.js';
+import { acceptMediaTypes, mediaType } from '../../http/media-type.js';
+import { unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
+import { v1Route } from '../../http/route.js';
+import type { Router } from '../../http/router.js';
+import { rawKubeconfigInput, toAuditRequest } from './intake.js';
 import { auditLinks } from './present.js';
 import { AuditAccepted, CreateAuditBody, CreateAuditQuery } from './schema.js';
 
-const route = createRoute({
+const JSON_TYPE = 'application/json';
+const YAML = 'application/yaml';
+
+const route = v1Route({
+  tag: 'audits',
   method: 'post',
   path: '/v1/audits',
-  tags: ['audits'],
   summary: 'Start an audit',
   description:
     'Submits a kubeconfig and starts an audit in the background. Send JSON, or the raw kubeconfig with ' +
     '`Content-Type: application/yaml` (`curl --data-binary @kubeconfig`) and `context`/`checks`/`label` as query parameters.',
-  security: bearerSecurity,
+  // Before the validators: a wrong Content-Type gets a problem that says what to send.
+  middleware: acceptMediaTypes([JSON_TYPE, YAML]),
   request: {
     query: CreateAuditQuery,
     body: {
       required: false,
       description: 'JSON request, or the raw kubeconfig as YAML',
       content: {
-        'application/json': { schema: CreateAuditBody },
-        'application/yaml': {
+        [JSON_TYPE]: { schema: CreateAuditBody },
+        [YAML]: {
           schema: z.string().openapi({ description: 'Raw kubeconfig text', example: 'apiVersion: v1\nkind: Config\n' }),
         },
       },
@@ -34,43 +40,27 @@ const route = createRoute({
       headers: { Location: { description: 'The new audit', schema: { type: 'string' } } },
       content: { 'application/json': { schema: AuditAccepted } },
     },
-    ...commonErrorResponses,
     ...unsupportedMediaResponse,
+    ...unavailableResponse,
   },
 });
 
-function mediaType(contentType: string | undefined): string {
-  return contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
-}
-
 export function registerCreateAudit(app: Router): void {
   app.openapi(route, async (c) => {
-    let input: RawAuditInput;
-    const type = mediaType(c.req.header('content-type'));
-    if (type === 'application/yaml') {
-      const query = c.req.valid('query');
-      input = {
-        kubeconfig: await c.req.text(),
-        ...(query.context ? { context: query.context } : {}),
-        ...(query.checks
-          ? {
-              checks: query.checks
-                .split(',')
-                .map((s) => s.trim())
-                .filter(Boolean),
-            }
-          : {}),
-        labels: labelsFromQuery(query.label, 'query.label'),
-      };
-    } else if (type === 'application/json') {
-      // The typed union includes the YAML string schema, but only JSON bodies reach this branch.
-      input = c.req.valid('json') as CreateAuditBody;
-    } else {
-      throw new ApiError('validation_failed', {
-        detail: 'Send a JSON body with `kubeconfig`, or the raw kubeconfig with Content-Type: application/yaml.',
-        errors: [{ path: 'body', message: 'required' }],
+    if (!c.var.runner.isAlive()) {
+      throw new ApiError('unavailable', {
+        detail: 'kubeproof is shutting down and accepts no new audits; retry shortly.',
       });
     }
+    const type = mediaType(c.req.header('content-type'));
+    if (type === '') {
+      throw invalidField('body', 'required: a JSON body with `kubeconfig`, or the raw kubeconfig as application/yaml');
+    }
+    const input =
+      type === YAML
+        ? rawKubeconfigInput(await c.req.text(), c.req.valid('query'))
+        : // The typed union includes the YAML string schema, but only JSON bodies reach this branch.
+          (c.req.valid('json') as CreateAuditBody);
     const run = c.var.runner.submit(toAuditRequest(input, c.var.catalog));
     const links = auditLinks(run.id);
     c.header('Location', links.self);

@@ -1,4 +1,4 @@
-import { ApiError } from '../../http/errors.js';
+import { invalidField } from '../../http/errors.js';
 
 /** Opaque page cursor: the (createdAt, id) of the last item of the previous page. */
 export function encodeCursor(createdAt: Date, id: string): string {
@@ -11,10 +11,7 @@ export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const millis = Number(text.slice(0, at));
   const id = text.slice(at + 1);
   if (at <= 0 || !Number.isInteger(millis) || id === '') {
-    throw new ApiError('validation_failed', {
-      detail: 'query.cursor: not a cursor this API returned',
-      errors: [{ path: 'query.cursor', message: 'not a cursor this API returned' }],
-    });
+    throw invalidField('query.cursor', 'not a cursor this API returned');
   }
   return { createdAt: new Date(millis), id };
 }

@@ -1,23 +1,23 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { FINAL_STATUSES } from '../../db/schema/index.js';
 import type { AuditStore } from '../../db/store.js';
 import type { AppEnv } from '../../http/env.js';
-import { commonErrorResponses, notFoundResponse } from '../../http/responses.js';
-import { bearerSecurity, type Router } from '../../http/router.js';
+import { notFoundResponse } from '../../http/responses.js';
+import { v1Route } from '../../http/route.js';
+import type { Router } from '../../http/router.js';
 import { findRunOr404 } from './lookup.js';
 import { AuditEventList, AuditIdParams, EventsQuery } from './schema.js';
 
-const route = createRoute({
+const route = v1Route({
+  tag: 'audits',
   method: 'get',
   path: '/v1/audits/{id}/events',
-  tags: ['audits'],
   summary: 'Follow progress',
   description:
     'Progress events. JSON list by default; with `Accept: text/event-stream`, Server-Sent Events (`event: progress`, id = seq) ' +
     'that end with one `event: end` carrying the final status. `Last-Event-ID` or `?after=` resumes.',
-  security: bearerSecurity,
   request: { params: AuditIdParams, query: EventsQuery },
   responses: {
     200: {
@@ -29,7 +29,6 @@ const route = createRoute({
         },
       },
     },
-    ...commonErrorResponses,
     ...notFoundResponse,
   },
 });

@@ -1,21 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
-import { commonErrorResponses, notFoundResponse } from '../../http/responses.js';
-import { bearerSecurity, type Router } from '../../http/router.js';
+import { notFoundResponse } from '../../http/responses.js';
+import { v1Route } from '../../http/route.js';
+import type { Router } from '../../http/router.js';
 import { findRunOr404 } from './lookup.js';
 import { presentRun } from './present.js';
 import { AuditIdParams, AuditRunSchema } from './schema.js';
 
-const route = createRoute({
+const route = v1Route({
+  tag: 'audits',
   method: 'get',
   path: '/v1/audits/{id}',
-  tags: ['audits'],
   summary: 'Get an audit',
   description: 'Status, cluster identity, timings, summary counts and every check result written so far.',
-  security: bearerSecurity,
   request: { params: AuditIdParams },
   responses: {
     200: { description: 'The audit', content: { 'application/json': { schema: AuditRunSchema } } },
-    ...commonErrorResponses,
     ...notFoundResponse,
   },
 });

@@ -1,11 +1,12 @@
+import type { z } from '@hono/zod-openapi';
 import { AuditOptions } from '../../checks/options.js';
 import type { AuditRequest } from '../../engine/runner.js';
 import { DEFAULT_SELECTION, resolveSelection } from '../../engine/selection.js';
 import type { Catalog } from '../../engine/types.js';
-import { ApiError } from '../../http/errors.js';
+import { ApiError, invalidField } from '../../http/errors.js';
 import { fieldErrors } from '../../http/validation.js';
 import { KubeconfigError, sanitizeKubeconfig } from '../../kube/kubeconfig/index.js';
-import { LABEL_KEY, Labels } from './schema.js';
+import { type CreateAuditQuery, LABEL_KEY, Labels } from './schema.js';
 
 export interface RawAuditInput {
   kubeconfig: string;
@@ -13,6 +14,32 @@ export interface RawAuditInput {
   checks?: string[];
   options?: unknown;
   labels?: unknown;
+}
+
+/** Parses `value` or throws a validation problem listing each failing field under `part`. */
+function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, part: string): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const errors = fieldErrors(part, parsed.error);
+  throw new ApiError('validation_failed', {
+    detail: `Invalid ${part}: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
+    errors,
+  });
+}
+
+/** The raw-kubeconfig form of the request: the body is the kubeconfig, the rest comes from the query. */
+export function rawKubeconfigInput(kubeconfig: string, query: z.infer<typeof CreateAuditQuery>): RawAuditInput {
+  const input: RawAuditInput = { kubeconfig, labels: labelsFromQuery(query.label, 'query.label') };
+  if (query.context) input.context = query.context;
+  if (query.checks !== undefined) {
+    const checks = query.checks
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (checks.length === 0) throw invalidField('query.checks', 'name at least one check id or group');
+    input.checks = checks;
+  }
+  return input;
 }
 
 /**
@@ -28,25 +55,11 @@ export function toAuditRequest(input: RawAuditInput, catalog: Catalog): AuditReq
       unknown,
     });
   }
-  const options = AuditOptions.safeParse(input.options ?? {});
-  if (!options.success) {
-    const errors = fieldErrors('body.options', options.error);
-    throw new ApiError('validation_failed', {
-      detail: `Invalid options: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-      errors,
-    });
-  }
-  const labels = Labels.safeParse(input.labels ?? {});
-  if (!labels.success) {
-    const errors = fieldErrors('labels', labels.error);
-    throw new ApiError('validation_failed', {
-      detail: `Invalid labels: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`,
-      errors,
-    });
-  }
+  const options = parseOrThrow(AuditOptions, input.options ?? {}, 'body.options');
+  const labels = parseOrThrow(Labels, input.labels ?? {}, 'labels');
   try {
     const { kubeconfig, warnings } = sanitizeKubeconfig(input.kubeconfig, input.context);
-    return { credentials: kubeconfig, selection, options: options.data, labels: labels.data, warnings };
+    return { credentials: kubeconfig, selection, options, labels, warnings };
   } catch (err) {
     if (err instanceof KubeconfigError)
       throw new ApiError('invalid_kubeconfig', { detail: err.message, field: err.field });
@@ -61,8 +74,7 @@ export function labelsFromQuery(raw: string | string[] | undefined, part: string
   for (const pair of pairs) {
     const at = pair.indexOf('=');
     if (at <= 0 || !LABEL_KEY.test(pair.slice(0, at))) {
-      const message = 'expected key=value, the key 1-63 characters: letters, digits, ".", "_", "/", "-"';
-      throw new ApiError('validation_failed', { detail: `${part}: ${message}`, errors: [{ path: part, message }] });
+      throw invalidField(part, 'expected key=value, the key 1-63 characters: letters, digits, ".", "_", "/", "-"');
     }
     labels[pair.slice(0, at)] = pair.slice(at + 1);
   }

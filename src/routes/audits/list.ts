@@ -1,22 +1,19 @@
-import { createRoute } from '@hono/zod-openapi';
-import { commonErrorResponses } from '../../http/responses.js';
-import { bearerSecurity, type Router } from '../../http/router.js';
+import { v1Route } from '../../http/route.js';
+import type { Router } from '../../http/router.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { labelsFromQuery } from './intake.js';
 import { presentRunSummary } from './present.js';
 import { AuditList, ListAuditsQuery } from './schema.js';
 
-const route = createRoute({
+const route = v1Route({
+  tag: 'audits',
   method: 'get',
   path: '/v1/audits',
-  tags: ['audits'],
   summary: 'List audits',
   description: 'Newest first, with cursor pagination; filter by status, API server URL and labels.',
-  security: bearerSecurity,
   request: { query: ListAuditsQuery },
   responses: {
     200: { description: 'A page of audits', content: { 'application/json': { schema: AuditList } } },
-    ...commonErrorResponses,
   },
 });
 

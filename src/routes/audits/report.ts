@@ -1,22 +1,22 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { ApiError } from '../../http/errors.js';
-import { commonErrorResponses, notAcceptableResponse, notFoundResponse } from '../../http/responses.js';
-import { bearerSecurity, type Router } from '../../http/router.js';
+import { notAcceptableResponse, notFoundResponse } from '../../http/responses.js';
+import { v1Route } from '../../http/route.js';
+import type { Router } from '../../http/router.js';
 import { REPORT_MEDIA_TYPES, renderReport } from '../../report/index.js';
 import { findRunOr404 } from './lookup.js';
 import { formatFromAccept } from './negotiate.js';
 import { presentRun } from './present.js';
 import { AuditIdParams, AuditReportSchema, ReportQuery } from './schema.js';
 
-const route = createRoute({
+const route = v1Route({
+  tag: 'audits',
   method: 'get',
   path: '/v1/audits/{id}/report',
-  tags: ['audits'],
   summary: 'Get the report',
   description:
     'Root causes first, then the observation → component → guide references table. Format by `?format=` or `Accept`: ' +
     '`application/json`, `application/xml` (JUnit, one testsuite per group), `text/markdown`. A report of an unfinished audit shows the results so far.',
-  security: bearerSecurity,
   request: { params: AuditIdParams, query: ReportQuery },
   responses: {
     200: {
@@ -31,7 +31,6 @@ const route = createRoute({
         },
       },
     },
-    ...commonErrorResponses,
     ...notFoundResponse,
     ...notAcceptableResponse,
   },

@@ -1,20 +1,17 @@
-import { createRoute } from '@hono/zod-openapi';
 import { CHECK_GROUPS } from '../../engine/selection.js';
-import { commonErrorResponses } from '../../http/responses.js';
-import { bearerSecurity, type Router } from '../../http/router.js';
+import { v1Route } from '../../http/route.js';
+import type { Router } from '../../http/router.js';
 import { CheckCatalog } from './schema.js';
 
-const route = createRoute({
+const route = v1Route({
+  tag: 'checks',
   method: 'get',
   path: '/v1/checks',
-  tags: ['checks'],
   summary: 'List the checks',
   description:
     'The catalog: id, title, group, component confirmed, guide references, prerequisites and the RBAC each needs.',
-  security: bearerSecurity,
   responses: {
     200: { description: 'The catalog', content: { 'application/json': { schema: CheckCatalog } } },
-    ...commonErrorResponses,
   },
 });
 

@@ -4,12 +4,27 @@ import { GuideReferenceSchema } from '../audits/schema.js';
 export const RbacNeedSchema = z
   .object({
     verb: z.string().openapi({ description: 'Kubernetes verb', example: 'create' }),
-    group: z.string().openapi({ description: 'API group ("" for core)', example: 'apps' }),
-    resource: z.string().openapi({ description: 'Resource (plural)', example: 'deployments' }),
+    group: z.string().openapi({ description: 'API group ("" for core and for non-resource URLs)', example: 'apps' }),
+    resource: z
+      .string()
+      .openapi({ description: 'Resource (plural); "" for a non-resource URL', example: 'deployments' }),
     subresource: z.string().optional().openapi({ description: 'Subresource', example: 'scale' }),
+    nonResourceURL: z.string().optional().openapi({
+      description: 'A non-resource URL (granted by a ClusterRole `nonResourceURLs` rule) instead of a resource',
+      example: '/metrics',
+    }),
     scope: z.enum(['run', 'kube-system', 'cluster']).openapi({
       description: "`run`: the audit's own namespace; `kube-system`; `cluster`: cluster-scoped or all namespaces",
       example: 'run',
+    }),
+    optional: z.boolean().optional().openapi({
+      description:
+        'The check runs without it, with weaker evidence; preflight.api only warns when it is missing (absent: required)',
+      example: true,
+    }),
+    purpose: z.string().optional().openapi({
+      description: 'What the permission is for (for optional ones: what it enables)',
+      example: 'enables the etcd-exec strategy of secrets.encryption (etcdctl in the etcd static pod)',
     }),
   })
   .openapi('RbacNeed');

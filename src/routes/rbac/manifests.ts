@@ -1,28 +1,8 @@
-import { stringify } from 'yaml';
+import { Document, type YAMLSeq } from 'yaml';
 import type { RbacNeed } from '../../checks/types.js';
+import { bindingOf, optionalOnly, toRules } from './rules.js';
 
 export const SERVICE_ACCOUNT = { name: 'kubeproof', namespace: 'kubeproof' } as const;
-
-interface Rule {
-  apiGroups: string[];
-  resources: string[];
-  verbs: string[];
-}
-
-/** Merges needs into rules: one rule per (group, resource[/subresource]), verbs sorted, deterministic order. */
-function toRules(needs: readonly RbacNeed[]): Rule[] {
-  const byResource = new Map<string, { group: string; resource: string; verbs: Set<string> }>();
-  for (const need of needs) {
-    const resource = need.subresource ? `${need.resource}/${need.subresource}` : need.resource;
-    const key = `${need.group}\u0000${resource}`;
-    const entry = byResource.get(key) ?? { group: need.group, resource, verbs: new Set<string>() };
-    entry.verbs.add(need.verb);
-    byResource.set(key, entry);
-  }
-  return [...byResource.values()]
-    .sort((a, b) => a.group.localeCompare(b.group) || a.resource.localeCompare(b.resource))
-    .map((e) => ({ apiGroups: [e.group], resources: [e.resource], verbs: [...e.verbs].sort() }));
-}
 
 const HEADER = `# Least-privilege RBAC for the selected kubeproof checks.
 # Apply, then make a token kubeconfig for kubeproof:
@@ -34,52 +14,78 @@ const HEADER = `# Least-privilege RBAC for the selected kubeproof checks.
 # namespace (kubeproof-<id>) and RBAC cannot match namespaces by name prefix.
 `;
 
+const OPTIONAL_NOTE = ` Optional: the checks run without these, with weaker evidence (preflight.api warns
+ when they are missing). Leave this role and its binding out for the strictest least privilege.`;
+
+const labels = { 'app.kubernetes.io/name': 'kubeproof' };
+const subjects = [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT.name, namespace: SERVICE_ACCOUNT.namespace }];
+
+/** A ClusterRole (namespace undefined) or a Role in kube-system, and its binding; none without rules. */
+function roleAndBinding(needs: readonly RbacNeed[], name: string, namespace: string | undefined, optional: boolean) {
+  const rules = toRules(needs);
+  if (rules.length === 0) return [];
+  const kind = namespace ? 'Role' : 'ClusterRole';
+  const metadata = namespace ? { name, namespace, labels } : { name, labels };
+  const role = new Document({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind,
+    metadata,
+    rules: rules.map((r) => r.rule),
+  });
+  if (optional) {
+    role.commentBefore = OPTIONAL_NOTE;
+    const items = (role.get('rules', true) as YAMLSeq).items;
+    rules.forEach((r, i) => {
+      const item = items[i] as { commentBefore?: string } | undefined;
+      if (item) item.commentBefore = ` optional: ${r.purposes.join('; ') || 'stronger evidence'}`;
+    });
+  }
+  const binding = new Document({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: `${kind}Binding`,
+    metadata,
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind, name },
+    subjects,
+  });
+  return [role, binding];
+}
+
+/** The role documents of one kind (required or optional), cluster-wide first, then kube-system. */
+function roles(needs: readonly RbacNeed[], name: string, optional: boolean): Document[] {
+  return [
+    ...roleAndBinding(
+      needs.filter((n) => bindingOf(n) === 'cluster'),
+      name,
+      undefined,
+      optional,
+    ),
+    ...roleAndBinding(
+      needs.filter((n) => bindingOf(n) === 'kube-system'),
+      name,
+      'kube-system',
+      optional,
+    ),
+  ];
+}
+
 /**
- * Renders the ServiceAccount, ClusterRole(+Binding) for run- and cluster-scoped needs, and a
- * Role(+Binding) in kube-system for what the checks read there, as one YAML stream.
+ * Renders the ServiceAccount, a ClusterRole(+Binding) for run- and cluster-scoped needs and
+ * non-resource URLs, a Role(+Binding) in kube-system for what the checks read there, and the
+ * same pair named `kubeproof-audit-optional` for optional needs (each rule commented with
+ * what it enables), as one YAML stream.
+ * @example
+ * renderRbacManifests(catalog.filter((c) => ids.includes(c.id)).flatMap((c) => c.rbac));
  */
 export function renderRbacManifests(needs: readonly RbacNeed[]): string {
-  const subject = [{ kind: 'ServiceAccount', name: SERVICE_ACCOUNT.name, namespace: SERVICE_ACCOUNT.namespace }];
-  const labels = { 'app.kubernetes.io/name': 'kubeproof' };
-  const docs: unknown[] = [
-    { apiVersion: 'v1', kind: 'Namespace', metadata: { name: SERVICE_ACCOUNT.namespace, labels } },
-    { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { ...SERVICE_ACCOUNT, labels } },
+  const docs: Document[] = [
+    new Document({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: SERVICE_ACCOUNT.namespace, labels } }),
+    new Document({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { ...SERVICE_ACCOUNT, labels } }),
+    ...roles(
+      needs.filter((n) => !n.optional),
+      'kubeproof-audit',
+      false,
+    ),
+    ...roles(optionalOnly(needs), 'kubeproof-audit-optional', true),
   ];
-  const clusterRules = toRules(needs.filter((n) => n.scope !== 'kube-system'));
-  if (clusterRules.length > 0) {
-    docs.push(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRole',
-        metadata: { name: 'kubeproof-audit', labels },
-        rules: clusterRules,
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'ClusterRoleBinding',
-        metadata: { name: 'kubeproof-audit', labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'kubeproof-audit' },
-        subjects: subject,
-      },
-    );
-  }
-  const systemRules = toRules(needs.filter((n) => n.scope === 'kube-system'));
-  if (systemRules.length > 0) {
-    docs.push(
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'Role',
-        metadata: { name: 'kubeproof-audit', namespace: 'kube-system', labels },
-        rules: systemRules,
-      },
-      {
-        apiVersion: 'rbac.authorization.k8s.io/v1',
-        kind: 'RoleBinding',
-        metadata: { name: 'kubeproof-audit', namespace: 'kube-system', labels },
-        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'kubeproof-audit' },
-        subjects: subject,
-      },
-    );
-  }
-  return HEADER + docs.map((doc) => `---\n${stringify(doc)}`).join('');
+  return HEADER + docs.map((doc) => `---\n${doc.toString()}`).join('');
 }

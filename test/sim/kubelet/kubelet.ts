@@ -243,14 +243,20 @@ export function startKubelet(ctx: ControllerContext, state: NodeState): Kubelet 
       status.hostIP = state.hostIp;
       status.hostIPs = [{ ip: state.hostIp }];
       status.startTime ??= t;
-      status.containerStatuses = containersOf(pod).map((c) => runningContainerStatus(c, rec.containers.get(c.name)!));
-      status.conditions = podConditions(status.conditions ?? [], { sandboxReady: true, notReady: [] }, t);
+      status.containerStatuses = containersOf(pod).map((c) =>
+        runningContainerStatus(c, rec.containers.get(c.name)!, !crashesByFault(pod)),
+      );
+      status.conditions = podConditions(
+        status.conditions ?? [],
+        { sandboxReady: true, notReady: notReadyNames(pod, rec) },
+        t,
+      );
     });
     for (const c of containersOf(pod)) startInRuntime(stored ?? pod, c.name);
     if (crashesByFault(pod)) scheduleFaultCrash(loop, pod);
   }
 
-  /** coredns-down: CoreDNS exits shortly after each start, like a pod that cannot serve. */
+  /** coredns-down: CoreDNS exits shortly after each start, never ready in between, like a pod that cannot serve. */
   function scheduleFaultCrash(loop: Loop, pod: KubeObj): void {
     loop.timers.ensure(`crash:${pod.metadata.uid}`, Math.max(5, ctx.latencies.podStartMs), () => {
       const current = store.get('pods', pod.metadata.namespace, pod.metadata.name);
@@ -329,7 +335,7 @@ export function startKubelet(ctx: ControllerContext, state: NodeState): Kubelet 
     containerEvent(pod, name, 'Normal', 'Pulled', `Container image "${spec.image}" already present on machine`);
     containerEvent(pod, name, 'Normal', 'Created', `Created container: ${name}`);
     containerEvent(pod, name, 'Normal', 'Started', `Started container ${name}`);
-    const stored = writeContainer(pod, rec, name, (c) => runningContainerStatus(c, container));
+    const stored = writeContainer(pod, rec, name, (c) => runningContainerStatus(c, container, !crashesByFault(pod)));
     startInRuntime(stored ?? pod, name);
     if (crashesByFault(pod)) scheduleFaultCrash(loop, pod);
   }
@@ -385,6 +391,10 @@ export function startKubelet(ctx: ControllerContext, state: NodeState): Kubelet 
     const postedReady = (pod.status?.conditions ?? []).some((c: Json) => c.type === 'Ready' && c.status === 'True');
     if (ready && !postedReady) {
       writeStatus(pod, (status) => {
+        // A container held unready (coredns-down) passes its readiness probe once the fault is lifted.
+        status.containerStatuses = (status.containerStatuses ?? []).map((s: Json) =>
+          s.state?.running ? { ...s, ready: true } : s,
+        );
         status.conditions = podConditions(status.conditions ?? [], { sandboxReady: true, notReady: [] }, now());
       });
     }
@@ -464,8 +474,9 @@ export function startKubelet(ctx: ControllerContext, state: NodeState): Kubelet 
     return containersOf(pod).map((c) => c.name);
   }
 
+  /** Containers not running, or — a CoreDNS crashing by fault — running but never passing its readiness probe. */
   function notReadyNames(pod: KubeObj, rec: PodRecord): string[] {
-    return names(pod).filter((n) => !rec.containers.get(n)?.running);
+    return names(pod).filter((n) => !rec.containers.get(n)?.running || crashesByFault(pod));
   }
 
   /** Re-reads the pod, lets fn change its status, writes it; returns the stored pod. */

@@ -36,14 +36,15 @@ export function waitingContainerStatus(
   };
 }
 
-export function runningContainerStatus(container: Json, record: ContainerRecord): Json {
+/** `ready` false: running, but its readiness probe has not passed (yet). */
+export function runningContainerStatus(container: Json, record: ContainerRecord, ready = true): Json {
   return {
     containerID: record.containerId,
     image: normalizeImage(container.image),
     imageID: imageIdOf(container.image),
     lastState: record.lastTerminated ? { terminated: record.lastTerminated } : {},
     name: container.name,
-    ready: true,
+    ready,
     restartCount: record.restartCount,
     started: true,
     state: { running: { startedAt: record.startedAt } },

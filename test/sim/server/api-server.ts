@@ -12,7 +12,7 @@ import type { Duplex } from 'node:stream';
 import type { Latencies } from '../contracts.js';
 import { notFound, pathNotFound, unauthorized } from '../store/errors.js';
 import { findResource, groupResource } from '../store/resources.js';
-import { authorize } from './authz.js';
+import { authorize, authorizePath } from './authz.js';
 import type { ApiContext } from './context.js';
 import { type ControlApi, controlPrefix, serveControl } from './control.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
@@ -157,6 +157,9 @@ export class ApiServer {
       await serveControl(req, res, info.path, this.options.control);
       return res.statusCode;
     }
+    // RBAC applies to non-resource URLs too (`rbac-missing:get:/metrics`).
+    if (!info.isResourceRequest)
+      authorizePath(this.options.faults, { user: this.options.user, verb: info.verb, path: info.path });
     if (serveHealth(res, info.path, info.query)) return 200;
     if (info.path === '/metrics') {
       sendText(

@@ -44,9 +44,12 @@ export const etcdDirect: EvidenceStrategy = {
   async gather({ etcd, etcdKey, signal }): Promise<StrategyResult> {
     if (!etcd) return unavailable('no etcd endpoints and client certificate were given (options.encryption.etcd)');
     if (!etcd.caData) return unavailable('options.encryption.etcd.caData is required to verify the etcd server');
-    const client = connect(etcd, Date.now() + STRATEGY_DEADLINE_MS);
     const where = etcd.endpoints.join(',');
+    let client: Etcd3 | undefined;
     try {
+      // Inside the try: a key that does not match the certificate throws right here (OpenSSL
+      // "key values mismatch"), and must make this strategy unavailable, not the check fail.
+      client = connect(etcd, Date.now() + STRATEGY_DEADLINE_MS);
       const value = await abortable(client.get(etcdKey).buffer(), signal);
       if (value === null) {
         return unavailable(
@@ -67,7 +70,7 @@ export const etcdDirect: EvidenceStrategy = {
       if (signal.aborted) throw error;
       return unavailable(`etcd at ${where} could not be read: ${describeError(error)}`);
     } finally {
-      client.close();
+      client?.close();
     }
   },
 };

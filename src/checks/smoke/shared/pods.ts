@@ -52,6 +52,19 @@ export async function readyWebPods(ctx: CheckContext): Promise<PodView[]> {
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
+/** The first ready web pod (by name, so the choice is stable), for checks that need one pod. */
+export async function oneReadyWebPod(ctx: CheckContext, purpose: string): Promise<PodView> {
+  const [pod] = await readyWebPods(ctx);
+  if (!pod) throw new Error(`no ready web pod ${purpose}`);
+  return pod;
+}
+
+/** The ready web pods and every node, read together (placement checks compare them). */
+export async function webPodsAndNodes(ctx: CheckContext): Promise<{ pods: PodView[]; nodes: KubeObject[] }> {
+  const [pods, { items: nodes }] = await Promise.all([readyWebPods(ctx), ctx.cluster.list('nodes', {}, callOpts(ctx))]);
+  return { pods, nodes };
+}
+
 /** Appends what was seen to a list of short lines, for evidence. */
 export function describePods(pods: readonly PodView[]): string[] {
   return pods.map(

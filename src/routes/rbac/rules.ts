@@ -1,0 +1,72 @@
+/** Turns RBAC needs into PolicyRules: merged, deterministic, with what each optional rule enables. */
+import type { RbacNeed } from '../../checks/types.js';
+
+export type PolicyRule =
+  | { apiGroups: string[]; resources: string[]; verbs: string[] }
+  | { nonResourceURLs: string[]; verbs: string[] };
+
+export interface ExplainedRule {
+  rule: PolicyRule;
+  /** The `purpose` of every need merged into the rule, deduplicated. */
+  purposes: string[];
+}
+
+const resourceOf = (n: RbacNeed) => (n.subresource ? `${n.resource}/${n.subresource}` : n.resource);
+
+/** Which binding grants a need: non-resource URLs and run/cluster scopes are cluster-wide. */
+export const bindingOf = (n: RbacNeed): 'cluster' | 'kube-system' =>
+  n.nonResourceURL === undefined && n.scope === 'kube-system' ? 'kube-system' : 'cluster';
+
+/** The permission itself, whatever the binding: `list //pods`, `get url /metrics`. */
+const grantKey = (n: RbacNeed) =>
+  n.nonResourceURL === undefined ? `${n.verb} ${n.group}/${resourceOf(n)}` : `${n.verb} url ${n.nonResourceURL}`;
+
+/**
+ * The optional needs a required one does not already grant (a cluster-wide grant covers
+ * kube-system too), so each permission appears once, required when any check requires it.
+ */
+export function optionalOnly(needs: readonly RbacNeed[]): RbacNeed[] {
+  const required = needs.filter((n) => !n.optional);
+  const granted = new Set(required.map((n) => `${bindingOf(n)} ${grantKey(n)}`));
+  return needs.filter(
+    (n) => n.optional && !granted.has(`cluster ${grantKey(n)}`) && !granted.has(`${bindingOf(n)} ${grantKey(n)}`),
+  );
+}
+
+interface Merged {
+  /** Sort order: resource rules by group then resource, then non-resource URLs. */
+  order: [number, string, string];
+  make: (verbs: string[]) => PolicyRule;
+  verbs: Set<string>;
+  purposes: Set<string>;
+}
+
+function mergedEntry(n: RbacNeed): Merged {
+  const url = n.nonResourceURL;
+  const resource = resourceOf(n);
+  return {
+    order: url === undefined ? [0, n.group, resource] : [1, url, ''],
+    make: (verbs) =>
+      url === undefined ? { apiGroups: [n.group], resources: [resource], verbs } : { nonResourceURLs: [url], verbs },
+    verbs: new Set(),
+    purposes: new Set(),
+  };
+}
+
+const byOrder = (a: Merged, b: Merged) =>
+  a.order[0] - b.order[0] || a.order[1].localeCompare(b.order[1]) || a.order[2].localeCompare(b.order[2]);
+
+/** One rule per (group, resource[/subresource]) or per non-resource URL, verbs sorted; resources first. */
+export function toRules(needs: readonly RbacNeed[]): ExplainedRule[] {
+  const merged = new Map<string, Merged>();
+  for (const n of needs) {
+    const key = n.nonResourceURL === undefined ? `${n.group}/${resourceOf(n)}` : `url ${n.nonResourceURL}`;
+    const entry = merged.get(key) ?? mergedEntry(n);
+    entry.verbs.add(n.verb);
+    if (n.purpose) entry.purposes.add(n.purpose);
+    merged.set(key, entry);
+  }
+  return [...merged.values()]
+    .sort(byOrder)
+    .map((e) => ({ rule: e.make([...e.verbs].sort()), purposes: [...e.purposes] }));
+}
