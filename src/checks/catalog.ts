@@ -22,23 +22,17 @@ import type { CheckDefinition } from './types.js';
 export interface CheckSetInput {
   timings: SmokeTimings;
   preflight: PreflightInput;
-  runId: string;
-  expiresAt: Date;
   /** Checks owned elsewhere (secrets.encryption), added to the catalog as they are. */
   extraChecks?: readonly CheckDefinition[];
 }
 
-/** Every check of one run, wired to that run's preflight findings, ids and timings. */
+/** Every check of one run, wired to that run's preflight findings and timings. */
 export function buildCheckSet(input: CheckSetInput): CheckDefinition[] {
   const t = input.timings;
   return [
     preflightApi(input.preflight),
     nodesReady,
-    workloadRollout(
-      t,
-      () => input.expiresAt,
-      () => input.runId,
-    ),
+    workloadRollout(t),
     schedulerSpread,
     podsNetwork,
     podsCrossNode(t),
@@ -61,8 +55,6 @@ export function catalogChecks(extraChecks: readonly CheckDefinition[] = []): Che
   const checks: CheckDefinition[] = buildCheckSet({
     timings: DEFAULT_TIMINGS,
     preflight: { planned: () => checks, runNamespace: () => 'kubeproof-<run>', findings: newFindings() },
-    runId: 'catalog',
-    expiresAt: new Date(0),
     extraChecks,
   });
   return checks;

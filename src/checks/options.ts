@@ -12,6 +12,7 @@ export const EtcdAccess = z
     certData: z.string().optional().openapi({ description: 'PEM client certificate for etcd' }),
     keyData: z.string().optional().openapi({ description: 'PEM client key for etcd; never stored, never logged' }),
   })
+  .strict()
   .openapi('EtcdAccess');
 export type EtcdAccess = z.infer<typeof EtcdAccess>;
 
@@ -62,6 +63,7 @@ export const AuditOptions = z
           .openapi({ description: 'Image of the client pod (busybox)', example: 'busybox:1.36' }),
         pullSecret: DockerConfigJson.optional(),
       })
+      .strict()
       .default({ web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' })
       .openapi({ description: 'Images for the in-cluster workload (point them at a registry mirror when air-gapped)' }),
     clusterDomain: z
@@ -74,10 +76,13 @@ export const AuditOptions = z
         strategy: EncryptionStrategy.default('auto'),
         etcd: EtcdAccess.optional(),
       })
+      .strict()
       .default({ strategy: 'auto' })
       .openapi({
         description: 'How secrets.encryption gathers evidence, and etcd access for the etcd-direct strategy',
       }),
   })
+  // Options are typed by people: a misspelt one ("replica") is refused, never silently ignored.
+  .strict()
   .openapi('AuditOptions');
 export type AuditOptions = z.infer<typeof AuditOptions>;

@@ -64,8 +64,19 @@ export interface CheckDefinition {
   after?: readonly string[];
   /** Disruptive checks (delete a pod, scale, kill a container) run after every non-disruptive one. */
   disruptive: boolean;
-  /** Whether the check needs the shared in-cluster workload (namespace, web Deployment, client pod). */
+  /**
+   * Whether the check needs the shared in-cluster workload (web Deployment, Services, client
+   * pod). Implies needsNamespace: the workload lives in the run's namespace.
+   */
   needsWorkload: boolean;
+  /**
+   * Whether the check needs the run's namespace (`kubeproof-<id>`) and nothing else of the
+   * workload, e.g. to write an object of its own there. The engine creates the namespace before
+   * the first check that needs it runs (whatever the fate of the web Deployment) and deletes it
+   * at the end of the run; the check finds its name in `ctx.namespace`. Absent means false.
+   * A check that sets it declares the permissions the namespace takes (`RUN_NAMESPACE_RBAC`).
+   */
+  needsNamespace?: boolean;
   rbac: readonly RbacNeed[];
   /** This check's own deadline; exceeding it is `error` (kubeproof gave up), never `failed`. */
   deadlineMs: number;
@@ -87,6 +98,11 @@ export interface CheckContext {
   cluster: ClusterAccess;
   /** The shared fixture; undefined for checks with needsWorkload=false. */
   workload: WorkloadHandle | undefined;
+  /**
+   * The run's namespace, already created by the engine; set for checks that need it
+   * (needsNamespace or needsWorkload), undefined otherwise.
+   */
+  namespace?: string;
   options: AuditOptions;
   /** Aborted on cancel, run deadline or this check's deadline. */
   signal: AbortSignal;

@@ -8,16 +8,12 @@ import { createClusterAccess } from '../kube/cluster/index.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 import { redactingLogger } from '../logger.js';
-import { deleteRunNamespace } from '../workload/cleanup.js';
 import { workloadHandle } from '../workload/names.js';
-import { sweepExpiredNamespaces } from '../workload/sweep.js';
 import { PREFLIGHT_ID, planChecks } from './planner.js';
 import { runSecrets } from './public-options.js';
+import { needsRunNamespace, RunNamespaceStep, verdictWithoutNamespace } from './run-namespace.js';
 import { runStep } from './step.js';
 import type { AuditEvent, CheckResult, CleanupOutcome, SuiteExecutor, SuiteInput } from './types.js';
-
-/** The check that creates the workload; the sweep of crashed runs' namespaces happens just before it. */
-const ROLLOUT_ID = 'workload.rollout';
 
 export interface SuiteDeps {
   clock: Clock;
@@ -45,9 +41,10 @@ export function suiteCatalog(deps: Pick<SuiteDeps, 'guide' | 'extraChecks'> = {}
 }
 
 /**
- * The SuiteExecutor the runner calls: plans the selection, runs preflight.api, the workload
- * and the checks (concurrently once their prerequisites are done; disruptive ones last, one at
- * a time), reports each result as it ends, and always deletes the run's namespace.
+ * The SuiteExecutor the runner calls: plans the selection, runs preflight.api, prepares the run's
+ * namespace before the first check that needs it, runs the checks (concurrently once their
+ * prerequisites are done; disruptive ones last, one at a time), reports each result as it ends,
+ * and always deletes the run's namespace when it was created.
  * @example
  * const executor = createSuiteExecutor({ clock, logger });
  * const { cleanup } = await executor.execute({ runId, credentials, selection: ['smoke'], options, signal, ...callbacks });
@@ -72,8 +69,8 @@ class AuditExecution {
   private readonly outcomes = new Map<string, CheckOutcome>();
   private readonly statuses = new Map<string, CheckResult['status']>();
   private readonly workload;
+  private readonly namespace: RunNamespaceStep;
   private readonly checks: CheckDefinition[];
-  private workloadStarted = false;
   /** What checks log through: the run's credentials are masked. */
   private readonly log: Logger;
   /** The run's signal, relayed so that our many concurrent listeners stay on our own object. */
@@ -95,11 +92,20 @@ class AuditExecution {
     this.workload = workloadHandle(input.runId, input.options.replicas, input.options.clusterDomain);
     const expiresAt = new Date(deps.clock.now().getTime() + (deps.namespaceTtlMs ?? 2 * 3600_000));
     let planned: readonly CheckDefinition[] = [];
+    this.namespace = new RunNamespaceStep({
+      cluster,
+      workload: this.workload,
+      runId: input.runId,
+      options: input.options,
+      expiresAt,
+      signal: this.signal,
+      clock: deps.clock,
+      cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 60_000,
+      event: (level, message) => this.event(level, message),
+    });
     const all = buildCheckSet({
       timings,
       preflight: { planned: () => planned, runNamespace: () => this.workload.namespace, findings: this.findings },
-      runId: input.runId,
-      expiresAt,
       extraChecks: deps.extraChecks ?? [],
     });
     planned = planChecks(input.selection, all);
@@ -113,7 +119,7 @@ class AuditExecution {
       this.event('error', `scheduling failed: ${(err as Error).message}`);
     }
     // Whatever happened above (passed, failed, cancelled, deadline): the namespace goes.
-    return { cleanup: await this.cleanup() };
+    return { cleanup: await this.namespace.cleanup() };
   }
 
   private event(level: AuditEvent['level'], message: string, checkId?: string) {
@@ -219,12 +225,8 @@ class AuditExecution {
   private async execute(def: CheckDefinition): Promise<void> {
     const startedAt = this.deps.clock.now();
     this.input.onCheckStarted(def.id, startedAt);
-    if (def.id === ROLLOUT_ID) {
-      this.workloadStarted = true;
-      await this.sweep();
-    }
     const outcome = await runStep(
-      def,
+      needsRunNamespace(def) ? this.inRunNamespace(def) : def,
       {
         cluster: this.cluster,
         workload: def.needsWorkload ? this.workload : undefined,
@@ -245,6 +247,22 @@ class AuditExecution {
       };
       this.input.onClusterIdentity(identity);
     }
+  }
+
+  /**
+   * The check, run once the run's namespace is prepared: the first such check to start sets the
+   * step off (bounded by the run's signal), every one waits for it within its own deadline. A
+   * refused namespace decides the verdict without running the check; "could not tell" errors
+   * reach runStep, which makes them `error`.
+   */
+  private inRunNamespace(def: CheckDefinition): CheckDefinition {
+    return {
+      ...def,
+      run: async (ctx) => {
+        const prepared = await this.namespace.prepare(ctx.signal);
+        return verdictWithoutNamespace(def, prepared) ?? def.run({ ...ctx, namespace: prepared.namespace });
+      },
+    };
   }
 
   private finish(
@@ -273,30 +291,5 @@ class AuditExecution {
     if (status !== 'passed' && outcome.hint) result.hint = outcome.hint;
     if (blockedBy?.length) result.blockedBy = blockedBy;
     this.input.onCheckFinished(result);
-  }
-
-  private async sweep(): Promise<void> {
-    try {
-      const swept = await sweepExpiredNamespaces(this.cluster, this.deps.clock.now(), this.signal);
-      if (swept.deleted.length) this.event('info', `removed expired kubeproof namespaces: ${swept.deleted.join(', ')}`);
-      if (swept.failed.length) this.event('warn', `could not remove expired namespaces: ${swept.failed.join(', ')}`);
-    } catch (err) {
-      this.event('warn', `sweep of expired namespaces skipped: ${(err as Error).message}`);
-    }
-  }
-
-  private async cleanup(): Promise<CleanupOutcome> {
-    if (!this.workloadStarted) return { deleted: true, detail: 'no workload was created' };
-    const outcome = await deleteRunNamespace(
-      this.cluster,
-      this.workload.namespace,
-      this.input.runId,
-      this.deps.cleanupTimeoutMs ?? 60_000,
-    );
-    this.event(
-      outcome.deleted ? 'info' : 'warn',
-      outcome.deleted ? `namespace ${outcome.namespace} deleted` : `cleanup incomplete: ${outcome.detail}`,
-    );
-    return outcome;
   }
 }

@@ -1,28 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
+import { AFTER_ROLLOUT, SMOKE_SUITE, type SmokeSuiteId } from './support/check-ids.js';
 import { explain, kubeproofNamespaces, nodeNotReady, runAudit, statusVector, untilSim } from './support/sim-audit.js';
 
-const ALL = [
-  'preflight.api',
-  'nodes.ready',
-  'workload.rollout',
-  'scheduler.spread',
-  'pods.network',
-  'pods.cross-node',
-  'endpoints.slices',
-  'dns.service',
-  'service.loadbalancing',
-  'service.nodeport',
-  'pods.logs',
-  'pods.exec',
-  'pods.portforward',
-  'controller.selfheal',
-  'deployment.scale',
-  'kubelet.restart',
-] as const;
-type Id = (typeof ALL)[number];
+const ALL = SMOKE_SUITE;
+type Id = SmokeSuiteId;
 
-const AFTER_ROLLOUT: Id[] = ALL.filter((id) => !['preflight.api', 'nodes.ready', 'workload.rollout'].includes(id));
 const EXEC_DEPENDENTS: Id[] = [
   'pods.cross-node',
   'dns.service',

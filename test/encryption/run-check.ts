@@ -1,4 +1,4 @@
-/** Runs secrets.encryption the way the engine does (fresh context, own deadline signal). */
+/** Runs secrets.encryption the way the engine does (fresh context, the run namespace, own deadline signal). */
 
 import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import { AuditOptions, type EncryptionStrategy, type EtcdAccess } from '../../src/checks/options.js';
@@ -24,16 +24,8 @@ export async function runEncryptionCheck(
   const log = (msg: string, fields?: Record<string, unknown>) => logs.push({ msg, ...(fields ? { fields } : {}) });
   const outcome = await secretsEncryption.run({
     cluster,
-    workload: {
-      namespace,
-      deploymentName: 'web',
-      serviceName: 'web',
-      nodePortServiceName: 'web-nodeport',
-      clientPodName: 'client',
-      replicas: 3,
-      clusterDomain: 'cluster.local',
-      requestLog: [],
-    },
+    workload: undefined,
+    namespace,
     options: AuditOptions.parse({ encryption: { strategy, ...(etcd ? { etcd } : {}) } }),
     signal: AbortSignal.timeout(secretsEncryption.deadlineMs),
     clock: { now: () => new Date() },

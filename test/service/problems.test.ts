@@ -37,6 +37,25 @@ describe('every bad input is an application/problem+json', () => {
     expect(res.body.errors[0].path, res.text).toBe('body.options.replicas');
   });
 
+  it('refuses a misspelt field instead of silently ignoring it, in the body and in options', async () => {
+    harness = createHarness();
+    const res = await call(harness, 'POST', '/v1/audits', {
+      json: {
+        kubeconfig: kubeconfigYaml(),
+        check: ['smoke'],
+        options: { replica: 4, encryption: { strategie: 'auto' } },
+      },
+    });
+    expectProblem(res, 400, 'validation_failed');
+    const messages = res.body.errors
+      .map((e: { path: string; message: string }) => `${e.path}: ${e.message}`)
+      .join('\n');
+    expect(messages, res.text).toMatch(/check/);
+    expect(messages, res.text).toMatch(/replica/);
+    expect(messages, res.text).toMatch(/strategie/);
+    expect(harness.store.listRuns({ limit: 10 }), res.text).toHaveLength(0);
+  });
+
   it('refuses malformed JSON', async () => {
     harness = createHarness();
     const res = await call(harness, 'POST', '/v1/audits', {

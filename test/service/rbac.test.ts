@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { ENCRYPTION_RBAC, secretsEncryption } from '../../src/checks/encryption/index.js';
 import { suiteCatalog } from '../../src/engine/suite.js';
 import { renderRbacManifests } from '../../src/routes/rbac/manifests.js';
+import { RUN_NAMESPACE_RBAC } from '../../src/workload/rbac.js';
 import { call, createHarness, type Harness } from './harness.js';
 
 let harness: Harness | undefined;
@@ -55,9 +56,12 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
     const { text, find } = await rbacFor('encryption');
     const role = find('Role', 'kubeproof-audit-optional');
     expect(role?.metadata.namespace, text).toBe('kube-system');
-    // `list pods` is optional for secrets.encryption, but workload.rollout (its prerequisite)
-    // requires it cluster-wide, which covers kube-system: it appears once, as required.
-    expect(role?.rules, text).toEqual([{ apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] }]);
+    // secrets.encryption needs no pod of its own (no workload.rollout in the plan): nothing
+    // required covers `list pods` or `pods/exec` in kube-system, so both are optional there.
+    expect(role?.rules, text).toEqual([
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+    ]);
     expect(text).toMatch(/# optional: enables the etcd-exec strategy.*\n\s+- apiGroups:/);
     expect(find('RoleBinding', 'kubeproof-audit-optional')?.metadata.namespace, text).toBe('kube-system');
     expect(find('Role', 'kubeproof-audit'), 'nothing in kube-system is required by encryption').toBeUndefined();
@@ -111,6 +115,9 @@ describe('GET /v1/checks', () => {
       purpose:
         "enables the apiserver-metrics strategy of secrets.encryption (kube-apiserver's transformation counters)",
     });
-    expect(entry?.rbac.filter((n: { optional?: boolean }) => !n.optional).length, res.text).toBe(2);
+    // Required: the run namespace it writes into (create, delete, get, list, watch) and the marker Secret.
+    expect(entry?.rbac.filter((n: { optional?: boolean }) => !n.optional).length, res.text).toBe(
+      RUN_NAMESPACE_RBAC.length + 2,
+    );
   });
 });

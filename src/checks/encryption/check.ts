@@ -5,6 +5,7 @@
  * scrubbed of them before it is returned.
  */
 import { redactText } from '../../kube/kubeconfig/redact.js';
+import { RUN_NAMESPACE_RBAC } from '../../workload/rbac.js';
 import type { CheckContext, CheckDefinition, CheckOutcome, RbacNeed } from '../types.js';
 import { createMarker, etcdKeyOf, markerSecret } from './marker.js';
 import { apiserverFlags } from './strategies/apiserver-flags.js';
@@ -29,10 +30,12 @@ const need = (verb: string, resource: string, scope: RbacNeed['scope'], subresou
 const optional = (n: RbacNeed, purpose: string): RbacNeed => ({ ...n, optional: true, purpose });
 
 /**
- * Required: writing and deleting the marker Secret. Optional: what lets the stronger
- * strategies work; without them the check falls back and says why, and preflight only warns.
+ * Required: the run's namespace (the engine creates and deletes it for this check), writing and
+ * deleting the marker Secret. Optional: what lets the stronger strategies work; without them the
+ * check falls back and says why, and preflight only warns.
  */
 export const ENCRYPTION_RBAC: readonly RbacNeed[] = [
+  ...RUN_NAMESPACE_RBAC,
   need('create', 'secrets', 'run'),
   need('delete', 'secrets', 'run'),
   optional(
@@ -60,8 +63,8 @@ function scrubbed(outcome: CheckOutcome, secrets: readonly string[]): CheckOutco
 }
 
 async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
-  const namespace = ctx.workload?.namespace;
-  if (!namespace) throw new Error('secrets.encryption needs the run namespace, but no workload was created');
+  const namespace = ctx.namespace;
+  if (!namespace) throw new Error('secrets.encryption needs the run namespace, but the engine gave it none');
   const { strategy: chosen, etcd } = ctx.options.encryption;
   const strategies = (chosen === 'auto' ? STRATEGY_ORDER : [chosen]).map((name) => STRATEGIES[name]());
   const marker = createMarker();
@@ -108,11 +111,12 @@ export const secretsEncryption: CheckDefinition = {
   title: 'Secrets are encrypted at rest in etcd (provider and key named)',
   group: 'encryption',
   component: 'encryption-at-rest',
-  // The run's namespace (the marker Secret lives and dies with it) is created by workload.rollout:
-  // the engine creates no namespace of its own, and deletes it only once the workload started.
-  prerequisites: ['preflight.api', 'workload.rollout'],
+  // No pod is involved: the check runs whatever the scheduler, CNI or web Deployment do. The
+  // engine creates the run's namespace for it (the marker Secret lives and dies with it).
+  prerequisites: ['preflight.api'],
   disruptive: false,
-  needsWorkload: true,
+  needsWorkload: false,
+  needsNamespace: true,
   rbac: ENCRYPTION_RBAC,
   deadlineMs: 60_000,
   run: runCheck,

@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
-import type { CheckContext, CheckDefinition } from '../types.js';
+import type { CheckDefinition } from '../types.js';
 import { convergedWithin } from './shared/converge.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
 import { describePods, isReady } from './shared/pods.js';
@@ -28,11 +28,11 @@ export function rolloutStatusText(d: KubeObject | undefined, replicas: number): 
   return 'deployment "web" successfully rolled out';
 }
 
-export function workloadRollout(
-  t: SmokeTimings,
-  expiresAt: (ctx: CheckContext) => Date,
-  runId: (ctx: CheckContext) => string,
-): CheckDefinition {
+/**
+ * `workload.rollout`: creates the web Deployment, its Services and the client pod in the run's
+ * namespace (which the engine prepared before this check started) and waits for them to run.
+ */
+export function workloadRollout(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'workload.rollout',
     title: 'The web Deployment rolls out and becomes Available; the client pod runs',
@@ -45,9 +45,7 @@ export function workloadRollout(
       const created = await createWorkload({
         cluster: ctx.cluster,
         workload: w,
-        runId: runId(ctx),
         options: ctx.options,
-        expiresAt: expiresAt(ctx),
         signal: ctx.signal,
         serviceAccountWaitMs: t.serviceAccountMs,
       });

@@ -56,6 +56,8 @@ export const CreateAuditBody = z
     }),
     labels: Labels.optional(),
   })
+  // A misspelt field ("check" for "checks") must be a 400, not silently run something else.
+  .strict()
   .openapi('CreateAuditRequest');
 export type CreateAuditBody = z.infer<typeof CreateAuditBody>;
 

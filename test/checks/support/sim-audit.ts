@@ -1,6 +1,7 @@
 import { AuditOptions } from '../../../src/checks/options.js';
 import type { SmokeTimings } from '../../../src/checks/smoke/shared/timings.js';
-import { createSuiteExecutor } from '../../../src/engine/suite.js';
+import type { CheckDefinition } from '../../../src/checks/types.js';
+import { createSuiteExecutor, type SuiteDeps } from '../../../src/engine/suite.js';
 import type { AuditEvent, CheckResult, CleanupOutcome } from '../../../src/engine/types.js';
 import { sanitizeKubeconfig } from '../../../src/kube/kubeconfig/sanitize.js';
 import type { SimCluster } from '../../sim/index.js';
@@ -34,6 +35,12 @@ export async function runAudit(
     runId?: string;
     signal?: AbortSignal;
     timings?: Partial<SmokeTimings>;
+    /** Checks owned elsewhere, as the server adds them (secrets.encryption). */
+    extraChecks?: CheckDefinition[];
+    /** The request's `options`, before parsing (defaults apply). */
+    options?: Record<string, unknown>;
+    /** Wraps or replaces the real cluster access (to make the API server answer otherwise). */
+    connect?: SuiteDeps['connect'];
     onCheckFinished?: (r: CheckResult) => void;
   } = {},
 ): Promise<AuditRun> {
@@ -43,6 +50,8 @@ export async function runAudit(
     logger: silentLogger,
     timings: { ...FAST_TIMINGS, ...opts.timings },
     cleanupTimeoutMs: 2_000,
+    ...(opts.extraChecks ? { extraChecks: opts.extraChecks } : {}),
+    ...(opts.connect ? { connect: opts.connect } : {}),
   });
   const results = new Map<string, CheckResult>();
   const events: AuditEvent[] = [];
@@ -51,7 +60,7 @@ export async function runAudit(
     runId: opts.runId ?? `run${Math.random().toString(36).slice(2, 10)}`,
     credentials: kubeconfig,
     selection: opts.selection ?? ['smoke'],
-    options: AuditOptions.parse({}),
+    options: AuditOptions.parse(opts.options ?? {}),
     signal: opts.signal ?? new AbortController().signal,
     onClusterIdentity() {},
     onCheckStarted: (id) => started.push(id),

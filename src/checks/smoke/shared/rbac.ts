@@ -1,3 +1,4 @@
+import { RUN_NAMESPACE_RBAC } from '../../../workload/rbac.js';
 import type { RbacNeed } from '../../types.js';
 
 const need = (
@@ -24,9 +25,8 @@ export const RBAC = {
   createPods: [need('create', '', 'pods', 'run')],
   scaleDeployments: [need('patch', 'apps', 'deployments', 'run')],
   workload: [
-    need('create', '', 'namespaces', 'cluster'),
-    need('delete', '', 'namespaces', 'cluster'),
-    ...readAll('', 'namespaces', 'cluster'),
+    // The engine prepares the run's namespace for the workload (and removes it).
+    ...RUN_NAMESPACE_RBAC,
     need('create', 'apps', 'deployments', 'run'),
     need('create', '', 'services', 'run'),
     need('create', '', 'pods', 'run'),

@@ -1,0 +1,121 @@
+/**
+ * The run's namespace as a step of its own: prepared once, before the first check that needs it
+ * runs (whether that check needs the web workload or only a namespace), and deleted at the end
+ * of the run whenever its creation was attempted.
+ */
+import type { AuditOptions } from '../checks/options.js';
+import type { CheckDefinition, CheckOutcome, Clock, WorkloadHandle } from '../checks/types.js';
+import type { ClusterAccess } from '../kube/cluster-access.js';
+import { deleteRunNamespace } from '../workload/cleanup.js';
+import { createRunNamespace, type RunNamespace } from '../workload/namespace.js';
+import { sweepExpiredNamespaces } from '../workload/sweep.js';
+import type { AuditEvent, CleanupOutcome } from './types.js';
+
+export interface RunNamespaceStepInput {
+  cluster: ClusterAccess;
+  workload: WorkloadHandle;
+  runId: string;
+  options: AuditOptions;
+  expiresAt: Date;
+  /** The run's signal: creation stops on cancel or the run's deadline; cleanup does not. */
+  signal: AbortSignal;
+  clock: Clock;
+  cleanupTimeoutMs: number;
+  event(level: AuditEvent['level'], message: string): void;
+}
+
+/** Whether the engine must prepare the run's namespace before the check runs. */
+export const needsRunNamespace = (def: CheckDefinition): boolean => def.needsWorkload || def.needsNamespace === true;
+
+export class RunNamespaceStep {
+  private preparing: Promise<RunNamespace> | undefined;
+
+  constructor(private readonly input: RunNamespaceStepInput) {}
+
+  get name(): string {
+    return this.input.workload.namespace;
+  }
+
+  /**
+   * Sweeps expired kubeproof namespaces, then creates this run's: once per run, whoever asks
+   * first; later callers share that attempt. Resolves with what the API server answered;
+   * rejects with "could not tell" errors (RBAC, unreachable, the name held by another run), or
+   * as soon as `signal` (the asking check's) aborts.
+   */
+  prepare(signal: AbortSignal): Promise<RunNamespace> {
+    this.preparing ??= this.sweepThenCreate();
+    return untilAborted(this.preparing, signal);
+  }
+
+  /** Deletes the namespace if its creation was attempted (ownership-checked); says what happened. */
+  async cleanup(): Promise<CleanupOutcome> {
+    if (!this.preparing) return { deleted: true, detail: 'no namespace was created' };
+    // A create still in flight could land after our delete: let it settle (the run's signal bounds it).
+    await this.preparing.catch(() => undefined);
+    const { cluster, runId, cleanupTimeoutMs } = this.input;
+    const outcome = await deleteRunNamespace(cluster, this.name, runId, cleanupTimeoutMs);
+    this.input.event(
+      outcome.deleted ? 'info' : 'warn',
+      outcome.deleted ? `namespace ${outcome.namespace} deleted` : `cleanup incomplete: ${outcome.detail}`,
+    );
+    return outcome;
+  }
+
+  private async sweepThenCreate(): Promise<RunNamespace> {
+    await this.sweep();
+    const { cluster, workload, runId, options, expiresAt, signal } = this.input;
+    const prepared = await createRunNamespace({ cluster, workload, runId, options, expiresAt, signal });
+    if (prepared.ready) this.input.event('info', `namespace ${prepared.namespace} created`);
+    return prepared;
+  }
+
+  /** Best effort: a failed sweep never stops the audit, it is reported as a warning. */
+  private async sweep(): Promise<void> {
+    const { event } = this.input;
+    try {
+      const swept = await sweepExpiredNamespaces(this.input.cluster, this.input.clock.now(), this.input.signal);
+      if (swept.deleted.length) event('info', `removed expired kubeproof namespaces: ${swept.deleted.join(', ')}`);
+      if (swept.failed.length) event('warn', `could not remove expired namespaces: ${swept.failed.join(', ')}`);
+    } catch (err) {
+      event('warn', `sweep of expired namespaces skipped: ${(err as Error).message}`);
+    }
+  }
+}
+
+const REFUSAL_HINT = 'See the refusal messages; an admission policy or quota may block the workload.';
+
+/**
+ * The verdict a check gets without running when the API server refused what it needs of the
+ * namespace step, or undefined when it may run. The web workload cannot exist without its
+ * namespace or pull secret: that refusal is a cluster observation (`failed`, as when the
+ * Deployment itself is refused). A check needing only the namespace (secrets.encryption) is not
+ * about namespaces: it could not tell (`error`); a refused pull secret does not concern it.
+ */
+export function verdictWithoutNamespace(def: CheckDefinition, ns: RunNamespace): CheckOutcome | undefined {
+  const evidence = { namespace: ns.namespace, created: ns.created, refusals: ns.refusals };
+  if (def.needsWorkload && ns.refusals.length > 0) {
+    return {
+      status: 'failed',
+      summary: `the API server refused the workload: ${ns.refusals.join('; ')}`,
+      evidence,
+      hint: REFUSAL_HINT,
+    };
+  }
+  if (ns.ready) return undefined;
+  return {
+    status: 'error',
+    summary: `not run: the API server refused the run namespace: ${ns.refusals.join('; ')}`,
+    evidence,
+    hint: `${REFUSAL_HINT} This check only needs a namespace to work in, so it could not tell.`,
+  };
+}
+
+/** The promise, or a rejection with the signal's reason as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

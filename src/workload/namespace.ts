@@ -1,0 +1,70 @@
+import type { AuditOptions } from '../checks/options.js';
+import type { WorkloadHandle } from '../checks/types.js';
+import type { ClusterAccess } from '../kube/cluster-access.js';
+import { type CreationRecord, createRecorded } from './create-object.js';
+import { namespaceManifest, pullSecretManifest } from './manifests.js';
+
+export interface CreateRunNamespaceInput {
+  cluster: ClusterAccess;
+  /** The run's handle: its namespace name is the one created. */
+  workload: WorkloadHandle;
+  runId: string;
+  options: AuditOptions;
+  expiresAt: Date;
+  signal: AbortSignal;
+}
+
+/** What preparing the namespace came to, when the API server answered. */
+export interface RunNamespace extends CreationRecord {
+  namespace: string;
+  /** The namespace exists (created by this run): checks may use it. */
+  ready: boolean;
+}
+
+/**
+ * Creates the run's namespace (labelled with the run id, annotated with its expiry) and the
+ * image pull secret when one is configured. Refusals that are cluster observations are
+ * returned (`refusals`: the namespace itself when `ready` is false, otherwise the pull secret);
+ * "could not tell" errors (RBAC, unreachable, our deadline) and a name another run already holds
+ * are thrown.
+ * @example const ns = await createRunNamespace({ cluster, workload, runId, options, expiresAt, signal });
+ */
+export async function createRunNamespace(input: CreateRunNamespaceInput): Promise<RunNamespace> {
+  const { cluster, workload: w, options, signal } = input;
+  const result: RunNamespace = { namespace: w.namespace, ready: false, created: [], refusals: [] };
+  const refused = await createRecorded(
+    cluster,
+    result,
+    'namespaces',
+    namespaceManifest(w, input.runId, input.expiresAt),
+    undefined,
+    signal,
+  );
+  if (refused?.kind === 'conflict') throw namespaceTaken(w.namespace);
+  // Nothing can be created in a namespace that does not exist: the refusal is the observation.
+  if (refused) return result;
+  result.ready = true;
+  if (options.images.pullSecret) {
+    await createRecorded(
+      cluster,
+      result,
+      'secrets',
+      pullSecretManifest(options.images.pullSecret),
+      w.namespace,
+      signal,
+    );
+  }
+  return result;
+}
+
+/**
+ * The namespace is ours alone: when the name is taken (another audit of this cluster drew the
+ * same short id, or a leftover of a crashed run, possibly still Terminating), nothing is created
+ * in it. That is kubeproof's problem, not the cluster's, hence a plain error (→ `error`) rather
+ * than a refusal (→ `failed`).
+ */
+function namespaceTaken(namespace: string): Error {
+  return new Error(
+    `namespace ${namespace} already exists and belongs to another run; kubeproof did not touch it. Re-run the audit.`,
+  );
+}

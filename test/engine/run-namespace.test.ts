@@ -1,0 +1,159 @@
+/**
+ * The run's namespace as the engine's own step: which checks need it, what they declare for it,
+ * and how a refusal by the API server is classified for each kind of check.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { catalogChecks } from '../../src/checks/catalog.js';
+import { secretsEncryption } from '../../src/checks/encryption/index.js';
+import { needKey } from '../../src/checks/preflight/needs.js';
+import type { CheckDefinition } from '../../src/checks/types.js';
+import { planChecks } from '../../src/engine/planner.js';
+import { needsRunNamespace, verdictWithoutNamespace } from '../../src/engine/run-namespace.js';
+import { createClusterAccess } from '../../src/kube/cluster/index.js';
+import { type ClusterAccess, ClusterError } from '../../src/kube/cluster-access.js';
+import type { RunNamespace } from '../../src/workload/namespace.js';
+import { RUN_NAMESPACE_RBAC } from '../../src/workload/rbac.js';
+import { AFTER_ROLLOUT } from '../checks/support/check-ids.js';
+import { explain, kubeproofNamespaces, runAudit, statusVector } from '../checks/support/sim-audit.js';
+import { type SimCluster, startSimCluster } from '../sim/index.js';
+
+const all = catalogChecks([secretsEncryption]);
+const check = (id: string): CheckDefinition => {
+  const def = all.find((c) => c.id === id);
+  if (!def) throw new Error(`no check ${id} in the catalog`);
+  return def;
+};
+
+describe('what needs the run namespace', () => {
+  it('is the web workload’s checks and secrets.encryption, which needs no workload', () => {
+    expect(all.filter((c) => !needsRunNamespace(c)).map((c) => c.id)).toEqual(['preflight.api', 'nodes.ready']);
+    expect(check('secrets.encryption')).toMatchObject({
+      needsNamespace: true,
+      needsWorkload: false,
+      prerequisites: ['preflight.api'],
+    });
+  });
+
+  it('declares the permissions for the namespace in every plan that creates one, so preflight and GET /v1/rbac ask for them', () => {
+    const wanted = RUN_NAMESPACE_RBAC.map(needKey);
+    for (const def of all.filter(needsRunNamespace)) {
+      const planned = new Set(planChecks([def.id], all).flatMap((c) => c.rbac.map(needKey)));
+      expect(
+        wanted.filter((k) => !planned.has(k)),
+        `${def.id} plans a namespace without asking for it`,
+      ).toEqual([]);
+    }
+  });
+});
+
+describe('a check whose namespace the API server refused', () => {
+  const namespace = 'kubeproof-1234abcd';
+  const refusedNamespace: RunNamespace = {
+    namespace,
+    ready: false,
+    created: [],
+    refusals: [`namespaces/${namespace}: admission webhook "policy.example.com" denied the request`],
+  };
+  const refusedPullSecret: RunNamespace = {
+    namespace,
+    ready: true,
+    created: [`namespaces/${namespace}`],
+    refusals: ['secrets/kubeproof-pull: exceeded quota: secrets'],
+  };
+  const ready: RunNamespace = { namespace, ready: true, created: [`namespaces/${namespace}`], refusals: [] };
+
+  it('fails workload.rollout with the refusal, as when its Deployment is refused', () => {
+    const outcome = verdictWithoutNamespace(check('workload.rollout'), refusedNamespace);
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({
+      status: 'failed',
+      summary: expect.stringContaining('admission webhook "policy.example.com" denied the request'),
+      hint: expect.stringContaining('admission policy or quota'),
+      evidence: { namespace, refusals: refusedNamespace.refusals },
+    });
+  });
+
+  it('gives secrets.encryption error, never failed: a refused namespace says nothing of encryption', () => {
+    const outcome = verdictWithoutNamespace(check('secrets.encryption'), refusedNamespace);
+    expect(outcome, JSON.stringify(outcome)).toMatchObject({
+      status: 'error',
+      summary: expect.stringContaining('refused the run namespace'),
+    });
+  });
+
+  it('fails workload.rollout on a refused pull secret but lets secrets.encryption run', () => {
+    expect(verdictWithoutNamespace(check('workload.rollout'), refusedPullSecret)?.status).toBe('failed');
+    expect(verdictWithoutNamespace(check('secrets.encryption'), refusedPullSecret)).toBeUndefined();
+  });
+
+  it('lets every check run once the namespace is ready', () => {
+    for (const def of all.filter(needsRunNamespace))
+      expect(verdictWithoutNamespace(def, ready), def.id).toBeUndefined();
+  });
+});
+
+describe('the namespace step against the simulated cluster', () => {
+  let sim: SimCluster | undefined;
+  afterEach(async () => {
+    await sim?.stop();
+    sim = undefined;
+  });
+
+  /** The real cluster access, with the API server refusing what `refuse` picks as an admission webhook would. */
+  const refusing =
+    (refuse: (resource: string, name: string) => boolean) =>
+    (credentials: Parameters<typeof createClusterAccess>[0]): ClusterAccess => {
+      const real = createClusterAccess(credentials);
+      return Object.assign(Object.create(real) as ClusterAccess, {
+        create: (...args: Parameters<ClusterAccess['create']>) => {
+          const [resource, obj] = args;
+          if (!refuse(resource, obj.metadata?.name ?? '')) return real.create(...args);
+          return Promise.reject(
+            new ClusterError(
+              'invalid',
+              `admission webhook "policy.example.com" denied the request: ${resource} need a team label`,
+              400,
+              'BadRequest',
+            ),
+          );
+        },
+      });
+    };
+
+  it('fails workload.rollout, gives secrets.encryption error and skips the rest when an admission webhook refuses the namespace', async () => {
+    sim = await startSimCluster({ encryption: { provider: 'aescbc', keyName: 'key1' } });
+    const run = await runAudit(sim, {
+      selection: ['smoke', 'encryption'],
+      extraChecks: [secretsEncryption],
+      connect: refusing((resource) => resource === 'namespaces'),
+    });
+    const vector = statusVector(run);
+    expect(vector['workload.rollout'], explain(run)).toBe('failed');
+    expect(vector['secrets.encryption'], explain(run)).toBe('error');
+    expect(vector['nodes.ready'], explain(run)).toBe('passed');
+    for (const id of AFTER_ROLLOUT) expect(vector[id], explain(run)).toBe('skipped');
+    expect(run.results.get('workload.rollout')?.summary).toContain('admission webhook "policy.example.com"');
+    expect(run.cleanup, JSON.stringify(run.cleanup)).toMatchObject({
+      deleted: true,
+      detail: 'the namespace was never created',
+    });
+    expect(kubeproofNamespaces(sim)).toEqual([]);
+  });
+
+  it('passes secrets.encryption when only the image pull secret is refused, and fails workload.rollout for it', async () => {
+    sim = await startSimCluster({ encryption: { provider: 'aescbc', keyName: 'key1' } });
+    const run = await runAudit(sim, {
+      selection: ['workload.rollout', 'encryption'],
+      extraChecks: [secretsEncryption],
+      options: { images: { pullSecret: JSON.stringify({ auths: { 'mirror.example': { auth: 'dXNlcjpwYXNz' } } }) } },
+      connect: refusing((resource, name) => resource === 'secrets' && name === 'kubeproof-pull'),
+    });
+    expect(statusVector(run), explain(run)).toEqual({
+      'preflight.api': 'passed',
+      'workload.rollout': 'failed',
+      'secrets.encryption': 'passed',
+    });
+    expect(run.results.get('workload.rollout')?.summary).toContain('secrets/kubeproof-pull');
+    expect(run.cleanup, JSON.stringify(run.cleanup)).toMatchObject({ deleted: true });
+    expect(kubeproofNamespaces(sim)).toEqual([]);
+  });
+});
