@@ -84,6 +84,7 @@ export interface Config {
   bodyLimitBytes: number;
 }
 
+/** Invalid environment; `problems` lists every bad value, never a token. */
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
     super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
@@ -91,6 +92,7 @@ export class ConfigError extends Error {
   }
 }
 
+/** Whether the listen address is reachable from this host only. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -1,5 +1,5 @@
 import type { Logger } from './checks/types.js';
-import { redactText } from './kube/kubeconfig/redact.js';
+import { redactJson, redactText } from './kube/kubeconfig/redact.js';
 
 type Level = 'info' | 'warn' | 'error';
 
@@ -27,12 +27,7 @@ export function createLogger(options: { write: (line: string) => void; secrets?:
  */
 export function redactingLogger(base: Logger, secrets: readonly string[]): Logger {
   const redact = (msg: string, fields?: Record<string, unknown>) =>
-    [
-      redactText(msg, secrets),
-      fields === undefined
-        ? undefined
-        : (JSON.parse(redactText(JSON.stringify(fields), secrets)) as Record<string, unknown>),
-    ] as const;
+    [redactText(msg, secrets), fields === undefined ? undefined : redactJson(fields, secrets)] as const;
   return {
     info: (msg, fields) => base.info(...redact(msg, fields)),
     warn: (msg, fields) => base.warn(...redact(msg, fields)),

@@ -60,6 +60,7 @@ export function catalogChecks(extraChecks: readonly CheckDefinition[] = []): Che
   return checks;
 }
 
+/** What `GET /v1/checks` shows of one check, with the guide's references for its component. */
 export function catalogEntry(def: CheckDefinition, guide: Guide): CatalogEntry {
   return {
     id: def.id,

@@ -81,6 +81,7 @@ const RunbookSchema = z.object({
   ),
 });
 
+/** An operator's runbook file that cannot be used; the message says which entry and why. */
 export class RunbookError extends Error {
   override readonly name = 'RunbookError';
 }

@@ -41,6 +41,9 @@ export const EncryptionStrategy = z
   .openapi({ description: 'How secrets.encryption gathers evidence; auto tries the strongest first' });
 export type EncryptionStrategy = z.infer<typeof EncryptionStrategy>;
 
+/** The images a run uses when the caller names none (seed 000's agnhost web and busybox client). */
+const DEFAULT_IMAGES = { web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' } as const;
+
 export const AuditOptions = z
   .object({
     replicas: z
@@ -52,19 +55,19 @@ export const AuditOptions = z
       .openapi({ description: 'web Deployment replicas', example: 3 }),
     images: z
       .object({
-        web: z.string().min(1).default('registry.k8s.io/e2e-test-images/agnhost:2.52').openapi({
+        web: z.string().min(1).default(DEFAULT_IMAGES.web).openapi({
           description: 'Image of the web Deployment (agnhost netexec)',
-          example: 'registry.k8s.io/e2e-test-images/agnhost:2.52',
+          example: DEFAULT_IMAGES.web,
         }),
         client: z
           .string()
           .min(1)
-          .default('busybox:1.36')
-          .openapi({ description: 'Image of the client pod (busybox)', example: 'busybox:1.36' }),
+          .default(DEFAULT_IMAGES.client)
+          .openapi({ description: 'Image of the client pod (busybox)', example: DEFAULT_IMAGES.client }),
         pullSecret: DockerConfigJson.optional(),
       })
       .strict()
-      .default({ web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' })
+      .default({ ...DEFAULT_IMAGES })
       .openapi({ description: 'Images for the in-cluster workload (point them at a registry mirror when air-gapped)' }),
     clusterDomain: z
       .string()

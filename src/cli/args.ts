@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 
+/** Bad command-line usage: the CLI prints it and exits with the usage code. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }

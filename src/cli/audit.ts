@@ -50,7 +50,6 @@ async function runAudit(args: AuditArgs, io: CliIo): Promise<number> {
   for (const warning of created.warnings) io.stderr(`warning: ${warning}\n`);
 
   const base = `/v1/audits/${encodeURIComponent(created.id)}`;
-  const follow = new AbortController();
   let timedOut = false;
   const timer = args.timeoutSeconds
     ? setTimeout(() => {
@@ -61,10 +60,8 @@ async function runAudit(args: AuditArgs, io: CliIo): Promise<number> {
     : undefined;
   let status = 'unknown';
   try {
-    const stream = await client.request('GET', `${base}/events`, {
-      headers: { accept: 'text/event-stream' },
-      signal: follow.signal,
-    });
+    // No abort of its own: the stream ends with the run, which --timeout cancels.
+    const stream = await client.request('GET', `${base}/events`, { headers: { accept: 'text/event-stream' } });
     await readSse(stream, (event, data) => {
       const parsed = JSON.parse(data) as { message?: string; level?: string; status?: string };
       if (event === 'progress') io.stderr(`${parsed.level === 'info' ? '' : `${parsed.level}: `}${parsed.message}\n`);

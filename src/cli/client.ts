@@ -2,6 +2,7 @@
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
+/** A problem+json answer from the kubeproof API, as the CLI reports it. */
 export class ApiProblem extends Error {
   override readonly name = 'ApiProblem';
   constructor(
@@ -13,6 +14,7 @@ export class ApiProblem extends Error {
   }
 }
 
+/** The CLI's client of the kubeproof HTTP API. */
 export class ApiClient {
   constructor(
     private readonly baseUrl: string,

@@ -1,8 +1,8 @@
+import { PREFLIGHT_ID } from '../checks/preflight/api.js';
 import type { CheckDefinition } from '../checks/types.js';
 import { DEFAULT_SELECTION, resolveSelection } from './selection.js';
 
-export const PREFLIGHT_ID = 'preflight.api';
-
+/** A selection naming an unknown check or group, or a prerequisite cycle. */
 export class SelectionError extends Error {
   override readonly name = 'SelectionError';
 }

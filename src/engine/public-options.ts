@@ -1,5 +1,5 @@
 import type { AuditOptions } from '../checks/options.js';
-import { secretsOf } from '../kube/kubeconfig/redact.js';
+import { maskable, secretsOf } from '../kube/kubeconfig/redact.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 
 /** AuditOptions as stored and shown: etcd TLS material and registry credentials are replaced by whether they were given. */
@@ -32,8 +32,7 @@ export function runSecrets(credentials: SanitizedKubeconfig, options: AuditOptio
 
 function optionSecrets(options: AuditOptions): string[] {
   const etcd = options.encryption.etcd;
-  const values = [etcd?.keyData, etcd?.certData, ...pullSecretValues(options.images.pullSecret)];
-  return values.filter((v): v is string => typeof v === 'string' && v.length >= 4);
+  return maskable([etcd?.keyData, etcd?.certData, ...pullSecretValues(options.images.pullSecret)]);
 }
 
 /** The registry credentials text and each credential inside it (an error could quote one alone). */

@@ -1,4 +1,4 @@
-import { redactText } from '../kube/kubeconfig/redact.js';
+import { redactJson, redactText } from '../kube/kubeconfig/redact.js';
 import type { CheckResult } from './types.js';
 
 /** Masks secrets anywhere in a result (summary, hint, evidence) before it is stored. */
@@ -8,6 +8,6 @@ export function redactResult(result: CheckResult, secrets: readonly string[]): C
     ...result,
     summary: text(result.summary),
     hint: result.hint === undefined ? undefined : text(result.hint),
-    evidence: JSON.parse(text(JSON.stringify(result.evidence ?? {}))) as Record<string, unknown>,
+    evidence: redactJson(result.evidence ?? {}, secrets),
   };
 }

@@ -3,22 +3,18 @@
  * runs (whether that check needs the web workload or only a namespace), and deleted at the end
  * of the run whenever its creation was attempted.
  */
-import type { AuditOptions } from '../checks/options.js';
-import type { CheckDefinition, CheckOutcome, Clock, WorkloadHandle } from '../checks/types.js';
-import type { ClusterAccess } from '../kube/cluster-access.js';
+import { untilAborted } from '../abortable.js';
+import type { CheckDefinition, CheckOutcome, Clock } from '../checks/types.js';
 import { deleteRunNamespace } from '../workload/cleanup.js';
-import { createRunNamespace, type RunNamespace } from '../workload/namespace.js';
+import { type CreateRunNamespaceInput, createRunNamespace, type RunNamespace } from '../workload/namespace.js';
 import { sweepExpiredNamespaces } from '../workload/sweep.js';
 import type { AuditEvent, CleanupOutcome } from './types.js';
 
-export interface RunNamespaceStepInput {
-  cluster: ClusterAccess;
-  workload: WorkloadHandle;
-  runId: string;
-  options: AuditOptions;
-  expiresAt: Date;
-  /** The run's signal: creation stops on cancel or the run's deadline; cleanup does not. */
-  signal: AbortSignal;
+/**
+ * What creating the namespace takes, plus what the sweep, cleanup and events take. `signal` is
+ * the run's: creation stops on cancel or the run's deadline; cleanup does not.
+ */
+export interface RunNamespaceStepInput extends CreateRunNamespaceInput {
   clock: Clock;
   cleanupTimeoutMs: number;
   event(level: AuditEvent['level'], message: string): void;
@@ -27,6 +23,7 @@ export interface RunNamespaceStepInput {
 /** Whether the engine must prepare the run's namespace before the check runs. */
 export const needsRunNamespace = (def: CheckDefinition): boolean => def.needsWorkload || def.needsNamespace === true;
 
+/** Prepares the run's namespace once (sweep, then create) and deletes it at the end of the run. */
 export class RunNamespaceStep {
   private preparing: Promise<RunNamespace> | undefined;
 
@@ -63,8 +60,7 @@ export class RunNamespaceStep {
 
   private async sweepThenCreate(): Promise<RunNamespace> {
     await this.sweep();
-    const { cluster, workload, runId, options, expiresAt, signal } = this.input;
-    const prepared = await createRunNamespace({ cluster, workload, runId, options, expiresAt, signal });
+    const prepared = await createRunNamespace(this.input);
     if (prepared.ready) this.input.event('info', `namespace ${prepared.namespace} created`);
     return prepared;
   }
@@ -108,14 +104,4 @@ export function verdictWithoutNamespace(def: CheckDefinition, ns: RunNamespace):
     evidence,
     hint: `${REFUSAL_HINT} This check only needs a namespace to work in, so it could not tell.`,
   };
-}
-
-/** The promise, or a rejection with the signal's reason as soon as it aborts. */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { buildCheckSet, catalogEntry, createCatalog } from '../checks/catalog.js';
 import { DEFAULT_GUIDE, type Guide } from '../checks/guide.js';
-import { newFindings } from '../checks/preflight/api.js';
+import { newFindings, PREFLIGHT_ID } from '../checks/preflight/api.js';
 import { DEFAULT_TIMINGS, type SmokeTimings } from '../checks/smoke/shared/timings.js';
 import type { CheckDefinition, CheckOutcome, Clock, Logger } from '../checks/types.js';
 import { createClusterAccess } from '../kube/cluster/index.js';
@@ -9,7 +9,7 @@ import type { ClusterAccess } from '../kube/cluster-access.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 import { redactingLogger } from '../logger.js';
 import { workloadHandle } from '../workload/names.js';
-import { PREFLIGHT_ID, planChecks } from './planner.js';
+import { planChecks } from './planner.js';
 import { runSecrets } from './public-options.js';
 import { needsRunNamespace, RunNamespaceStep, verdictWithoutNamespace } from './run-namespace.js';
 import { runStep } from './step.js';

@@ -56,6 +56,7 @@ export function problemBody(code: ErrorCode, detail: string, instance: string, e
   return { type: `urn:kubeproof:problem:${code}`, title, status, detail, instance, code, ...extra };
 }
 
+/** The problem+json response for an ApiError. */
 export function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
   const body = problemBody(error.code, error.detail, c.req.path, {
     ...(error.errors ? { errors: error.errors } : {}),

@@ -48,6 +48,7 @@ export const INCONCLUSIVE_KINDS: ReadonlySet<ClusterErrorKind> = new Set([
   'aborted',
 ]);
 
+/** Whether the error means kubeproof could not tell (→ `error`), not a cluster answer. */
 export function isInconclusive(err: unknown): err is ClusterError {
   return err instanceof ClusterError && INCONCLUSIVE_KINDS.has(err.kind);
 }

@@ -33,6 +33,7 @@ export interface AuditReport {
   checks: AuditRun['checks'];
 }
 
+/** A check's guide references on one line: `article 12 (kube-proxy); ...`. */
 export function referencesText(references: Result['references']): string {
   return references.map((r) => (r.title ? `${r.label} (${r.title})` : r.label)).join('; ');
 }

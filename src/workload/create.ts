@@ -1,6 +1,7 @@
 import type { AuditOptions } from '../checks/options.js';
 import type { WorkloadHandle } from '../checks/types.js';
-import { type ClusterAccess, ClusterError } from '../kube/cluster-access.js';
+import type { ClusterAccess } from '../kube/cluster-access.js';
+import { convergedWithin } from '../kube/converge.js';
 import { byName } from '../kube/selectors.js';
 import { type CreationRecord, createRecorded } from './create-object.js';
 import { clientPod, clusterIpService, nodePortService, webDeployment } from './manifests.js';
@@ -40,16 +41,13 @@ export async function createWorkload(input: CreateWorkloadInput): Promise<Create
  * The service-account controller (controller-manager) creates `default` shortly after the
  * namespace; pods created before it exists are refused, so wait for it, within a bound.
  */
-async function waitForDefaultServiceAccount(input: CreateWorkloadInput): Promise<boolean> {
-  try {
-    return await input.cluster.waitFor(
+function waitForDefaultServiceAccount(input: CreateWorkloadInput): Promise<boolean> {
+  return convergedWithin(() =>
+    input.cluster.waitFor(
       'serviceaccounts',
       byName('default', input.workload.namespace),
       (objs) => (objs.some((o) => o.metadata?.name === 'default') ? true : undefined),
       { signal: input.signal, timeoutMs: input.serviceAccountWaitMs },
-    );
-  } catch (err) {
-    if (err instanceof ClusterError && err.kind === 'timeout') return false;
-    throw err;
-  }
+    ),
+  );
 }

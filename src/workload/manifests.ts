@@ -10,6 +10,7 @@ import {
   RUN_ID_LABEL,
   runIdLabelValue,
   WEB_LABELS,
+  WEB_SELECTOR,
 } from './names.js';
 
 const SMALL = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
@@ -31,6 +32,7 @@ export function pullSecretManifest(dockerConfigJson: string): KubeObject {
   };
 }
 
+/** The run's namespace, labelled with the run id and annotated with its expiry (for the sweep). */
 export function namespaceManifest(w: WorkloadHandle, runId: string, expiresAt: Date): KubeObject {
   return {
     apiVersion: 'v1',
@@ -43,6 +45,7 @@ export function namespaceManifest(w: WorkloadHandle, runId: string, expiresAt: D
   };
 }
 
+/** The agnhost netexec web Deployment the smoke checks call. */
 export function webDeployment(w: WorkloadHandle, images: Images): KubeObject {
   return {
     apiVersion: 'apps/v1',
@@ -50,7 +53,7 @@ export function webDeployment(w: WorkloadHandle, images: Images): KubeObject {
     metadata: { name: w.deploymentName, labels: { ...WEB_LABELS } },
     spec: {
       replicas: w.replicas,
-      selector: { matchLabels: { app: 'web' } },
+      selector: { matchLabels: { ...WEB_SELECTOR } },
       template: {
         metadata: { labels: { ...WEB_LABELS } },
         spec: {
@@ -74,21 +77,23 @@ export function webDeployment(w: WorkloadHandle, images: Images): KubeObject {
   };
 }
 
+/** The web ClusterIP Service (port 80 → agnhost's 8080). */
 export function clusterIpService(w: WorkloadHandle): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: w.serviceName, labels: { ...managed } },
-    spec: { selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    spec: { selector: { ...WEB_SELECTOR }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
   };
 }
 
+/** The web NodePort Service, for service.nodeport. */
 export function nodePortService(w: WorkloadHandle): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: w.nodePortServiceName, labels: { ...managed } },
-    spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    spec: { type: 'NodePort', selector: { ...WEB_SELECTOR }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
   };
 }
 

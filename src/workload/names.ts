@@ -4,7 +4,11 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'kubeproof';
 export const RUN_ID_LABEL = 'kubeproof.io/run-id';
 export const EXPIRES_AT_ANNOTATION = 'kubeproof.io/expires-at';
-export const WEB_LABELS = { app: 'web', [MANAGED_BY_LABEL]: MANAGED_BY } as const;
+/** What selects the web pods: the Deployment's selector, both Services', and the checks' pod lists. */
+export const WEB_SELECTOR = { app: 'web' } as const;
+/** WEB_SELECTOR as a list call's labelSelector. */
+export const WEB_LABEL_SELECTOR = 'app=web';
+export const WEB_LABELS = { ...WEB_SELECTOR, [MANAGED_BY_LABEL]: MANAGED_BY } as const;
 export const RESTART_PROBE_POD = 'restart-probe';
 /** The Secret holding `options.images.pullSecret`, when one is given. */
 export const PULL_SECRET = 'kubeproof-pull';
@@ -29,6 +33,7 @@ export function runIdLabelValue(runId: string): string {
   );
 }
 
+/** The names of everything a run creates, derived from its id. */
 export function workloadHandle(runId: string, replicas: number, clusterDomain: string): WorkloadHandle {
   return {
     namespace: namespaceFor(runId),

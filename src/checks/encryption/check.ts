@@ -4,8 +4,9 @@
  * the Secret's value and etcd's key material never leave this check: the outcome is
  * scrubbed of them before it is returned.
  */
-import { redactText } from '../../kube/kubeconfig/redact.js';
+import { maskable, redactJson, redactText } from '../../kube/kubeconfig/redact.js';
 import { RUN_NAMESPACE_RBAC } from '../../workload/rbac.js';
+import { rbacNeed } from '../rbac-need.js';
 import type { CheckContext, CheckDefinition, CheckOutcome, RbacNeed } from '../types.js';
 import { createMarker, etcdKeyOf, markerSecret } from './marker.js';
 import { apiserverFlags } from './strategies/apiserver-flags.js';
@@ -25,8 +26,9 @@ const STRATEGIES: Record<StrategyName, () => EvidenceStrategy> = {
   'apiserver-flags': () => apiserverFlags,
 };
 
+/** Every permission of this check is in the core API group. */
 const need = (verb: string, resource: string, scope: RbacNeed['scope'], subresource?: string): RbacNeed =>
-  subresource ? { verb, group: '', resource, subresource, scope } : { verb, group: '', resource, scope };
+  rbacNeed(verb, '', resource, scope, subresource);
 const optional = (n: RbacNeed, purpose: string): RbacNeed => ({ ...n, optional: true, purpose });
 
 /**
@@ -57,7 +59,7 @@ function scrubbed(outcome: CheckOutcome, secrets: readonly string[]): CheckOutco
   return {
     status: outcome.status,
     summary: text(outcome.summary),
-    evidence: JSON.parse(text(JSON.stringify(outcome.evidence))) as Record<string, unknown>,
+    evidence: redactJson(outcome.evidence, secrets),
     ...(outcome.hint === undefined ? {} : { hint: text(outcome.hint) }),
   };
 }
@@ -70,9 +72,12 @@ async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
   const marker = createMarker();
   const etcdKey = etcdKeyOf(namespace, marker.secretName);
   const base = { cluster: ctx.cluster, signal: ctx.signal, etcd, namespace };
-  const secrets = [marker.value, ...marker.forms.map((f) => f.toString('utf8')), etcd?.keyData, etcd?.certData].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
-  );
+  const secrets = maskable([
+    marker.value,
+    ...marker.forms.map((f) => f.toString('utf8')),
+    etcd?.keyData,
+    etcd?.certData,
+  ]);
 
   for (const strategy of strategies) await strategy.before?.(base);
   await ctx.cluster.create('secrets', markerSecret(marker, namespace), namespace, {

@@ -26,6 +26,7 @@ export interface SampleSummary {
   unencryptedExamples: string[];
 }
 
+/** Counts how the sampled existing Secrets are stored, leaving out the marker (`skipKey`). */
 export function summarizeSample(entries: readonly StoredEntry[], skipKey: string, truncated: boolean): SampleSummary {
   const summary: SampleSummary = {
     sampled: 0,

@@ -1,6 +1,6 @@
 /** What every evidence strategy of `secrets.encryption` receives and returns. */
 
-import type { ClusterAccess } from '../../kube/cluster-access.js';
+import { type ClusterAccess, ClusterError } from '../../kube/cluster-access.js';
 import type { EtcdAccess } from '../options.js';
 import type { SampleSummary } from './sample.js';
 import type { StoredProvider } from './stored-value.js';
@@ -59,4 +59,12 @@ export interface EvidenceStrategy {
   gather(input: StrategyInput): Promise<StrategyResult>;
 }
 
+/** A strategy's answer when it cannot gather evidence on this cluster, with the reason. */
 export const unavailable = (reason: string): Unavailable => ({ kind: 'unavailable', reason });
+
+/** Why a call failed, for an `unavailable` reason: the ClusterError's kind and HTTP status first. */
+export function describeFailure(error: unknown): string {
+  if (error instanceof ClusterError)
+    return `${error.kind}${error.httpStatus ? ` (${error.httpStatus})` : ''}: ${error.message}`;
+  return error instanceof Error ? error.message : String(error);
+}

@@ -15,6 +15,7 @@ export interface TransformationSnapshot {
   present: boolean;
 }
 
+/** Reads the to_storage transformation counters per prefix from a `/metrics` scrape. */
 export function parseTransformationMetrics(text: string): TransformationSnapshot {
   const snapshot: TransformationSnapshot = { toStorage: new Map(), hasResourceLabel: false, present: false };
   for (const line of text.split('\n')) {
@@ -48,6 +49,7 @@ export interface TransformationDelta {
   wentBack: string[];
 }
 
+/** Which prefixes' counters moved between two scrapes (the marker write should move one). */
 export function compareSnapshots(before: TransformationSnapshot, after: TransformationSnapshot): TransformationDelta {
   const moved = new Map<string, number>();
   const wentBack: string[] = [];

@@ -46,6 +46,7 @@ function hintWith(...parts: Array<string | undefined | false>): string | undefin
   return text.length > 0 ? text : undefined;
 }
 
+/** The verdict from the stored bytes themselves (etcd-direct, etcd-exec): direct evidence. */
 export function rawVerdict(input: VerdictInput, raw: RawEvidence, markers: readonly Buffer[]): CheckOutcome {
   const reading = readStoredValue(raw.value, markers);
   const advice = adviceFor(reading.provider);
@@ -94,6 +95,7 @@ export function rawVerdict(input: VerdictInput, raw: RawEvidence, markers: reado
   };
 }
 
+/** The verdict from what kube-apiserver says about itself (metrics, flags): indirect evidence. */
 export function indirectVerdict(input: VerdictInput, found: IndirectEvidence): CheckOutcome {
   const advice = adviceFor(found.encrypted ? found.provider : 'identity');
   const label =
@@ -132,6 +134,7 @@ export function indirectVerdict(input: VerdictInput, found: IndirectEvidence): C
   };
 }
 
+/** The `error` verdict when every strategy was unavailable, with why each one was. */
 export function noEvidenceVerdict(input: Omit<VerdictInput, 'strategy'>): CheckOutcome {
   return {
     status: 'error',

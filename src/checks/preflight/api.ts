@@ -4,6 +4,9 @@ import { accessQuestion, describeNeed, describeOptionalNeed, needKey } from './n
 
 export { describeNeed, resourceLabel } from './needs.js';
 
+/** The check every plan starts with; the suite reads its findings to decide what else may run. */
+export const PREFLIGHT_ID = 'preflight.api';
+
 /** What preflight.api learnt, read by the suite to decide what else may run. */
 export interface PreflightFindings {
   /** API server answered and accepted our credentials: the other checks may run. */
@@ -15,6 +18,7 @@ export interface PreflightFindings {
   optionalMissingByCheck: Map<string, string[]>;
 }
 
+/** Findings before preflight.api has run: nothing usable, nothing missing. */
 export const newFindings = (): PreflightFindings => ({
   usable: false,
   missingByCheck: new Map(),
@@ -69,9 +73,10 @@ function missingPerCheck(
 
 const union = (byCheck: Map<string, string[]>) => [...new Set([...byCheck.values()].flat())];
 
+/** The `preflight.api` check: API reachable, credentials accepted, every planned check's permissions reviewed. */
 export function preflightApi(input: PreflightInput): CheckDefinition {
   return {
-    id: 'preflight.api',
+    id: PREFLIGHT_ID,
     title: 'The API server answers, accepts the credentials and grants every permission the checks need',
     group: 'preflight',
     component: 'api-server',
@@ -88,7 +93,7 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
         return unusable(err, ctx.cluster.server);
       }
       const ns = input.runNamespace(ctx);
-      const planned = input.planned().filter((c) => c.id !== 'preflight.api');
+      const planned = input.planned().filter((c) => c.id !== PREFLIGHT_ID);
       const unique = new Map<string, RbacNeed>();
       for (const c of planned) for (const n of c.rbac) unique.set(needKey(n), n);
       const review = await reviewNeeds(ctx, unique, ns);
@@ -143,16 +148,17 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
 
 function unusable(err: unknown, server: string): CheckOutcome {
   const e = err instanceof ClusterError ? err : undefined;
+  const message = err instanceof Error ? err.message : String(err);
   const hint =
     e?.kind === 'unauthorized'
       ? 'The API server refused the credentials (401): the token is invalid or expired, or the client certificate is not trusted. Create a fresh token (`kubectl create token <sa>`).'
       : 'The API server could not be reached: check the server URL and port in the kubeconfig, that the API server is running, and the network path from kubeproof.';
   return {
     status: 'error',
-    summary: `${e?.kind === 'unauthorized' ? 'credentials refused' : 'API server unreachable'}: ${err instanceof Error ? err.message : String(err)}`,
+    summary: `${e?.kind === 'unauthorized' ? 'credentials refused' : 'API server unreachable'}: ${message}`,
     evidence: {
       server,
-      error: { kind: e?.kind, httpStatus: e?.httpStatus, message: err instanceof Error ? err.message : String(err) },
+      error: { kind: e?.kind, httpStatus: e?.httpStatus, message },
     },
     hint,
   };

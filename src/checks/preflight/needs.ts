@@ -11,8 +11,7 @@ export function resourceLabel(n: Pick<RbacNeed, 'group' | 'resource' | 'subresou
 /** `cannot create deployments.apps in namespace kubeproof-x`, `cannot get path /metrics`. */
 export function describeNeed(n: RbacNeed, runNamespace: string): string {
   if (n.nonResourceURL !== undefined) return `cannot ${n.verb} path ${n.nonResourceURL}`;
-  const where =
-    n.scope === 'cluster' ? 'at the cluster scope' : `in namespace ${n.scope === 'run' ? runNamespace : 'kube-system'}`;
+  const where = n.scope === 'cluster' ? 'at the cluster scope' : `in namespace ${scopeNamespace(n, runNamespace)}`;
   return `cannot ${n.verb} ${resourceLabel(n)} ${where}`;
 }
 
@@ -34,6 +33,11 @@ export function accessQuestion(n: RbacNeed, runNamespace: string): AccessQuestio
   }
   const question: AccessQuestion = { verb: n.verb, group: n.group, resource: n.resource };
   if (n.subresource) question.subresource = n.subresource;
-  if (n.scope !== 'cluster') question.namespace = n.scope === 'run' ? runNamespace : 'kube-system';
+  if (n.scope !== 'cluster') question.namespace = scopeNamespace(n, runNamespace);
   return question;
+}
+
+/** The namespace a namespaced need is about: the run's own, or kube-system. */
+function scopeNamespace(n: RbacNeed, runNamespace: string): string {
+  return n.scope === 'run' ? runNamespace : 'kube-system';
 }

@@ -1,11 +1,13 @@
+import { convergedWithin } from '../../kube/converge.js';
+import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
-import { convergedWithin } from './shared/converge.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
-import { callOpts, describePods, isReady, readyWebPods } from './shared/pods.js';
+import { callOpts, describePods, isRunningAndReady, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
+/** `controller.selfheal`: a deleted web pod is replaced and the Deployment is fully available again. */
 export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'controller.selfheal',
@@ -25,10 +27,10 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
       const healed = await convergedWithin(() =>
         ctx.cluster.waitFor(
           'pods',
-          { namespace: w.namespace, labelSelector: 'app=web' },
+          { namespace: w.namespace, labelSelector: WEB_LABEL_SELECTOR },
           (pods) => {
             const live = pods.filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.name !== victim.name);
-            const ready = live.filter((p) => p.status?.phase === 'Running' && isReady(p));
+            const ready = live.filter(isRunningAndReady);
             replacement = live.find((p) => !before.some((b) => b.name === p.metadata?.name))?.metadata?.name;
             return ready.length >= w.replicas && replacement ? true : undefined;
           },
@@ -36,7 +38,7 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
         ),
       );
       const recoverySeconds = (ctx.clock.now().getTime() - started) / 1000;
-      const after = await namespaceSnapshot(ctx, w.namespace, 'app=web');
+      const after = await namespaceSnapshot(ctx, w.namespace, WEB_LABEL_SELECTOR);
       const evidence = {
         deleted: victim.name,
         replacement,

@@ -1,13 +1,14 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
+import { convergedWithin } from '../../kube/converge.js';
 import { byName } from '../../kube/selectors.js';
 import type { CheckDefinition } from '../types.js';
-import { convergedWithin } from './shared/converge.js';
 import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 import { rolloutStatusText } from './workload-rollout.js';
 
+/** `deployment.scale`: scaling the web Deployment from N to N+1 ends with N+1 available. */
 export function deploymentScale(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'deployment.scale',

@@ -32,6 +32,7 @@ async function kubernetesClusterIp(ctx: CheckContext): Promise<string | undefine
   }
 }
 
+/** `dns.service`: Service names resolve to their ClusterIPs and http://web answers by name. */
 export function dnsService(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'dns.service',

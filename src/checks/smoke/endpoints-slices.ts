@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
+import { convergedWithin } from '../../kube/converge.js';
 import type { CheckDefinition } from '../types.js';
-import { convergedWithin } from './shared/converge.js';
 import { readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
@@ -18,6 +18,7 @@ export function readyAddresses(slices: readonly KubeObject[]): string[] {
   return [...out].sort();
 }
 
+/** `endpoints.slices`: the web Service's EndpointSlices hold exactly the ready pod IPs. */
 export function endpointsSlices(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'endpoints.slices',

@@ -1,14 +1,15 @@
 import { ClusterError, isInconclusive, type KubeObject } from '../../kube/cluster-access.js';
+import { convergedWithin } from '../../kube/converge.js';
 import { byName } from '../../kube/selectors.js';
 import { restartProbePod } from '../../workload/manifests.js';
 import { RESTART_PROBE_POD } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
-import { convergedWithin } from './shared/converge.js';
-import { callOpts, isReady, type PodView, podView } from './shared/pods.js';
+import { callOpts, isReady, isRunningAndReady, type PodView, podView } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
+/** `kubelet.restart`: the restart probe's main process is killed and the kubelet restarts the container. */
 export function kubeletRestart(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'kubelet.restart',
@@ -31,7 +32,7 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
           },
           { signal: ctx.signal, timeoutMs: t.restartMs },
         );
-      const running = await convergedWithin(() => watchProbe((p) => p.status?.phase === 'Running' && isReady(p)));
+      const running = await convergedWithin(() => watchProbe(isRunningAndReady));
       if (!running) {
         return {
           status: 'failed',

@@ -11,11 +11,13 @@ export function blockingTaints(node: KubeObject): string[] {
     .map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`);
 }
 
+/** Whether the node's Ready condition is True. */
 export function isNodeReady(node: KubeObject): boolean {
   const conditions: KubeObject[] = node.status?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/** Whether new pods may land on the node: Ready, not cordoned, no NoSchedule/NoExecute taint. */
 export function isSchedulable(node: KubeObject): boolean {
   return isNodeReady(node) && !node.spec?.unschedulable && blockingTaints(node).length === 0;
 }

@@ -5,6 +5,7 @@ import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
+/** `pods.cross-node`: the client pod reaches every web pod by its pod IP, across nodes. */
 export function podsCrossNode(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'pods.cross-node',

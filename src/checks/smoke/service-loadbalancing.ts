@@ -5,6 +5,7 @@ import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
+/** `service.loadbalancing`: repeated calls to the ClusterIP reach more than one web pod. */
 export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'service.loadbalancing',

@@ -9,6 +9,7 @@ import { workloadCheck } from './shared/workload-check.js';
 const internalIp = (node: KubeObject): string | undefined =>
   (node.status?.addresses as KubeObject[] | undefined)?.find((a) => a.type === 'InternalIP')?.address;
 
+/** `service.nodeport`: the NodePort Service answers from the client pod on every node's InternalIP. */
 export function serviceNodePort(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'service.nodeport',

@@ -1,10 +1,10 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
+import { convergedWithin } from '../../kube/converge.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
 import type { CheckDefinition } from '../types.js';
-import { convergedWithin } from './shared/converge.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
-import { describePods, isReady } from './shared/pods.js';
+import { describePods, isRunningAndReady } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
@@ -66,7 +66,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
             ctx.cluster.waitFor(
               'pods',
               byName(w.clientPodName, w.namespace),
-              ([client]) => (client?.status?.phase === 'Running' && isReady(client) ? true : undefined),
+              ([client]) => (isRunningAndReady(client) ? true : undefined),
               { signal: ctx.signal, timeoutMs: t.rolloutMs },
             ),
           ]),

@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../engine/types.js';
 import type { Db } from '../client.js';
 import { type AuditEventRow, auditEvents } from '../schema/index.js';
 
+/** Appends a progress event to the run; the stored row carries its sequence number. */
 export function insertEvent(db: Db, runId: string, event: AuditEvent): AuditEventRow {
   return db
     .insert(auditEvents)

@@ -42,6 +42,7 @@ export function insertResult(db: Db, runId: string, result: CheckResult): void {
   });
 }
 
+/** The run's check results, in the order they finished. */
 export function resultsOf(db: Db, runId: string): CheckResultRow[] {
   return db.select().from(checkResults).where(eq(checkResults.runId, runId)).orderBy(asc(checkResults.seq)).all();
 }

@@ -2,14 +2,17 @@ import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../client.js';
 import { type AuditRunRow, auditRuns, type NewAuditRunRow, type RunStatus } from '../schema/index.js';
 
+/** Inserts a run and returns the stored row. */
 export function insertRun(db: Db, row: NewAuditRunRow): AuditRunRow {
   return db.insert(auditRuns).values(row).returning().get();
 }
 
+/** The run row, or undefined. */
 export function findRun(db: Db, id: string): AuditRunRow | undefined {
   return db.select().from(auditRuns).where(eq(auditRuns.id, id)).get();
 }
 
+/** Updates the given columns of a run. */
 export function updateRun(db: Db, id: string, changes: Partial<NewAuditRunRow>): void {
   db.update(auditRuns).set(changes).where(eq(auditRuns.id, id)).run();
 }

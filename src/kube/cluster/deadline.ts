@@ -1,3 +1,4 @@
+import { untilAborted } from '../../abortable.js';
 import type { CallOptions } from '../cluster-access.js';
 import { ClusterError } from '../cluster-access.js';
 
@@ -45,28 +46,11 @@ export async function withCallScope<T>(
   const scope = callScope(opts, defaultTimeoutMs);
   try {
     if (scope.signal.aborted) throw scope.signal.reason;
-    return await abortable(fn(scope.signal), scope.signal);
+    // Rejects as soon as the scope aborts, even if fn ignores its signal.
+    return await untilAborted(fn(scope.signal), scope.signal);
   } catch (err) {
     throw scope.fail(err, orElse);
   } finally {
     scope.done();
   }
-}
-
-/** Rejects as soon as the signal aborts, even if the underlying operation ignores it. */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e);
-      },
-    );
-  });
 }

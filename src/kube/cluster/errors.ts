@@ -11,6 +11,7 @@ const CLUSTER_SIDE_403 = [
   /error looking up service account/,
 ];
 
+/** Whether a 403 message is the cluster's own failure rather than RBAC refusing kubeproof. */
 export function isClusterSideForbidden(message: string): boolean {
   return CLUSTER_SIDE_403.some((re) => re.test(message));
 }

@@ -21,6 +21,7 @@ export function exitCodeFromStatus(status: V1Status): number | ClusterError {
   return errorFromStatusObject(status);
 }
 
+/** Runs a command in a container over the exec WebSocket; resolves with its output and exit code. */
 export function execInPod(
   kc: KubeConfig,
   container: string,

@@ -28,6 +28,7 @@ export function collectionPath(resource: ResourceKind, namespace?: string): stri
   return `${info.base}${ns}/${resource}`;
 }
 
+/** The API path of one named object. */
 export function objectPath(resource: ResourceKind, name: string, namespace?: string): string {
   return `${collectionPath(resource, namespace)}/${encodeURIComponent(name)}`;
 }

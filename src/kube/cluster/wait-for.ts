@@ -4,6 +4,7 @@ import { errorFromResponse, errorFromStatusObject } from './errors.js';
 import { collectionPath } from './resources.js';
 import type { Transport } from './transport.js';
 
+/** The query string for a list or watch: label and field selectors plus any extra parameters. */
 export function selectorQuery(selector: ListSelector, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams(extra);
   if (selector.labelSelector) q.set('labelSelector', selector.labelSelector);
@@ -12,6 +13,7 @@ export function selectorQuery(selector: ListSelector, extra: Record<string, stri
   return s ? `?${s}` : '';
 }
 
+/** One list call: the items and the collection's resourceVersion (to watch from). */
 export async function listObjects(
   transport: Transport,
   resource: ResourceKind,

@@ -6,6 +6,14 @@ const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 // `Basic` only after `Authorization:`, so prose such as "Basic checks" stays readable.
 const AUTHORIZATION = /(Bearer\s+|Authorization:\s*Basic\s+)[A-Za-z0-9._~+/=-]+/gi;
 
+/**
+ * The values worth masking: strings only, and none shorter than 4 characters, which would mask
+ * innocent text everywhere (a password "a" would redact every "a").
+ */
+export function maskable(values: readonly unknown[]): string[] {
+  return values.filter((s): s is string => typeof s === 'string' && s.length >= 4);
+}
+
 /** Values of a kubeconfig that must never appear in logs, errors, reports or the database. */
 export function secretsOf(kc: SanitizedKubeconfig): string[] {
   const raw = [kc.token, kc.password, kc.clientKeyData, kc.clientCertData];
@@ -14,7 +22,7 @@ export function secretsOf(kc: SanitizedKubeconfig): string[] {
   );
   // What an Authorization: Basic header carries.
   const basic = kc.password ? Buffer.from(`${kc.username ?? ''}:${kc.password}`).toString('base64') : undefined;
-  return [...raw, ...decoded, basic].filter((s): s is string => typeof s === 'string' && s.length >= 4);
+  return maskable([...raw, ...decoded, basic]);
 }
 
 /**
@@ -25,4 +33,9 @@ export function redactText(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) out = out.split(secret).join(REDACTED);
   return out.replace(PEM_BLOCK, REDACTED).replace(AUTHORIZATION, `$1${REDACTED}`);
+}
+
+/** Masks secrets anywhere inside a JSON-serialisable value (evidence, log fields), keeping its shape. */
+export function redactJson<T>(value: T, secrets: readonly string[]): T {
+  return JSON.parse(redactText(JSON.stringify(value), secrets)) as T;
 }

@@ -33,6 +33,11 @@ const CLUSTER_FIELDS = new Set(['server', 'certificate-authority-data', 'tls-ser
 const USER_FIELDS = new Set(['token', 'client-certificate-data', 'client-key-data', 'username', 'password']);
 const CONTEXT_FIELDS = new Set(['cluster', 'user', 'namespace']);
 
+/** A refusal naming the offending field, with the message prefixed by it (`users[0].user.exec: ...`). */
+function fieldError(field: string, problem: string): KubeconfigError {
+  return new KubeconfigError(field, `${field}: ${problem}`);
+}
+
 function isEntry(value: unknown): value is Entry {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
@@ -43,11 +48,8 @@ function checkFields(entry: Entry, allowed: Set<string>, path: string): void {
     if (allowed.has(key) || IGNORED.has(key)) continue;
     const refusal = REFUSED[key];
     const field = `${path}.${key}`;
-    if (refusal) throw new KubeconfigError(field, `${field}: ${refusal}`);
-    throw new KubeconfigError(
-      field,
-      `${field}: this field is not supported. Accepted: ${[...allowed].join(', ')}. ${REMEDY.inline}`,
-    );
+    if (refusal) throw fieldError(field, refusal);
+    throw fieldError(field, `this field is not supported. Accepted: ${[...allowed].join(', ')}. ${REMEDY.inline}`);
   }
 }
 
@@ -59,14 +61,14 @@ function findNamed(doc: Entry, list: string, inner: string, name: string): { pat
   if (index < 0) return undefined;
   const body = (items[index] as Entry)[inner];
   const path = `${list}[${index}].${inner}`;
-  if (!isEntry(body)) throw new KubeconfigError(path, `${path}: must be a mapping.`);
+  if (!isEntry(body)) throw fieldError(path, 'must be a mapping.');
   return { path, body };
 }
 
 function optionalString(entry: Entry, key: string, path: string): string | undefined {
   const value = entry[key];
   if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value !== 'string') throw new KubeconfigError(`${path}.${key}`, `${path}.${key}: must be a string.`);
+  if (typeof value !== 'string') throw fieldError(`${path}.${key}`, 'must be a string.');
   return value;
 }
 
@@ -77,9 +79,9 @@ function pemData(entry: Entry, key: string, path: string): string | undefined {
   const compact = value.replace(/\s+/g, '');
   const decoded = /^[A-Za-z0-9+/]+=*$/.test(compact) ? Buffer.from(compact, 'base64').toString('utf8') : '';
   if (!decoded.includes('-----BEGIN ')) {
-    throw new KubeconfigError(
+    throw fieldError(
       `${path}.${key}`,
-      `${path}.${key}: must be base64-encoded PEM (as \`kubectl config view --raw --flatten\` writes it).`,
+      'must be base64-encoded PEM (as `kubectl config view --raw --flatten` writes it).',
     );
   }
   return compact;
@@ -88,26 +90,25 @@ function pemData(entry: Entry, key: string, path: string): string | undefined {
 function parseServer(cluster: Entry, path: string): string {
   const field = `${path}.server`;
   const raw = optionalString(cluster, 'server', path);
-  if (!raw) throw new KubeconfigError(field, `${field}: the cluster has no server URL.`);
+  if (!raw) throw fieldError(field, 'the cluster has no server URL.');
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new KubeconfigError(field, `${field}: not a valid URL.`);
+    throw fieldError(field, 'not a valid URL.');
   }
   if (url.protocol !== 'https:') {
-    throw new KubeconfigError(
-      field,
-      `${field}: must be an https:// URL (kubeproof never sends credentials in clear text).`,
-    );
+    throw fieldError(field, 'must be an https:// URL (kubeproof never sends credentials in clear text).');
   }
   if (url.username || url.password) {
-    throw new KubeconfigError(
-      field,
-      `${field}: credentials in the URL are not accepted; use the user's token or certificate.`,
-    );
+    throw fieldError(field, `credentials in the URL are not accepted; use the user's token or certificate.`);
   }
-  return raw.replace(/\/+$/, '');
+  return normalizeServerUrl(raw);
+}
+
+/** The API server URL as runs store it (no trailing slash), so a filter matches however it was typed. */
+export function normalizeServerUrl(url: string): string {
+  return url.replace(/\/+$/, '');
 }
 
 function parseSkipVerify(cluster: Entry, path: string): boolean {
@@ -115,10 +116,7 @@ function parseSkipVerify(cluster: Entry, path: string): boolean {
   if (value === undefined || value === null) return false;
   if (typeof value === 'boolean') return value;
   if (value === 'true' || value === 'false') return value === 'true';
-  throw new KubeconfigError(
-    `${path}.insecure-skip-tls-verify`,
-    `${path}.insecure-skip-tls-verify: must be true or false.`,
-  );
+  throw fieldError(`${path}.insecure-skip-tls-verify`, 'must be true or false.');
 }
 
 export interface IntakeResult {
@@ -137,32 +135,23 @@ export function sanitizeKubeconfig(text: string, requestedContext?: string): Int
   const contextName =
     requestedContext ?? (typeof doc['current-context'] === 'string' ? doc['current-context'] : undefined);
   if (!contextName) {
-    throw new KubeconfigError(
-      'current-context',
-      'current-context: the kubeconfig names no current context; pass `context` to choose one.',
-    );
+    throw fieldError('current-context', 'the kubeconfig names no current context; pass `context` to choose one.');
   }
   const context = findNamed(doc, 'contexts', 'context', contextName);
   if (!context) {
     const field = requestedContext ? 'context' : 'current-context';
-    throw new KubeconfigError(field, `${field}: the kubeconfig has no context named "${contextName}".`);
+    throw fieldError(field, `the kubeconfig has no context named "${contextName}".`);
   }
   checkFields(context.body, CONTEXT_FIELDS, context.path);
   const clusterName = optionalString(context.body, 'cluster', context.path);
   const userName = optionalString(context.body, 'user', context.path);
-  if (!clusterName)
-    throw new KubeconfigError(`${context.path}.cluster`, `${context.path}.cluster: the context names no cluster.`);
-  if (!userName) throw new KubeconfigError(`${context.path}.user`, `${context.path}.user: the context names no user.`);
+  if (!clusterName) throw fieldError(`${context.path}.cluster`, 'the context names no cluster.');
+  if (!userName) throw fieldError(`${context.path}.user`, 'the context names no user.');
 
   const cluster = findNamed(doc, 'clusters', 'cluster', clusterName);
-  if (!cluster)
-    throw new KubeconfigError(
-      `${context.path}.cluster`,
-      `${context.path}.cluster: no cluster named "${clusterName}" in clusters.`,
-    );
+  if (!cluster) throw fieldError(`${context.path}.cluster`, `no cluster named "${clusterName}" in clusters.`);
   const user = findNamed(doc, 'users', 'user', userName);
-  if (!user)
-    throw new KubeconfigError(`${context.path}.user`, `${context.path}.user: no user named "${userName}" in users.`);
+  if (!user) throw fieldError(`${context.path}.user`, `no user named "${userName}" in users.`);
   checkFields(cluster.body, CLUSTER_FIELDS, cluster.path);
   checkFields(user.body, USER_FIELDS, user.path);
 
@@ -175,15 +164,12 @@ export function sanitizeKubeconfig(text: string, requestedContext?: string): Int
   const password = optionalString(user.body, 'password', user.path);
   if (Boolean(clientCertData) !== Boolean(clientKeyData)) {
     const missing = clientCertData ? 'client-key-data' : 'client-certificate-data';
-    throw new KubeconfigError(
-      `${user.path}.${missing}`,
-      `${user.path}.${missing}: a client certificate needs both certificate and key data.`,
-    );
+    throw fieldError(`${user.path}.${missing}`, 'a client certificate needs both certificate and key data.');
   }
   if (!token && !clientCertData && !(username && password)) {
-    throw new KubeconfigError(
+    throw fieldError(
       user.path,
-      `${user.path}: the user has no credentials (token, client certificate data, or username and password). ${REMEDY.token}`,
+      `the user has no credentials (token, client certificate data, or username and password). ${REMEDY.token}`,
     );
   }
 

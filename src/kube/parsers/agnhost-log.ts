@@ -8,6 +8,7 @@ export interface AgnhostRequestLine {
 // klog: `I0523 14:55:35.277355       1 log.go:245] GET /hostname`; plain: `2023/05/23 14:55:35 GET /hostname`.
 const REQUEST = /(?:\] |^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}(?:\.\d+)? )(GET|POST|PUT|HEAD|DELETE) (\/\S*)\s*$/;
 
+/** The requests agnhost netexec logged, in order. */
 export function agnhostRequests(log: string): AgnhostRequestLine[] {
   const out: AgnhostRequestLine[] = [];
   for (const line of log.split('\n')) {

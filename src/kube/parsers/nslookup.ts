@@ -19,6 +19,7 @@ const NEW_ANSWER_ADDRESS = /^Address:\s*([0-9a-fA-F:.]+)\s*$/;
 // busybox ≤ 1.28: `Address 1: 10.32.0.93 web.default.svc.cluster.local`
 const OLD_ADDRESS = /^Address \d+:\s*([0-9a-fA-F:.]+)(?:\s+(\S+))?/;
 
+/** Reads busybox nslookup output (old and new formats): addresses found, or what went wrong. */
 export function parseNslookup(stdout: string, stderr = ''): NslookupResult {
   const result: NslookupResult = { answers: [], nxdomain: false, noServer: false };
   let section: 'server' | 'answer' | 'none' = 'none';

@@ -19,6 +19,7 @@ const PATTERNS: Array<[RegExp, WgetFailure]> = [
   [/(No route to host|Host is unreachable|Network is unreachable)/, 'unreachable'],
 ];
 
+/** Reads a busybox wget exec: the body on success, otherwise the kind of failure. */
 export function parseWget(result: ExecResult): WgetOutcome {
   const message = result.stderr.trim().split('\n').filter(Boolean).pop() ?? '';
   if (result.exitCode === 0) return { ok: true, body: result.stdout };

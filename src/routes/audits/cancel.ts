@@ -2,6 +2,7 @@ import { ApiError } from '../../http/errors.js';
 import { conflictResponse, notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
+import { auditNotFound } from './lookup.js';
 import { auditLinks } from './present.js';
 import { AuditIdParams, CancelAccepted } from './schema.js';
 
@@ -19,11 +20,12 @@ const route = v1Route({
   },
 });
 
+/** `POST /v1/audits/{id}/cancel`. */
 export function registerCancelAudit(app: Router): void {
   app.openapi(route, (c) => {
     const { id } = c.req.valid('param');
     const outcome = c.var.runner.cancel(id);
-    if (outcome === 'not-found') throw new ApiError('not_found', { detail: `No audit with id "${id}".` });
+    if (outcome === 'not-found') throw auditNotFound(id);
     if (outcome === 'already-finished') {
       const status = c.var.store.getRun(id)?.status ?? 'unknown';
       throw new ApiError('conflict', { detail: `The audit already ended with status "${status}".` });

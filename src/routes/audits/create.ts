@@ -45,6 +45,7 @@ const route = v1Route({
   },
 });
 
+/** `POST /v1/audits`: validates the kubeconfig and selection, queues the audit (202). */
 export function registerCreateAudit(app: Router): void {
   app.openapi(route, async (c) => {
     if (!c.var.runner.isAlive()) {

@@ -5,6 +5,7 @@ export function encodeCursor(createdAt: Date, id: string): string {
   return Buffer.from(`${createdAt.getTime()}:${id}`, 'utf8').toString('base64url');
 }
 
+/** The cursor's (createdAt, id); a malformed cursor is a 400 on `query.cursor`. */
 export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const at = text.indexOf(':');

@@ -7,7 +7,7 @@ import type { AppEnv } from '../../http/env.js';
 import { notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { findRunOr404 } from './lookup.js';
+import { findRunRowOr404 } from './lookup.js';
 import { AuditEventList, AuditIdParams, EventsQuery } from './schema.js';
 
 const route = v1Route({
@@ -71,12 +71,13 @@ function streamEvents(c: Context<AppEnv>, id: string, after: number): Response {
   });
 }
 
+/** `GET /v1/audits/{id}/events`: the events as JSON, or followed as Server-Sent Events. */
 export function registerAuditEvents(app: Router): void {
   app.openapi(route, (c) => {
     const { id } = c.req.valid('param');
     const lastEventId = Number(c.req.header('last-event-id'));
     const after = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : c.req.valid('query').after;
-    const { run } = findRunOr404(c.var.store, id);
+    const run = findRunRowOr404(c.var.store, id);
     if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
       return streamEvents(c, id, after) as never;
     }

@@ -1,5 +1,6 @@
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
+import { normalizeServerUrl } from '../../kube/kubeconfig/index.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { labelsFromQuery } from './intake.js';
 import { presentRunSummary } from './present.js';
@@ -17,6 +18,7 @@ const route = v1Route({
   },
 });
 
+/** `GET /v1/audits`: a page of audits, newest first. */
 export function registerListAudits(app: Router): void {
   app.openapi(route, (c) => {
     const query = c.req.valid('query');
@@ -24,7 +26,7 @@ export function registerListAudits(app: Router): void {
     const rows = c.var.store.listRuns({
       limit: query.limit + 1,
       ...(query.status ? { status: query.status } : {}),
-      ...(query.server ? { server: query.server.replace(/\/+$/, '') } : {}),
+      ...(query.server ? { server: normalizeServerUrl(query.server) } : {}),
       labels: Object.entries(labelsFromQuery(query.label, 'query.label')),
       ...(query.cursor ? { after: decodeCursor(query.cursor) } : {}),
     });

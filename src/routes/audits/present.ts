@@ -3,6 +3,7 @@ import type { AuditRun, AuditRunSummary } from './schema.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
+/** The links every audit representation carries. */
 export function auditLinks(id: string) {
   const self = `/v1/audits/${encodeURIComponent(id)}`;
   return { self, report: `${self}/report`, events: `${self}/events`, cancel: `${self}/cancel` };
@@ -44,6 +45,7 @@ export function presentRunSummary(run: AuditRunRow): AuditRunSummary {
   };
 }
 
+/** The full audit representation: the summary plus every check result. */
 export function presentRun(run: AuditRunRow, results: CheckResultRow[]): AuditRun {
   return {
     ...presentRunSummary(run),

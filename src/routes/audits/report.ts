@@ -36,6 +36,7 @@ const route = v1Route({
   },
 });
 
+/** `GET /v1/audits/{id}/report`: JSON, JUnit XML or Markdown by negotiation. */
 export function registerGetReport(app: Router): void {
   app.openapi(route, (c) => {
     const { id } = c.req.valid('param');

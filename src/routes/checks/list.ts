@@ -15,6 +15,7 @@ const route = v1Route({
   },
 });
 
+/** `GET /v1/checks`: the catalog. */
 export function registerListChecks(app: Router): void {
   app.openapi(route, (c) => {
     const items = c.var.catalog.list().map((entry) => ({

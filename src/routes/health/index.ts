@@ -32,6 +32,7 @@ const readyz = createRoute({
   },
 });
 
+/** Liveness and readiness probes (unauthenticated). */
 export function registerHealthRoutes(app: Router): void {
   app.openapi(healthz, (c) => c.json({ status: 'ok' as const }, 200));
   app.openapi(readyz, (c) => {

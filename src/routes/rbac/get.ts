@@ -29,6 +29,7 @@ const route = createRoute({
   },
 });
 
+/** `GET /v1/rbac`: the least-privilege RBAC manifests for a selection. */
 export function registerGetRbac(app: Router): void {
   app.openapi(route, (c) => {
     const raw = c.req.valid('query').checks;

@@ -2,16 +2,10 @@
  * Strategy 4 (what kube-bench checks): is kube-apiserver started with
  * --encryption-provider-config? Configuration evidence only: the file's providers are not visible.
  */
-import { ClusterError, type KubeObject } from '../../../kube/cluster-access.js';
-import { type EvidenceStrategy, type StrategyResult, unavailable } from '../strategy.js';
+import type { KubeObject } from '../../../kube/cluster-access.js';
+import { describeFailure, type EvidenceStrategy, type StrategyResult, unavailable } from '../strategy.js';
 
 const FLAG = '--encryption-provider-config';
-
-function describe(error: unknown): string {
-  if (error instanceof ClusterError)
-    return `${error.kind}${error.httpStatus ? ` (${error.httpStatus})` : ''}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
 
 /** The flag's value on one apiserver pod, `undefined` when absent. */
 function encryptionConfigPath(pod: KubeObject): string | undefined {
@@ -39,7 +33,7 @@ export const apiserverFlags: EvidenceStrategy = {
       ));
     } catch (error) {
       if (signal.aborted) throw error;
-      return unavailable(`could not list pods in kube-system: ${describe(error)}`);
+      return unavailable(`could not list pods in kube-system: ${describeFailure(error)}`);
     }
     if (pods.length === 0) {
       return unavailable(

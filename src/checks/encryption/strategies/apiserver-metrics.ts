@@ -5,9 +5,14 @@
  * `resource` label, or no series at all (kube-apiserver records none without an
  * EncryptionConfiguration, but so does a replica that did not serve the write).
  */
-import { ClusterError } from '../../../kube/cluster-access.js';
 import type { StoredProvider } from '../stored-value.js';
-import { type EvidenceStrategy, type StrategyInput, type StrategyResult, unavailable } from '../strategy.js';
+import {
+  describeFailure,
+  type EvidenceStrategy,
+  type StrategyInput,
+  type StrategyResult,
+  unavailable,
+} from '../strategy.js';
 import {
   compareSnapshots,
   isTopLevelPrefix,
@@ -20,12 +25,6 @@ const CALL_TIMEOUT_MS = 10_000;
 const SCRAPES_AFTER_WRITE = 3;
 const PREFIX = /^k8s:enc:(aescbc|aesgcm|secretbox|kms):(v1|v2):(?:([^:]+):)?$/;
 
-function describe(error: unknown): string {
-  if (error instanceof ClusterError)
-    return `${error.kind}${error.httpStatus ? ` (${error.httpStatus})` : ''}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 function providerOf(prefix: string): { provider?: StoredProvider; keyName?: string } {
   if (prefix === 'identity') return { provider: 'identity' };
   const match = PREFIX.exec(prefix);
@@ -34,6 +33,7 @@ function providerOf(prefix: string): { provider?: StoredProvider; keyName?: stri
   return match[3] ? { provider, keyName: match[3] } : { provider };
 }
 
+/** A fresh apiserver-metrics strategy: it scrapes before and after the marker is written. */
 export function apiserverMetrics(): EvidenceStrategy {
   let before: TransformationSnapshot | { error: string } | undefined;
   const scrape = async ({ cluster, signal }: Pick<StrategyInput, 'cluster' | 'signal'>) =>
@@ -46,7 +46,7 @@ export function apiserverMetrics(): EvidenceStrategy {
         before = await scrape(input);
       } catch (error) {
         if (input.signal.aborted) throw error;
-        before = { error: `GET /metrics failed: ${describe(error)}` };
+        before = { error: `GET /metrics failed: ${describeFailure(error)}` };
       }
     },
     async gather(input): Promise<StrategyResult> {
@@ -59,7 +59,7 @@ export function apiserverMetrics(): EvidenceStrategy {
           after = await scrape(input);
         } catch (error) {
           if (input.signal.aborted) throw error;
-          return unavailable(`GET /metrics after the write failed: ${describe(error)}`);
+          return unavailable(`GET /metrics after the write failed: ${describeFailure(error)}`);
         }
         delta = compareSnapshots(before, after);
       }

@@ -3,6 +3,7 @@
  * with a real etcd v3 client and the caller's TLS material, held in memory for this call only.
  */
 import { Etcd3 } from 'etcd3';
+import { untilAborted } from '../../../abortable.js';
 import type { EtcdAccess } from '../../options.js';
 import { SAMPLE_LIMIT, summarizeSample } from '../sample.js';
 import { type EvidenceStrategy, type StrategyResult, unavailable } from '../strategy.js';
@@ -30,15 +31,6 @@ function connect(etcd: EtcdAccess, deadline: number): Etcd3 {
   });
 }
 
-function abortable<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => reject(signal.reason ?? new Error('aborted'));
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 export const etcdDirect: EvidenceStrategy = {
   name: 'etcd-direct',
   async gather({ etcd, etcdKey, signal }): Promise<StrategyResult> {
@@ -50,13 +42,13 @@ export const etcdDirect: EvidenceStrategy = {
       // Inside the try: a key that does not match the certificate throws right here (OpenSSL
       // "key values mismatch"), and must make this strategy unavailable, not the check fail.
       client = connect(etcd, Date.now() + STRATEGY_DEADLINE_MS);
-      const value = await abortable(client.get(etcdKey).buffer(), signal);
+      const value = await untilAborted(client.get(etcdKey).buffer(), signal);
       if (value === null) {
         return unavailable(
           `etcd at ${where} has no ${etcdKey}: it is not this cluster's etcd, or kube-apiserver uses another --etcd-prefix`,
         );
       }
-      const range = await abortable(
+      const range = await untilAborted(
         client.kv.range({
           key: Buffer.from(SECRETS_PREFIX),
           range_end: Buffer.from('/registry/secrets0'),

@@ -2,9 +2,9 @@
  * Strategy 2 (kubeadm): exec `etcdctl` in the etcd static pod with kubeadm's health-check
  * client certificate, `-w json` so the value arrives base64 (the etcd image has no hexdump).
  */
-import { type ClusterAccess, ClusterError, type KubeObject } from '../../../kube/cluster-access.js';
+import type { ClusterAccess, KubeObject } from '../../../kube/cluster-access.js';
 import { SAMPLE_LIMIT, summarizeSample } from '../sample.js';
-import { type EvidenceStrategy, type StrategyResult, unavailable } from '../strategy.js';
+import { describeFailure, type EvidenceStrategy, type StrategyResult, unavailable } from '../strategy.js';
 
 const PKI = '/etc/kubernetes/pki/etcd';
 export const ETCDCTL_FLAGS = [
@@ -29,12 +29,6 @@ async function findEtcdPod(cluster: ClusterAccess, signal: AbortSignal): Promise
   return items.find((pod) => pod.status?.phase === 'Running') ?? items[0];
 }
 
-function describe(error: unknown): string {
-  if (error instanceof ClusterError)
-    return `${error.kind}${error.httpStatus ? ` (${error.httpStatus})` : ''}: ${error.message}`;
-  return error instanceof Error ? error.message : String(error);
-}
-
 export const etcdExec: EvidenceStrategy = {
   name: 'etcd-exec',
   async gather({ cluster, etcdKey, signal }): Promise<StrategyResult> {
@@ -43,7 +37,7 @@ export const etcdExec: EvidenceStrategy = {
       pod = await findEtcdPod(cluster, signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      return unavailable(`could not list pods in kube-system: ${describe(error)}`);
+      return unavailable(`could not list pods in kube-system: ${describeFailure(error)}`);
     }
     if (!pod?.metadata?.name) {
       return unavailable('no etcd static pod (component=etcd) in kube-system: etcd is not run by kubeadm here');
@@ -81,7 +75,7 @@ export const etcdExec: EvidenceStrategy = {
       };
     } catch (error) {
       if (signal.aborted) throw error;
-      return unavailable(`exec of etcdctl in ${where} failed: ${describe(error)}`);
+      return unavailable(`exec of etcdctl in ${where} failed: ${describeFailure(error)}`);
     }
   },
 };

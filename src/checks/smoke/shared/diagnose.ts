@@ -10,6 +10,7 @@ export interface EventView {
   count?: number;
 }
 
+/** The evidence view of an Event, core/v1 or events.k8s.io/v1 alike. */
 export function eventView(e: KubeObject): EventView {
   return {
     type: e.type,

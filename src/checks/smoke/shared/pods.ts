@@ -1,4 +1,5 @@
 import type { KubeObject } from '../../../kube/cluster-access.js';
+import { WEB_LABEL_SELECTOR } from '../../../workload/names.js';
 import type { CheckContext, WorkloadHandle } from '../../types.js';
 
 /** What evidence says about a pod: enough to find it with `kubectl get pods -o wide`. */
@@ -13,6 +14,7 @@ export interface PodView {
   reasons: string[];
 }
 
+/** The evidence view of a pod (name, node, IP, phase, readiness, restarts, waiting reasons). */
 export function podView(pod: KubeObject): PodView {
   const statuses: KubeObject[] = pod.status?.containerStatuses ?? [];
   const reasons = statuses
@@ -30,24 +32,35 @@ export function podView(pod: KubeObject): PodView {
   return view;
 }
 
+/** Whether the pod's Ready condition is True. */
 export function isReady(pod: KubeObject): boolean {
   const conditions: KubeObject[] = pod.status?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/** Running with its Ready condition true: a pod that serves (or, for the client, takes exec). */
+export const isRunningAndReady = (pod: KubeObject | undefined): boolean =>
+  pod?.status?.phase === 'Running' && isReady(pod);
+
+/** The run's workload handle; throws (→ `error`) when a check that needs it got none. */
 export function requireWorkload(ctx: CheckContext): WorkloadHandle {
   if (!ctx.workload) throw new Error('this check needs the workload, but none was created');
   return ctx.workload;
 }
 
+/** A single API call's options: the check's signal and a per-call timeout. */
 export const callOpts = (ctx: CheckContext, timeoutMs = 15_000) => ({ signal: ctx.signal, timeoutMs });
 
 /** The web Deployment's pods, Running, Ready and not being deleted. */
 export async function readyWebPods(ctx: CheckContext): Promise<PodView[]> {
   const w = requireWorkload(ctx);
-  const { items } = await ctx.cluster.list('pods', { namespace: w.namespace, labelSelector: 'app=web' }, callOpts(ctx));
+  const { items } = await ctx.cluster.list(
+    'pods',
+    { namespace: w.namespace, labelSelector: WEB_LABEL_SELECTOR },
+    callOpts(ctx),
+  );
   return items
-    .filter((p) => !p.metadata?.deletionTimestamp && p.status?.phase === 'Running' && isReady(p))
+    .filter((p) => !p.metadata?.deletionTimestamp && isRunningAndReady(p))
     .map(podView)
     .sort((a, b) => a.name.localeCompare(b.name));
 }

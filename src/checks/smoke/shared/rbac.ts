@@ -1,13 +1,6 @@
 import { RUN_NAMESPACE_RBAC } from '../../../workload/rbac.js';
+import { rbacNeed as need } from '../../rbac-need.js';
 import type { RbacNeed } from '../../types.js';
-
-const need = (
-  verb: string,
-  group: string,
-  resource: string,
-  scope: RbacNeed['scope'],
-  subresource?: string,
-): RbacNeed => (subresource ? { verb, group, resource, subresource, scope } : { verb, group, resource, scope });
 
 const readAll = (group: string, resource: string, scope: RbacNeed['scope']) =>
   ['get', 'list', 'watch'].map((verb) => need(verb, group, resource, scope));

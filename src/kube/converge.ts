@@ -1,4 +1,4 @@
-import { ClusterError } from '../../../kube/cluster-access.js';
+import { ClusterError } from './cluster-access.js';
 
 /** Runs a bounded wait; a `timeout` means "did not converge in the budget" (a verdict), not an error. */
 export async function convergedWithin(wait: () => Promise<unknown>): Promise<boolean> {
