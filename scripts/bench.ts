@@ -36,8 +36,9 @@ interface RunBody {
   checks: CheckRow[];
 }
 
+/** Nearest-rank percentile of an ascending list. */
 const percentile = (sorted: number[], p: number) =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  sorted[Math.max(0, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 const sortNumbers = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const ms = (n: number) => `${n.toFixed(0)} ms`;
 
