@@ -27,6 +27,7 @@ import {
   rows,
   seedManifest,
 } from './kubectl.test-helper.js';
+import { withFault } from './sim-http.test-helper.js';
 
 /** The faults whose kubectl symptoms kubectl.test.ts already asserts. */
 const coveredInKubectlTest = ['apiserver-unreachable', 'token-invalid'];
@@ -104,16 +105,6 @@ async function expectExec(namespace: string, pod: string, argv: string[], want: 
   expectRun(['exec', '-n', namespace, pod, '--', ...argv], r, want);
 }
 
-/** Switches a fault on for the duration of fn, and off again even when fn fails. */
-async function withFault(spec: string, fn: () => Promise<void>): Promise<void> {
-  sim.faults.enable(spec);
-  try {
-    await fn();
-  } finally {
-    sim.faults.disable(spec);
-  }
-}
-
 /**
  * Asserts a condition holds on every read for a while: how an absence (no event, no restart)
  * is observed — the healthy component would have acted within milliseconds.
@@ -185,7 +176,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
 
   it('scheduler-down: the seed pods stay Pending on no node, with no events at all', async () => {
     const ns = 'no-scheduler';
-    await withFault('scheduler-down', async () => {
+    await withFault(sim, 'scheduler-down', async () => {
       await seedNamespace(ns);
       const out = await k.eventually(['get', 'pods', '-n', ns, '-o', 'wide'], (s) => rows(s).length === 3);
       for (const pod of rows(out)) {
@@ -203,7 +194,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
 
   it('nodes-unschedulable: nodes show SchedulingDisabled and pods get the real FailedScheduling message', async () => {
     const ns = 'cordoned';
-    await withFault('nodes-unschedulable', async () => {
+    await withFault(sim, 'nodes-unschedulable', async () => {
       await k.eventually(['get', 'nodes'], (s) => {
         const nodes = rows(s);
         return nodes.length === 3 && nodes.every((n) => n[1] === 'Ready,SchedulingDisabled');
@@ -225,7 +216,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
   });
 
   it('node-notready:worker-1: the node goes NotReady with the unreachable taints and "Kubelet stopped posting node status."', async () => {
-    await withFault('node-notready:worker-1', async () => {
+    await withFault(sim, 'node-notready:worker-1', async () => {
       const notReady = await k.eventually(['get', 'nodes'], (s) =>
         rows(s).some((n) => n[0] === 'worker-1' && n[1] === 'NotReady'),
       );
@@ -252,7 +243,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
 
   it('cni-down: pods stay ContainerCreating with FailedCreatePodSandBox and SandboxChanged events', async () => {
     const ns = 'no-cni';
-    await withFault('cni-down', async () => {
+    await withFault(sim, 'cni-down', async () => {
       await seedNamespace(ns);
       const events = ['get', 'events', '-n', ns, '--field-selector', 'involvedObject.kind=Pod'];
       const out = await k.eventually(events, (s) => s.includes('SandboxChanged'));
@@ -279,7 +270,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     const far = web.find((p) => p.node !== client!.node);
     const near = web.find((p) => p.node === client!.node);
     expect(far && near, JSON.stringify({ client, web })).toBeTruthy();
-    await withFault('cni-cross-node', async () => {
+    await withFault(sim, 'cni-cross-node', async () => {
       const wget = (ip: string) => ['wget', '-qO-', '-T', '2', `http://${ip}:8080/hostname`];
       await expectExec('default', 'client', wget(far!.ip), {
         stdout: '',
@@ -292,7 +283,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
 
   it('endpoints-controller-down: a new Service gets no EndpointSlice and refuses connections', async () => {
     const ns = 'no-endpoints';
-    await withFault('endpoints-controller-down', async () => {
+    await withFault(sim, 'endpoints-controller-down', async () => {
       await seedNamespace(ns, { rollout: true, client: true });
       const slices = ['get', 'endpointslices', '-n', ns, '-l', 'kubernetes.io/service-name=web'];
       const none = await k.run(slices);
@@ -323,7 +314,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
       '-o',
       'jsonpath={.items[*].endpoints[*].conditions.ready}',
     ];
-    await withFault('coredns-down', async () => {
+    await withFault(sim, 'coredns-down', async () => {
       const pods = await k.eventually(dnsPods, (s) => rows(s).every((p) => p[2] === 'CrashLoopBackOff'));
       expect(rows(pods), pods).toHaveLength(2);
       await k.eventually(dnsReady, (s) => s !== '' && !s.includes('true'));
@@ -361,7 +352,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
   it('coredns-nxdomain: nslookup of the Service FQDN says NXDOMAIN and wget gets a bad address', async () => {
     const dnsIp = await k.ok(['get', 'svc', 'kube-dns', '-n', 'kube-system', '-o', 'jsonpath={.spec.clusterIP}']);
     const fqdn = 'web.default.svc.cluster.local';
-    await withFault('coredns-nxdomain', async () => {
+    await withFault(sim, 'coredns-nxdomain', async () => {
       await expectExec('default', 'client', ['nslookup', fqdn], {
         stdout: `Server:\t\t${dnsIp}\nAddress:\t${dnsIp}:53\n\n${`** server can't find ${fqdn}: NXDOMAIN\n\n`.repeat(2)}`,
         stderr: failedInContainer(''),
@@ -377,7 +368,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
 
   it('kube-proxy-down: a Service created afterwards times out on its ClusterIP and refuses on its NodePort, while older ones work', async () => {
     const ns = 'no-kube-proxy';
-    await withFault('kube-proxy-down', async () => {
+    await withFault(sim, 'kube-proxy-down', async () => {
       await seedNamespace(ns, { rollout: true, client: true });
       // The name still resolves: kube-dns was programmed before kube-proxy stopped.
       const clusterIp = await k.ok(['get', 'svc', 'web', '-n', ns, '-o', 'jsonpath={.spec.clusterIP}']);
@@ -418,7 +409,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
 
   it('kube-proxy-no-balance: the seed wget loop lands on the same pod every time', async () => {
     const web = (await podsOf('default', 'app=web')).map((p) => p.name);
-    await withFault('kube-proxy-no-balance', async () => {
+    await withFault(sim, 'kube-proxy-no-balance', async () => {
       const r = await exec('default', 'client', ['sh', '-c', seedLoop]);
       const names = r.stdout.trim().split('\n');
       expect(names, r.stdout + r.stderr).toHaveLength(6);
@@ -433,7 +424,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     const [blocked, open] = [await nodeIp('worker-1'), await nodeIp('worker-0')];
     const web = (await podsOf('default', 'app=web')).map((p) => p.name);
     try {
-      await withFault('nodeport-blocked:worker-1', async () => {
+      await withFault(sim, 'nodeport-blocked:worker-1', async () => {
         await expectExec('default', 'client', ['wget', '-qO-', '-T', '2', `http://${blocked}:${nodePort}/hostname`], {
           stdout: '',
           stderr: failedInContainer(`wget: can't connect to remote host (${blocked}): Connection refused\n`),
@@ -450,7 +441,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
   it('kubelet-rbac-denied: logs, exec and port-forward are refused by the kubelet with its Forbidden message', async () => {
     const [pod] = await podsOf('default', 'app=web');
     const name = pod!.name;
-    await withFault('kubelet-rbac-denied', async () => {
+    await withFault(sim, 'kubelet-rbac-denied', async () => {
       const logs = ['logs', name, '--tail=3'];
       expectRun(logs, await k.run(logs), {
         stdout: '',
@@ -477,7 +468,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     const ns = 'no-controllers';
     const before = await podsOf('default', 'app=web');
     const victim = before[0]!.name;
-    await withFault('controller-manager-down', async () => {
+    await withFault(sim, 'controller-manager-down', async () => {
       await seedNamespace(ns);
       const client = ['run', 'client', '-n', ns, '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600'];
       expectRun(client, await k.run(client), {
@@ -519,7 +510,7 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     ]);
     await k.ok(['wait', '--for=condition=Ready', `pod/${pod}`, '--timeout=30s']);
     try {
-      await withFault('kubelet-no-restart', async () => {
+      await withFault(sim, 'kubelet-no-restart', async () => {
         await k.ok(['exec', pod, '--', 'kill', '1']);
         const status = ['get', 'pod', pod];
         const out = await k.eventually(status, (s) => rows(s)[0]?.[2] !== 'Running');
@@ -539,11 +530,11 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     const name = pod!.name;
     const denied = (verb: string, resource: string) =>
       `Error from server (Forbidden): pods "${name}" is forbidden: User "${sim.user}" cannot ${verb} resource "${resource}" in API group "" in the namespace "default"\n`;
-    await withFault('rbac-missing:get:pods/log', async () => {
+    await withFault(sim, 'rbac-missing:get:pods/log', async () => {
       const logs = ['logs', name, '--tail=3'];
       expectRun(logs, await k.run(logs), { stdout: '', stderr: denied('get', 'pods/log'), code: 1 });
     });
-    await withFault('rbac-missing:create:pods/exec', async () => {
+    await withFault(sim, 'rbac-missing:create:pods/exec', async () => {
       const hostname = ['exec', name, '--', 'hostname'];
       expectRun(hostname, await k.run(hostname), { stdout: '', stderr: denied('create', 'pods/exec'), code: 1 });
     });

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from './index.js';
-import { rawRequest } from './sim-http.test-helper.js';
+import { rawRequest, withFault } from './sim-http.test-helper.js';
 
 let sim: SimCluster;
 beforeAll(async () => {
@@ -11,11 +11,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await sim.stop();
 });
-
-function withFault<T>(spec: string, fn: () => Promise<T>): Promise<T> {
-  sim.faults.enable(spec);
-  return fn().finally(() => sim.faults.disable(spec));
-}
 
 function connectionRefused(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -30,7 +25,7 @@ function connectionRefused(port: number): Promise<boolean> {
 
 describe('authorization faults', () => {
   it('denies exactly the verb and resource of rbac-missing with the real namespaced 403 body', async () => {
-    await withFault('rbac-missing:list:pods', async () => {
+    await withFault(sim, 'rbac-missing:list:pods', async () => {
       const denied = await rawRequest(sim, 'GET', '/api/v1/namespaces/app/pods');
       expect(denied.status, denied.text).toBe(403);
       expect(denied.json()).toEqual({
@@ -50,13 +45,13 @@ describe('authorization faults', () => {
   });
 
   it('uses the cluster-scope form and the API group for cluster resources', async () => {
-    await withFault('rbac-missing:list:nodes', async () => {
+    await withFault(sim, 'rbac-missing:list:nodes', async () => {
       const denied = await rawRequest(sim, 'GET', '/api/v1/nodes');
       expect(denied.json().message).toBe(
         'nodes is forbidden: User "kubeproof" cannot list resource "nodes" in API group "" at the cluster scope',
       );
     });
-    await withFault('rbac-missing:create:deployments.apps', async () => {
+    await withFault(sim, 'rbac-missing:create:deployments.apps', async () => {
       const denied = await rawRequest(sim, 'POST', '/apis/apps/v1/namespaces/app/deployments', {
         body: { metadata: { name: 'd' } },
       });
@@ -68,7 +63,7 @@ describe('authorization faults', () => {
   });
 
   it('names the subresource for pods/exec and answers SelfSubjectAccessReview with allowed=false', async () => {
-    await withFault('rbac-missing:create:pods/exec', async () => {
+    await withFault(sim, 'rbac-missing:create:pods/exec', async () => {
       const exec = await rawRequest(sim, 'POST', '/api/v1/namespaces/app/pods/client/exec?command=hostname');
       expect(exec.json().message, exec.text).toBe(
         'pods "client" is forbidden: User "kubeproof" cannot create resource "pods/exec" in API group "" in the namespace "app"',
@@ -91,7 +86,7 @@ describe('authorization faults', () => {
   });
 
   it('answers every request with 401 while token-invalid is on, health included', async () => {
-    await withFault('token-invalid', async () => {
+    await withFault(sim, 'token-invalid', async () => {
       for (const path of ['/api/v1/namespaces', '/version']) {
         const res = await rawRequest(sim, 'GET', path);
         expect(res.status, `${path}: ${res.text}`).toBe(401);

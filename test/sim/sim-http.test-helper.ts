@@ -105,3 +105,13 @@ export function openWatch(
     req.end();
   });
 }
+
+/** Switches a fault on for the duration of fn, and off again even when fn fails. */
+export async function withFault<T>(sim: Pick<SimCluster, 'faults'>, spec: string, fn: () => Promise<T>): Promise<T> {
+  sim.faults.enable(spec);
+  try {
+    return await fn();
+  } finally {
+    sim.faults.disable(spec);
+  }
+}

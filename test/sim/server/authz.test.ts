@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseFault } from '../faults.js';
 import { type SimCluster, startSimCluster } from '../index.js';
-import { rawRequest } from '../sim-http.test-helper.js';
+import { rawRequest, withFault } from '../sim-http.test-helper.js';
 
 let sim: SimCluster;
 beforeAll(async () => {
@@ -11,11 +11,6 @@ afterAll(async () => {
   await sim.stop();
 });
 
-function withFault<T>(spec: string, fn: () => Promise<T>): Promise<T> {
-  sim.faults.enable(spec);
-  return fn().finally(() => sim.faults.disable(spec));
-}
-
 const review = (spec: unknown) =>
   rawRequest(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectaccessreviews', {
     body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectAccessReview', spec },
@@ -23,7 +18,7 @@ const review = (spec: unknown) =>
 
 describe('rbac-missing on a non-resource URL', () => {
   it('answers GET /metrics with the real non-resource 403 body while rbac-missing:get:/metrics is on', async () => {
-    await withFault('rbac-missing:get:/metrics', async () => {
+    await withFault(sim, 'rbac-missing:get:/metrics', async () => {
       const denied = await rawRequest(sim, 'GET', '/metrics');
       expect(denied.status, denied.text).toBe(403);
       expect(denied.json()).toEqual({
@@ -44,7 +39,7 @@ describe('rbac-missing on a non-resource URL', () => {
   });
 
   it('answers a SelfSubjectAccessReview with nonResourceAttributes allowed=false, and only for that path and verb', async () => {
-    await withFault('rbac-missing:get:/metrics', async () => {
+    await withFault(sim, 'rbac-missing:get:/metrics', async () => {
       const denied = await review({ nonResourceAttributes: { path: '/metrics', verb: 'get' } });
       expect(denied.status, denied.text).toBe(201);
       expect(denied.json().status, denied.text).toEqual({
@@ -60,11 +55,11 @@ describe('rbac-missing on a non-resource URL', () => {
   });
 
   it('never lets a non-resource fault deny a resource, nor a resource fault deny a path', async () => {
-    await withFault('rbac-missing:get:/metrics', async () => {
+    await withFault(sim, 'rbac-missing:get:/metrics', async () => {
       const pods = await review({ resourceAttributes: { verb: 'get', resource: 'metrics' } });
       expect(pods.json().status.allowed, pods.text).toBe(true);
     });
-    await withFault('rbac-missing:*:*', async () => {
+    await withFault(sim, 'rbac-missing:*:*', async () => {
       const metrics = await rawRequest(sim, 'GET', '/metrics');
       expect(metrics.status, metrics.text).toBe(200);
       const namespaces = await rawRequest(sim, 'GET', '/api/v1/namespaces');
@@ -73,7 +68,7 @@ describe('rbac-missing on a non-resource URL', () => {
   });
 
   it('matches a trailing * as a path prefix, as RBAC nonResourceURLs do', async () => {
-    await withFault('rbac-missing:get:/metrics*', async () => {
+    await withFault(sim, 'rbac-missing:get:/metrics*', async () => {
       expect((await rawRequest(sim, 'GET', '/metrics')).status).toBe(403);
       const review2 = await review({ nonResourceAttributes: { path: '/metrics/slis', verb: 'get' } });
       expect(review2.json().status.allowed, review2.text).toBe(false);
