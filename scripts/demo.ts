@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import { runCli } from '../src/cli/audit.js';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
+import { parseFault, UnknownFaultError } from '../test/sim/faults.js';
 import { startSimCluster } from '../test/sim/index.js';
 import { PROVIDER_NAMES, type ProviderName } from '../test/sim/storage/providers.js';
 
@@ -29,8 +30,16 @@ if (!PROVIDER_NAMES.includes(provider as ProviderName)) {
   process.stderr.write(`--encryption: unknown provider "${provider}"; one of ${PROVIDER_NAMES.join(', ')}\n`);
   process.exit(3);
 }
+let faults: ReturnType<typeof parseFault>['spec'][];
+try {
+  faults = values.fault.map((spec) => parseFault(spec).spec);
+} catch (e) {
+  if (!(e instanceof UnknownFaultError)) throw e;
+  process.stderr.write(`--fault: ${e.message}\n`);
+  process.exit(3);
+}
 const sim = await startSimCluster({
-  faults: values.fault,
+  faults,
   encryption: { provider: provider as ProviderName, keyName },
 });
 const service = await startServer(

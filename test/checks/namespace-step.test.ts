@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretsEncryption } from '../../src/checks/encryption/index.js';
-import { type SimCluster, type SimClusterOptions, startSimCluster } from '../sim/index.js';
+import { type FaultSpec, type SimCluster, type SimClusterOptions, startSimCluster } from '../sim/index.js';
 import { AFTER_ROLLOUT, SMOKE_SUITE } from './support/check-ids.js';
 import { type AuditRun, explain, kubeproofNamespaces, runAudit, statusVector } from './support/sim-audit.js';
 
@@ -18,7 +18,7 @@ afterEach(async () => {
   sim = undefined;
 });
 
-async function encryptedSim(faults: string[] = []): Promise<SimCluster> {
+async function encryptedSim(faults: FaultSpec[] = []): Promise<SimCluster> {
   sim = await startSimCluster({ ...ENCRYPTED, faults });
   return sim;
 }
@@ -65,7 +65,7 @@ describe('secrets.encryption does not depend on the web Deployment rolling out',
     expect(kubeproofNamespaces(sim!)).toEqual([]);
   });
 
-  for (const fault of ['scheduler-down', 'cni-down']) {
+  for (const fault of ['scheduler-down', 'cni-down'] as const) {
     it(`${fault}: passes secrets.encryption while workload.rollout fails and its dependents are skipped`, async () => {
       const run = await audit(await encryptedSim([fault]));
       expect(statusVector(run), explain(run)).toEqual(vector({ failed: ['workload.rollout'], skipped: AFTER_ROLLOUT }));

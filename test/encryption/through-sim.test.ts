@@ -7,7 +7,7 @@ import { createClusterAccess } from '../../src/kube/cluster/index.js';
 import type { ClusterAccess } from '../../src/kube/cluster-access.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/index.js';
 import { type EtcdHandle, startEtcd } from '../sim/etcd-harness.js';
-import { type SimCluster, startSimCluster } from '../sim/index.js';
+import { type FaultSpec, type SimCluster, startSimCluster } from '../sim/index.js';
 import { PROVIDER_NAMES, type ProviderName } from '../sim/storage/index.js';
 import { etcdAccessOf, runEncryptionCheck } from './run-check.js';
 
@@ -29,7 +29,7 @@ afterAll(async () => {
 
 async function simWith(
   provider: ProviderName,
-  faults: string[] = [],
+  faults: FaultSpec[] = [],
 ): Promise<{ cluster: ClusterAccess; namespace: string }> {
   sim = await startSimCluster({
     encryption: { provider, keyName: 'key1' },

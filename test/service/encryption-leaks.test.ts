@@ -17,7 +17,7 @@ import { FAST_TIMINGS } from '../checks/support/sim-audit.js';
 import { encryptionSecrets, findLeaks } from '../encryption/leaks.js';
 import { etcdAccessOf } from '../encryption/run-check.js';
 import { type EtcdHandle, startEtcd } from '../sim/etcd-harness.js';
-import { type SimCluster, startSimCluster } from '../sim/index.js';
+import { type FaultSpec, type SimCluster, startSimCluster } from '../sim/index.js';
 import { createAuthority } from '../sim/storage/pki.js';
 import { call, createHarness, type Harness } from './harness.js';
 
@@ -59,7 +59,7 @@ function databaseFiles(dir: string, moment: string): Record<string, Buffer> {
 async function auditThroughService(
   strategy: EncryptionStrategy,
   etcdAccess: EtcdAccess,
-  faults: string[] = [],
+  faults: FaultSpec[] = [],
 ): Promise<AuditThroughService> {
   const cluster = await startSimCluster({
     encryption: { provider: 'aescbc', keyName: 'key1' },

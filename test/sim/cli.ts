@@ -5,20 +5,31 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startSimCluster } from './index.js';
-import { parseCliOptions, UsageError } from './options.js';
+import { HelpRequested, parseCliOptions, UsageError } from './options.js';
 
 async function main(): Promise<void> {
   let options: ReturnType<typeof parseCliOptions>;
   try {
     options = parseCliOptions(process.argv.slice(2));
   } catch (e) {
+    if (e instanceof HelpRequested) {
+      process.stdout.write(e.message);
+      process.exit(0);
+    }
     if (e instanceof UsageError) {
       process.stderr.write(`${e.message}\n`);
       process.exit(2);
     }
     throw e;
   }
-  const sim = await startSimCluster(options.cluster);
+  let sim: Awaited<ReturnType<typeof startSimCluster>>;
+  try {
+    sim = await startSimCluster(options.cluster);
+  } catch (e) {
+    // A port in use, an etcd that does not answer: a sentence, not a stack trace.
+    process.stderr.write(`simulated cluster did not start: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
   const out = options.kubeconfigOut ? resolve(options.kubeconfigOut) : undefined;
   if (out) writeFileSync(out, sim.kubeconfig, { mode: 0o600 });
   const curl = `curl -s --cacert <(kubectl --kubeconfig ${out ?? 'KUBECONFIG'} config view --raw -o jsonpath='{.clusters[0].cluster.certificate-authority-data}' | base64 -d) -H "Authorization: Bearer ${sim.token}"`;

@@ -12,6 +12,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FaultName, FaultSpec } from './fault-catalog.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: API objects are open-ended JSON, as on the wire
 export type KubeObj = { apiVersion: string; kind: string; metadata: ObjectMeta; [field: string]: any };
@@ -98,12 +99,12 @@ export interface SimStore {
 
 /** Named faults, toggled at start (`--fault NAME`) or at run time through the control endpoint. */
 export interface FaultSet {
-  has(name: string): boolean;
+  has(name: FaultName | FaultSpec): boolean;
   /** Arguments of parameterised faults that are on, e.g. 'node-notready' → ['worker-1']. */
-  args(name: string): string[];
-  enable(spec: string): void;
-  disable(spec: string): void;
-  list(): string[];
+  args(name: FaultName): string[];
+  enable(spec: FaultSpec): void;
+  disable(spec: FaultSpec): void;
+  list(): FaultSpec[];
   onChange(listener: () => void): () => void;
 }
 

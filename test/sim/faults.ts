@@ -1,33 +1,12 @@
 /**
- * The named faults of the simulated cluster (issue 3), parsed from `name` or
- * `name:arg[:arg]` specs, toggled at start (`--fault`) or at run time (control endpoint).
+ * The named faults of the simulated cluster, parsed from `name` or `name:arg[:arg]` specs
+ * (the names and arities are in fault-catalog.ts), toggled at start (`--fault`) or at run
+ * time (control endpoint).
  */
 import type { FaultSet } from './contracts.js';
+import { FAULT_NAMES, type FaultName, type FaultSpec, faultCatalog, faultUsage } from './fault-catalog.js';
 
-/** Every fault name and how many arguments it takes. */
-export const faultCatalog = {
-  'scheduler-down': 0,
-  'nodes-unschedulable': 0,
-  'node-notready': 1,
-  'cni-down': 0,
-  'cni-cross-node': 0,
-  'endpoints-controller-down': 0,
-  'coredns-down': 0,
-  'coredns-nxdomain': 0,
-  'kube-proxy-down': 0,
-  'kube-proxy-no-balance': 0,
-  'nodeport-blocked': 1,
-  'kubelet-rbac-denied': 0,
-  'controller-manager-down': 0,
-  'kubelet-no-restart': 0,
-  'apiserver-unreachable': 0,
-  'token-invalid': 0,
-  'rbac-missing': 2,
-} as const satisfies Record<string, number>;
-
-export type FaultName = keyof typeof faultCatalog;
-
-const usage: Record<number, string> = { 1: ':<arg>', 2: ':<arg>:<arg>' };
+export { FAULT_NAMES, type FaultName, type FaultSpec, faultCatalog, faultUsage } from './fault-catalog.js';
 
 export class UnknownFaultError extends Error {}
 
@@ -55,33 +34,31 @@ const argumentProblems: Partial<Record<FaultName, (args: string[]) => string | u
 export interface ParsedFault {
   name: FaultName;
   args: string[];
-  spec: string;
+  spec: FaultSpec;
 }
 
-/** Parses and validates `name[:arg[:arg]]`; throws a message that lists the known names. */
+/** Parses and validates `name[:arg[:arg]]` from untrusted text; throws a message that lists the known names. */
 export function parseFault(spec: string): ParsedFault {
   const [name = '', ...args] = spec.trim().split(':');
   if (!Object.hasOwn(faultCatalog, name)) {
-    const known = Object.entries(faultCatalog)
-      .map(([n, arity]) => n + (usage[arity] ?? ''))
-      .join(', ');
-    throw new UnknownFaultError(`unknown fault "${name}"; known faults: ${known}`);
+    throw new UnknownFaultError(`unknown fault "${name}"; known faults: ${FAULT_NAMES.map(faultUsage).join(', ')}`);
   }
   const faultName = name as FaultName;
-  const arity = faultCatalog[faultName];
+  const arity = faultCatalog[faultName].args.length;
   if (args.length !== arity || args.some((a) => a.length === 0)) {
-    throw new UnknownFaultError(`fault "${faultName}" takes ${arity} argument(s): ${faultName}${usage[arity] ?? ''}`);
+    throw new UnknownFaultError(`fault "${faultName}" takes ${arity} argument(s): ${faultUsage(faultName)}`);
   }
   const problem = argumentProblems[faultName]?.(args);
   if (problem) throw new UnknownFaultError(`fault "${faultName}": ${problem}`);
-  return { name: faultName, args, spec: [faultName, ...args].join(':') };
+  // The shape was just checked against the catalog, which is what FaultSpec is derived from.
+  return { name: faultName, args, spec: [faultName, ...args].join(':') as FaultSpec };
 }
 
 export class SimFaultSet implements FaultSet {
-  private readonly on = new Map<string, ParsedFault>();
+  private readonly on = new Map<FaultSpec, ParsedFault>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(initial: string[] = []) {
+  constructor(initial: readonly FaultSpec[] = []) {
     for (const spec of initial) {
       const f = parseFault(spec);
       this.on.set(f.spec, f);
@@ -89,8 +66,8 @@ export class SimFaultSet implements FaultSet {
   }
 
   /** True when the fault is on: by bare name (any arguments) or by full spec. */
-  has(nameOrSpec: string): boolean {
-    if (this.on.has(nameOrSpec)) return true;
+  has(nameOrSpec: FaultName | FaultSpec): boolean {
+    if (this.on.has(nameOrSpec as FaultSpec)) return true;
     for (const f of this.on.values()) if (f.name === nameOrSpec) return true;
     return false;
   }
@@ -99,29 +76,29 @@ export class SimFaultSet implements FaultSet {
    * Arguments of each enabled instance of a fault, one entry per instance, joined by ':'
    * when the fault takes several: node-notready → ['worker-1'], rbac-missing → ['create:pods/exec'].
    */
-  args(name: string): string[] {
+  args(name: FaultName): string[] {
     return this.instances(name).map((args) => args.join(':'));
   }
 
   /** Arguments of each enabled instance, unjoined. */
-  instances(name: string): string[][] {
+  instances(name: FaultName): string[][] {
     return [...this.on.values()].filter((f) => f.name === name).map((f) => f.args);
   }
 
-  enable(spec: string): void {
+  enable(spec: FaultSpec): void {
     const f = parseFault(spec);
     if (this.on.has(f.spec)) return;
     this.on.set(f.spec, f);
     this.changed();
   }
 
-  disable(spec: string): void {
+  disable(spec: FaultSpec): void {
     const f = parseFault(spec);
     if (!this.on.delete(f.spec)) return;
     this.changed();
   }
 
-  list(): string[] {
+  list(): FaultSpec[] {
     return [...this.on.keys()];
   }
 
@@ -137,6 +114,6 @@ export class SimFaultSet implements FaultSet {
   }
 }
 
-export function createFaultSet(initial: string[] = []): SimFaultSet {
+export function createFaultSet(initial: readonly FaultSpec[] = []): SimFaultSet {
   return new SimFaultSet(initial);
 }

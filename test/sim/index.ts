@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { bootstrapCluster } from './bootstrap.js';
 import type { ClusterView, KubeObj, Latencies } from './contracts.js';
 import { type RunningControllers, type SimTimings, startControllers } from './controllers/index.js';
-import { createFaultSet, type SimFaultSet } from './faults.js';
+import { createFaultSet, type FaultSpec, type SimFaultSet } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { createContainerRuntime, type SimContainerRuntime } from './runtime/index.js';
 import { Accounting, type AccountingSnapshot } from './server/accounting.js';
@@ -24,6 +24,8 @@ import { createSecretStorage, type ProviderName, type SecretStorage } from './st
 import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
 import { createCertificateAuthority, issueServingCertificate } from './tls.js';
 
+export type { FaultName, FaultSpec } from './fault-catalog.js';
+
 export interface SimClusterOptions {
   /** Worker nodes (default 2); a control-plane node is always added. */
   nodes?: number;
@@ -32,7 +34,7 @@ export interface SimClusterOptions {
   clusterDomain?: string;
   encryption?: { provider: ProviderName; keyName?: string; key?: Buffer };
   etcd?: { endpoints: string[]; ca?: string; cert?: string; key?: string };
-  faults?: string[];
+  faults?: FaultSpec[];
   latencies?: Partial<Latencies>;
   /** Node-agent and node-lifecycle timings (heartbeat, monitor grace, back-off), already scaled down by default. */
   timings?: Partial<SimTimings>;

@@ -1,11 +1,10 @@
 /**
- * The standalone simulation's command line (issue 3): `--kubeconfig-out PATH`, `--fault NAME`
- * (repeatable), `--nodes N`, `--no-pod-cidr`, `--cluster-domain D`, `--encryption
- * PROVIDER[:KEY]`, `--etcd URL`, `--pod-start-ms`, `--endpoint-delay-ms`, `--api-latency-ms`,
- * `--dns-latency-ms`, `--port`, `--control-port`. Each flag also accepts `--flag=value`.
+ * The standalone simulation's command line: one table of flags (each with its one-line help),
+ * from which parsing and `--help` are both derived. Each flag also accepts `--flag=value`.
+ * `--help` lists every flag, every fault (from fault-catalog.ts) and every profile.
  */
 import type { Latencies } from './contracts.js';
-import { parseFault } from './faults.js';
+import { FAULT_NAMES, faultCatalog, faultUsage, parseFault, UnknownFaultError } from './faults.js';
 import type { SimClusterOptions } from './index.js';
 import { PROVIDER_NAMES, type ProviderName } from './storage/index.js';
 
@@ -14,89 +13,172 @@ export interface CliOptions {
   cluster: SimClusterOptions;
 }
 
+/** A bad command line: the message is for a person (printed without a stack trace, exit 2). */
 export class UsageError extends Error {}
 
-const latencyFlags: Record<string, keyof Latencies> = {
-  '--pod-start-ms': 'podStartMs',
-  '--endpoint-delay-ms': 'endpointDelayMs',
-  '--api-latency-ms': 'apiLatencyMs',
-  '--dns-latency-ms': 'dnsLatencyMs',
-};
+/** `--help` was asked for: the message is the help text (printed to stdout, exit 0). */
+export class HelpRequested extends Error {}
 
-export const usage = `usage: npm run sim -- --kubeconfig-out PATH [--fault NAME]... [--nodes N] [--no-pod-cidr]
-       [--cluster-domain DOMAIN] [--encryption PROVIDER[:KEY]] [--etcd URL] [--port PORT] [--control-port PORT]
-       [--pod-start-ms MS] [--endpoint-delay-ms MS] [--api-latency-ms MS] [--dns-latency-ms MS]`;
+interface Flag {
+  name: string;
+  /** Placeholder of the value, or undefined for a switch. */
+  value?: string;
+  help: string;
+  apply(out: CliOptions, value: string): void;
+}
 
 function nonNegativeInt(flag: string, value: string): number {
   if (!/^\d+$/.test(value)) throw new UsageError(`${flag} expects a non-negative integer, got "${value}"`);
   return Number(value);
 }
 
+const latencyFlag = (name: string, key: keyof Latencies, help: string): Flag => ({
+  name,
+  value: 'MS',
+  help,
+  apply: (out, v) => {
+    out.cluster.latencies = { ...(out.cluster.latencies ?? {}), [key]: nonNegativeInt(name, v) };
+  },
+});
+
+const flags: Flag[] = [
+  {
+    name: '--kubeconfig-out',
+    value: 'PATH',
+    help: 'write the kubeconfig (token, CA) there, mode 0600',
+    apply: (out, v) => {
+      out.kubeconfigOut = v;
+    },
+  },
+  {
+    name: '--fault',
+    value: 'NAME[:ARG]',
+    help: 'switch a fault on at start (repeatable; see the list below)',
+    apply: (out, v) => {
+      try {
+        out.cluster.faults = [...(out.cluster.faults ?? []), parseFault(v).spec];
+      } catch (e) {
+        if (e instanceof UnknownFaultError) throw new UsageError(`--fault: ${e.message}`);
+        throw e;
+      }
+    },
+  },
+  {
+    name: '--nodes',
+    value: 'N',
+    help: 'worker nodes (default 2; a control-plane node comes on top)',
+    apply: (out, v) => {
+      out.cluster.nodes = nonNegativeInt('--nodes', v);
+    },
+  },
+  {
+    name: '--no-pod-cidr',
+    help: 'nodes publish no spec.podCIDR (pods still get addresses)',
+    apply: (out) => {
+      out.cluster.podCidr = false;
+    },
+  },
+  {
+    name: '--cluster-domain',
+    value: 'DOMAIN',
+    help: 'the cluster DNS domain (default cluster.local)',
+    apply: (out, v) => {
+      out.cluster.clusterDomain = v;
+    },
+  },
+  {
+    name: '--encryption',
+    value: 'PROVIDER[:KEY]',
+    help: `encrypt Secrets at rest (${PROVIDER_NAMES.join(', ')})`,
+    apply: (out, v) => {
+      const [provider = '', keyName] = v.split(':');
+      if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
+        throw new UsageError(`--encryption: unknown provider "${provider}"; one of ${PROVIDER_NAMES.join(', ')}`);
+      }
+      const name = provider as ProviderName;
+      out.cluster.encryption = keyName ? { provider: name, keyName } : { provider: name };
+    },
+  },
+  {
+    name: '--etcd',
+    value: 'URL[,URL]',
+    help: 'store Secrets in this real etcd (etcdctl in the etcd pod reads it)',
+    apply: (out, v) => {
+      out.cluster.etcd = { endpoints: v.split(',') };
+    },
+  },
+  {
+    name: '--port',
+    value: 'PORT',
+    help: 'API server port on 127.0.0.1 (default: a free one)',
+    apply: (out, v) => {
+      out.cluster.port = nonNegativeInt('--port', v);
+    },
+  },
+  {
+    name: '--control-port',
+    value: 'PORT',
+    help: 'control endpoint port (default: a free one)',
+    apply: (out, v) => {
+      out.cluster.controlPort = nonNegativeInt('--control-port', v);
+    },
+  },
+  latencyFlag('--pod-start-ms', 'podStartMs', 'time a kubelet takes to start a pod'),
+  latencyFlag('--endpoint-delay-ms', 'endpointDelayMs', 'time before the EndpointSlice controller publishes'),
+  latencyFlag('--api-latency-ms', 'apiLatencyMs', 'added to every API request'),
+  latencyFlag('--dns-latency-ms', 'dnsLatencyMs', 'added to every DNS answer'),
+];
+
+const flagByName = new Map(flags.map((f) => [f.name, f]));
+
+function column(rows: Array<[string, string]>): string {
+  const width = Math.max(...rows.map(([left]) => left.length)) + 2;
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`).join('\n');
+}
+
+/** The `--help` text: every flag, every fault and every profile, one line each. */
+export function helpText(): string {
+  return [
+    'usage: npm run sim -- [--kubeconfig-out PATH] [--fault NAME[:ARG]]... [options]',
+    '',
+    'Runs a simulated Kubernetes cluster on 127.0.0.1 until Ctrl-C.',
+    '',
+    'options:',
+    column([
+      ...flags.map((f): [string, string] => [f.value ? `${f.name} ${f.value}` : f.name, f.help]),
+      ['--help, -h', 'this text'],
+    ]),
+    '',
+    'faults (--fault, or at run time through the control endpoint):',
+    column(FAULT_NAMES.map((name): [string, string] => [faultUsage(name), faultCatalog[name].summary])),
+    '',
+  ].join('\n');
+}
+
+/** Short usage shown after a usage error. */
+export const usage = 'usage: npm run sim -- [--kubeconfig-out PATH] [--fault NAME]... [options]   (--help lists them)';
+
 export function parseCliOptions(argv: string[]): CliOptions {
-  const cluster: SimClusterOptions = { faults: [], latencies: {} };
-  const out: CliOptions = { cluster };
+  const out: CliOptions = { cluster: { faults: [], latencies: {} } };
   const args = [...argv];
   while (args.length > 0) {
     const raw = args.shift()!;
+    if (raw === '--help' || raw === '-h') throw new HelpRequested(helpText());
     const eq = raw.indexOf('=');
-    const flag = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
+    const name = raw.startsWith('--') && eq > 0 ? raw.slice(0, eq) : raw;
     const inline = raw.startsWith('--') && eq > 0 ? raw.slice(eq + 1) : undefined;
-    const value = (): string => {
-      const v = inline ?? args.shift();
-      if (v === undefined || (inline === undefined && v.startsWith('--')))
-        throw new UsageError(`${flag} needs a value`);
-      return v;
-    };
-    switch (flag) {
-      case '--kubeconfig-out':
-        out.kubeconfigOut = value();
-        break;
-      case '--fault': {
-        const spec = value();
-        try {
-          parseFault(spec);
-        } catch (e) {
-          throw new UsageError((e as Error).message);
-        }
-        cluster.faults!.push(spec);
-        break;
-      }
-      case '--nodes':
-        cluster.nodes = nonNegativeInt(flag, value());
-        break;
-      case '--no-pod-cidr':
-        cluster.podCidr = false;
-        break;
-      case '--cluster-domain':
-        cluster.clusterDomain = value();
-        break;
-      case '--encryption': {
-        const [provider = '', keyName] = value().split(':');
-        if (!(PROVIDER_NAMES as readonly string[]).includes(provider)) {
-          throw new UsageError(`--encryption: unknown provider "${provider}"; one of ${PROVIDER_NAMES.join(', ')}`);
-        }
-        const name = provider as ProviderName;
-        cluster.encryption = keyName ? { provider: name, keyName } : { provider: name };
-        break;
-      }
-      case '--etcd':
-        cluster.etcd = { endpoints: value().split(',') };
-        break;
-      case '--port':
-        cluster.port = nonNegativeInt(flag, value());
-        break;
-      case '--control-port':
-        cluster.controlPort = nonNegativeInt(flag, value());
-        break;
-      case '--help':
-      case '-h':
-        throw new UsageError(usage);
-      default: {
-        const latency = latencyFlags[flag];
-        if (!latency) throw new UsageError(`unknown option ${raw}\n${usage}`);
-        cluster.latencies![latency] = nonNegativeInt(flag, value());
-      }
+    const flag = flagByName.get(name);
+    if (!flag) throw new UsageError(`unknown option ${raw}\n${usage}`);
+    if (!flag.value) {
+      if (inline !== undefined) throw new UsageError(`${name} takes no value`);
+      flag.apply(out, '');
+      continue;
     }
+    const value = inline ?? args.shift();
+    if (value === undefined || (inline === undefined && value.startsWith('--'))) {
+      throw new UsageError(`${name} needs a value (${flag.value})`);
+    }
+    flag.apply(out, value);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseCliOptions, UsageError } from './options.js';
+import { FAULT_NAMES, type FaultSpec } from './faults.js';
+import { HelpRequested, helpText, parseCliOptions, UsageError } from './options.js';
 
 describe('sim command line', () => {
   it('reads every flag issue 3 names, repeatable --fault included', () => {
@@ -45,10 +46,10 @@ describe('sim command line', () => {
 
   it('rejects an unknown fault naming the known ones, and a missing fault argument', () => {
     expect(() => parseCliOptions(['--fault', 'dns-flaky'])).toThrow(
-      /unknown fault "dns-flaky"; known faults: scheduler-down, nodes-unschedulable, node-notready:<arg>/,
+      /unknown fault "dns-flaky"; known faults: scheduler-down, nodes-unschedulable, node-notready:<node>/,
     );
     expect(() => parseCliOptions(['--fault', 'rbac-missing:get'])).toThrow(
-      'fault "rbac-missing" takes 2 argument(s): rbac-missing:<arg>:<arg>',
+      'fault "rbac-missing" takes 2 argument(s): rbac-missing:<verb>:<resource>',
     );
   });
 
@@ -56,5 +57,31 @@ describe('sim command line', () => {
     expect(() => parseCliOptions(['--nodes', 'two'])).toThrow(UsageError);
     expect(() => parseCliOptions(['--verbose'])).toThrow(/unknown option --verbose/);
     expect(() => parseCliOptions(['--kubeconfig-out'])).toThrow('--kubeconfig-out needs a value');
+  });
+
+  it('--help lists every flag and every fault, one line each, and is not an error', () => {
+    expect(() => parseCliOptions(['--nodes', '3', '--help'])).toThrow(HelpRequested);
+    const lines = helpText().split('\n');
+    for (const name of FAULT_NAMES) {
+      const line = lines.filter((l) => l.trimStart().startsWith(`${name} `) || l.trimStart().startsWith(`${name}:`));
+      expect(line, name).toHaveLength(1);
+      expect(line[0]!.length, line[0]).toBeLessThanOrEqual(140);
+    }
+    for (const flag of ['--kubeconfig-out', '--fault', '--nodes', '--encryption', '--dns-latency-ms']) {
+      expect(lines.filter((l) => l.trimStart().startsWith(`${flag} `))).toHaveLength(1);
+    }
+  });
+
+  it('refuses a value on a switch', () => {
+    expect(() => parseCliOptions(['--no-pod-cidr=yes'])).toThrow('--no-pod-cidr takes no value');
+  });
+
+  it('types fault names: a misspelt fault or a missing argument does not compile', () => {
+    // @ts-expect-error 'coredns-dwn' is not a fault
+    const misspelt: FaultSpec = 'coredns-dwn';
+    // @ts-expect-error node-notready needs its node
+    const bare: FaultSpec = 'node-notready';
+    const good: FaultSpec[] = ['coredns-down', 'node-notready:worker-1', 'rbac-missing:get:/metrics'];
+    expect([misspelt, bare, ...good]).toHaveLength(5);
   });
 });

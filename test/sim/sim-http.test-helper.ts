@@ -1,7 +1,7 @@
 /** Raw HTTPS requests and watches to a simulated cluster, trusting its CA (tests only). */
 /* biome-ignore-all lint/suspicious/noExplicitAny: tests read arbitrary JSON events */
 import { request } from 'node:https';
-import type { SimCluster } from './index.js';
+import type { FaultSpec, SimCluster } from './index.js';
 
 export interface RawResponse {
   status: number;
@@ -107,7 +107,7 @@ export function openWatch(
 }
 
 /** Switches a fault on for the duration of fn, and off again even when fn fails. */
-export async function withFault<T>(sim: Pick<SimCluster, 'faults'>, spec: string, fn: () => Promise<T>): Promise<T> {
+export async function withFault<T>(sim: Pick<SimCluster, 'faults'>, spec: FaultSpec, fn: () => Promise<T>): Promise<T> {
   sim.faults.enable(spec);
   try {
     return await fn();

@@ -10,7 +10,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Latencies } from '../contracts.js';
 import type { SimFaultSet } from '../faults.js';
-import { UnknownFaultError } from '../faults.js';
+import { parseFault, UnknownFaultError } from '../faults.js';
 import { badRequest, pathNotFound } from '../store/errors.js';
 import type { Accounting } from './accounting.js';
 import { readJson, sendJson } from './http-util.js';
@@ -27,8 +27,8 @@ export const controlPrefix = '/__sim/';
 async function toggleFaults(req: IncomingMessage, api: ControlApi): Promise<void> {
   const body = (await readJson(req)) ?? {};
   try {
-    for (const spec of [body.enable ?? []].flat()) api.faults.enable(String(spec));
-    for (const spec of [body.disable ?? []].flat()) api.faults.disable(String(spec));
+    for (const spec of [body.enable ?? []].flat()) api.faults.enable(parseFault(String(spec)).spec);
+    for (const spec of [body.disable ?? []].flat()) api.faults.disable(parseFault(String(spec)).spec);
   } catch (e) {
     if (e instanceof UnknownFaultError) throw badRequest(e.message);
     throw e;

@@ -7,7 +7,7 @@
 
 import { type BootstrapConfig, bootstrapCluster } from '../../bootstrap.js';
 import type { ContainerRuntime, KubeObj, Latencies, SimStore } from '../../contracts.js';
-import { createFaultSet, type SimFaultSet } from '../../faults.js';
+import { createFaultSet, type FaultSpec, type SimFaultSet } from '../../faults.js';
 import { createMemoryStore } from '../../store/index.js';
 import { type RunningControllers, type SimTimings, startControllers } from '../index.js';
 
@@ -79,7 +79,7 @@ export interface TestCluster {
 
 export function startTestCluster(
   options: {
-    faults?: string[];
+    faults?: FaultSpec[];
     bootstrap?: BootstrapConfig;
     timings?: Partial<SimTimings>;
     bootstrapped?: boolean;

@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import type { EmulatedImage } from '../../containers/types.js';
 import type { ClusterView, FaultSet, KubeObj, SimStore } from '../../contracts.js';
+import type { FaultSpec } from '../../fault-catalog.js';
 import { createContainerRuntime, type SimContainerRuntime } from '../index.js';
 
 const key = (namespace: string | undefined, name: string) => `${namespace ?? ''}/${name}`;
@@ -45,8 +46,9 @@ function createFakeStore(): SimStore {
   };
 }
 
-export function createFakeFaults(initial: string[] = []): FaultSet {
-  const specs = new Set(initial);
+export function createFakeFaults(initial: readonly FaultSpec[] = []): FaultSet {
+  // A plain set of specs: the test double does not validate (the real SimFaultSet does).
+  const specs = new Set<string>(initial);
   const listeners = new Set<() => void>();
   const changed = () => {
     for (const l of listeners) l();
@@ -62,7 +64,7 @@ export function createFakeFaults(initial: string[] = []): FaultSet {
       specs.delete(spec);
       changed();
     },
-    list: () => [...specs],
+    list: () => [...specs] as FaultSpec[],
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -109,7 +111,7 @@ export interface PodInput {
 }
 
 export function createFakeCluster(
-  options: { faults?: string[]; images?: EmulatedImage[]; clusterDomain?: string } = {},
+  options: { faults?: FaultSpec[]; images?: EmulatedImage[]; clusterDomain?: string } = {},
 ): FakeCluster {
   const store = createFakeStore();
   const faults = createFakeFaults(options.faults);

@@ -3,6 +3,7 @@
  * (10.32.0.93:80 → 8080, NodePort 30080), CoreDNS behind kube-dns (10.96.0.10), a busybox client.
  */
 import type { EmulatedImage } from '../../containers/types.js';
+import type { FaultSpec } from '../../fault-catalog.js';
 import { createFakeCluster, type FakeCluster } from './fake-cluster.js';
 
 export const AGNHOST = 'registry.k8s.io/e2e-test-images/agnhost:2.52';
@@ -20,7 +21,7 @@ export interface SmokeCluster extends FakeCluster {
 }
 
 export function createSmokeCluster(
-  options: { faults?: string[]; images?: EmulatedImage[]; corednsNode?: string } = {},
+  options: { faults?: FaultSpec[]; images?: EmulatedImage[]; corednsNode?: string } = {},
 ): SmokeCluster {
   const cluster = createFakeCluster(options);
   for (const [name, ip] of Object.entries(NODE_IPS)) cluster.addNode(name, ip);
