@@ -41,6 +41,15 @@ const latencyFlag = (name: string, key: keyof Latencies, help: string): Flag => 
   },
 });
 
+const intFlag = (name: string, key: 'nodes' | 'port' | 'controlPort', help: string): Flag => ({
+  name,
+  value: key === 'nodes' ? 'N' : 'PORT',
+  help,
+  apply: (out, v) => {
+    out.cluster[key] = nonNegativeInt(name, v);
+  },
+});
+
 const flags: Flag[] = [
   {
     name: '--kubeconfig-out',
@@ -63,14 +72,7 @@ const flags: Flag[] = [
       }
     },
   },
-  {
-    name: '--nodes',
-    value: 'N',
-    help: 'worker nodes (default 2; a control-plane node comes on top)',
-    apply: (out, v) => {
-      out.cluster.nodes = nonNegativeInt('--nodes', v);
-    },
-  },
+  intFlag('--nodes', 'nodes', 'worker nodes (default 2; a control-plane node comes on top)'),
   {
     name: '--no-pod-cidr',
     help: 'nodes publish no spec.podCIDR (pods still get addresses)',
@@ -107,22 +109,8 @@ const flags: Flag[] = [
       out.cluster.etcd = { endpoints: v.split(',') };
     },
   },
-  {
-    name: '--port',
-    value: 'PORT',
-    help: 'API server port on 127.0.0.1 (default: a free one)',
-    apply: (out, v) => {
-      out.cluster.port = nonNegativeInt('--port', v);
-    },
-  },
-  {
-    name: '--control-port',
-    value: 'PORT',
-    help: 'control endpoint port (default: a free one)',
-    apply: (out, v) => {
-      out.cluster.controlPort = nonNegativeInt('--control-port', v);
-    },
-  },
+  intFlag('--port', 'port', 'API server port on 127.0.0.1 (default: a free one)'),
+  intFlag('--control-port', 'controlPort', 'control endpoint port (default: a free one)'),
   latencyFlag('--pod-start-ms', 'podStartMs', 'time a kubelet takes to start a pod'),
   latencyFlag('--endpoint-delay-ms', 'endpointDelayMs', 'time before the EndpointSlice controller publishes'),
   latencyFlag('--api-latency-ms', 'apiLatencyMs', 'added to every API request'),
