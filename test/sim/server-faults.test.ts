@@ -180,7 +180,7 @@ describe('control endpoint', () => {
     const bad = await rawRequest(sim, 'POST', '/__sim/faults', { body: { enable: 'dns-broken' } });
     expect(bad.status).toBe(400);
     expect(bad.json().message).toMatch(
-      /unknown fault "dns-broken"; known faults: scheduler-down, .*rbac-missing:<arg>:<arg>/,
+      /unknown fault "dns-broken"; known faults: scheduler-down, .*rbac-missing:<verb>:<resource>/,
     );
     const accounting = await rawRequest(sim, 'GET', '/__sim/accounting');
     expect(accounting.json()).toMatchObject({
