@@ -1,11 +1,17 @@
 import type { ClusterAccess } from '../kube/cluster-access.js';
+import type { CheckCause, SkipReason } from './causes.js';
 import type { AuditOptions } from './options.js';
 
-/** The verdict of one check. `skipped` is set by the engine, never returned by a check. */
+export type { CheckCause, SkipReason } from './causes.js';
+
+/**
+ * The verdict of one check. `skipped` is mostly set by the engine (a prerequisite did not pass);
+ * a check returns it only as `not-observable`.
+ */
 export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'error';
 
 /** What a check returns: `failed` = the cluster is broken; `error` = kubeproof could not tell. */
-export type CheckVerdict = Exclude<CheckStatus, 'skipped'>;
+export type CheckVerdict = CheckStatus;
 
 /** Groups a request may name instead of check ids. */
 export type CheckGroup = 'preflight' | 'smoke' | 'encryption';
@@ -38,15 +44,28 @@ export interface RbacNeed {
   purpose?: string;
 }
 
-export interface CheckOutcome {
-  status: CheckVerdict;
+interface OutcomeBase {
   /** One line an operator reads first. */
   summary: string;
   /** What was observed: pods with node and IP, hostnames answered, addresses resolved... */
   evidence: Record<string, unknown>;
   /** How to fix it; required when status is not `passed`. */
   hint?: string;
+  /**
+   * What an operator should know even when the check passed: a weak provider, Secrets still
+   * stored in plaintext, evidence that is only indirect. Absent means none.
+   */
+  warnings?: string[];
 }
+
+/**
+ * What a check returns. `error` always says why kubeproof could not tell (`cause`); `skipped`
+ * from a check is always `not-observable` (the engine sets the other skip reasons).
+ */
+export type CheckOutcome =
+  | (OutcomeBase & { status: 'passed' | 'failed' })
+  | (OutcomeBase & { status: 'error'; cause: CheckCause })
+  | (OutcomeBase & { status: 'skipped'; reason: SkipReason });
 
 /** Static description of a check: data the API serves as is, plus one function. */
 export interface CheckDefinition {

@@ -8,6 +8,7 @@ export function redactResult(result: CheckResult, secrets: readonly string[]): C
     ...result,
     summary: text(result.summary),
     hint: result.hint === undefined ? undefined : text(result.hint),
+    warnings: result.warnings.map(text),
     evidence: redactJson(result.evidence ?? {}, secrets),
   };
 }

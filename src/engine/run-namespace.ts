@@ -100,6 +100,7 @@ export function verdictWithoutNamespace(def: CheckDefinition, ns: RunNamespace):
   if (ns.ready) return undefined;
   return {
     status: 'error',
+    cause: 'unexpected',
     summary: `not run: the API server refused the run namespace: ${ns.refusals.join('; ')}`,
     evidence,
     hint: `${REFUSAL_HINT} This check only needs a namespace to work in, so it could not tell.`,

@@ -199,7 +199,9 @@ export class AuditRunner {
           store.recordEvent(id, {
             at: result.finishedAt,
             level: EVENT_LEVEL[result.status],
-            message: redact(`Check ${result.id} ${result.status}: ${result.summary}`),
+            message: redact(
+              `Check ${result.id} ${result.status}${result.cause ? ` (${result.cause})` : result.reason && result.reason !== 'blocked' ? ` (${result.reason})` : ''}: ${result.summary}`,
+            ),
             checkId: result.id,
           });
         },

@@ -1,4 +1,5 @@
 import { setMaxListeners } from 'node:events';
+import { causeOf } from '../checks/causes.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../checks/types.js';
 import { ClusterError } from '../kube/cluster-access.js';
 
@@ -42,18 +43,33 @@ export async function runStep(
   }
 }
 
+/**
+ * The run's abort reason (the runner aborts with `'deadline'`, `'cancel'` or `'shutdown'`): our
+ * own deadline is a timeout, the others a cancellation.
+ */
 function abortedOutcome(def: CheckDefinition, reason: unknown): CheckOutcome {
   if (reason instanceof CheckDeadlineExceeded) {
     return {
       status: 'error',
+      cause: 'timeout',
       summary: `kubeproof gave up: ${reason.message}`,
       evidence: { deadlineMs: def.deadlineMs },
       hint: 'The cluster answered too slowly for this check to conclude; a slow API server or kubelet is likely. Re-run, and look at API server latency.',
     };
   }
+  if (reason === 'deadline') {
+    return {
+      status: 'error',
+      cause: 'timeout',
+      summary: 'not finished: the audit reached its deadline',
+      evidence: {},
+      hint: 'The audit deadline (KUBEPROOF_AUDIT_DEADLINE_SECONDS) ended the run before this check concluded: raise it, or re-run.',
+    };
+  }
   return {
     status: 'error',
-    summary: 'not finished: the audit was cancelled or reached its deadline',
+    cause: 'cancelled',
+    summary: 'not finished: the audit was cancelled',
     evidence: {},
     hint: 'Re-run the audit to get a verdict for this check.',
   };
@@ -73,6 +89,7 @@ export function errorOutcome(err: unknown): CheckOutcome {
   if (err instanceof ClusterError) {
     return {
       status: 'error',
+      cause: causeOf(err),
       summary: `could not tell: ${err.message}`,
       evidence: { error: { kind: err.kind, httpStatus: err.httpStatus, reason: err.reason, message: err.message } },
       hint: HINTS[err.kind] ?? 'The API server answered in a way this check did not expect; see the evidence.',
@@ -81,6 +98,7 @@ export function errorOutcome(err: unknown): CheckOutcome {
   const message = err instanceof Error ? err.message : String(err);
   return {
     status: 'error',
+    cause: 'unexpected',
     summary: `kubeproof failed while checking: ${message}`,
     evidence: { error: { message } },
     hint: 'This is a kubeproof problem rather than a cluster verdict; please report it with the evidence.',

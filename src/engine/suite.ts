@@ -178,7 +178,8 @@ class AuditExecution {
       return {
         status: 'skipped',
         outcome: {
-          status: 'error',
+          status: 'skipped',
+          reason: 'not-run',
           summary: 'not run: the audit was cancelled or reached its deadline',
           evidence: {},
           hint: 'Re-run the audit.',
@@ -193,6 +194,7 @@ class AuditExecution {
         status: 'error',
         outcome: {
           status: 'error',
+          cause: 'permission',
           summary: `not run: missing permission: ${missing.join('; ')}`,
           evidence: { missingPermissions: missing },
           hint: 'Grant the audit identity the RBAC from GET /v1/rbac, then re-run.',
@@ -208,7 +210,8 @@ class AuditExecution {
       status: 'skipped' as const,
       blockedBy,
       outcome: {
-        status: 'error' as const,
+        status: 'skipped' as const,
+        reason: 'blocked' as const,
         summary: `not run: ${blockedBy.join(', ')} did not pass`,
         evidence: {},
         hint: `Fix what ${blockedBy.join(', ')} reports first; this check depends on it.`,
@@ -287,8 +290,11 @@ class AuditExecution {
       durationMs: finishedAt.getTime() - startedAt.getTime(),
       summary: outcome.summary,
       evidence: outcome.evidence,
+      warnings: [...(outcome.warnings ?? [])],
     };
     if (status !== 'passed' && outcome.hint) result.hint = outcome.hint;
+    if (outcome.status === 'error') result.cause = outcome.cause;
+    if (outcome.status === 'skipped') result.reason = outcome.reason;
     if (blockedBy?.length) result.blockedBy = blockedBy;
     this.input.onCheckFinished(result);
   }

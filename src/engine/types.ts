@@ -5,7 +5,7 @@
  */
 
 import type { AuditOptions } from '../checks/options.js';
-import type { CheckGroup, CheckStatus, RbacNeed } from '../checks/types.js';
+import type { CheckCause, CheckGroup, CheckStatus, RbacNeed, SkipReason } from '../checks/types.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 
 export type { SanitizedKubeconfig };
@@ -51,6 +51,12 @@ export interface CheckResult {
   evidence: Record<string, unknown>;
   /** Present when status is not `passed`. */
   hint?: string;
+  /** What the operator should know whatever the status (a passed check keeps its warnings). */
+  warnings: string[];
+  /** Why kubeproof could not tell; present exactly when status is `error`. */
+  cause?: CheckCause;
+  /** Why the check was skipped; present exactly when status is `skipped`. */
+  reason?: SkipReason;
   /** Check ids whose failure caused this check to be skipped. */
   blockedBy?: string[];
 }

@@ -13,6 +13,7 @@ export type ClusterErrorKind =
   | 'unreachable' // connection refused/reset, DNS, TLS handshake
   | 'unauthorized' // 401: credentials refused
   | 'forbidden' // 403 from RBAC for kubeproof's own user
+  | 'policy' // an admission plugin or webhook denied the request (Pod Security, webhook, VAP, quota, LimitRange)
   | 'not-found'
   | 'conflict'
   | 'invalid' // 422 / 400
@@ -44,6 +45,7 @@ export const INCONCLUSIVE_KINDS: ReadonlySet<ClusterErrorKind> = new Set([
   'unreachable',
   'unauthorized',
   'forbidden',
+  'policy',
   'timeout',
   'aborted',
 ]);

@@ -18,7 +18,9 @@ const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
 /**
  * JUnit XML as CI systems read it: one testsuite per check group, one testcase per check;
- * failed → <failure>, error → <error>, skipped → <skipped>; evidence in <system-out>.
+ * failed → <failure>, error → <error type="<cause>">, skipped → <skipped>; cause, skip reason and
+ * warnings as testcase <properties> (as pytest and most CI readers take them); warnings and
+ * evidence in <system-out>.
  */
 export function renderJunit(report: AuditReport): string {
   const groups = new Map<string, AuditReport['checks']>();
@@ -39,6 +41,17 @@ export function renderJunit(report: AuditReport): string {
       out.push(
         `    <testcase classname="${xmlEscape(`${group}.${check.component}`)}" name="${xmlEscape(`${check.id}: ${check.title}`)}" time="${seconds(check.durationMs)}">`,
       );
+      const properties = [
+        ...(check.cause ? [['cause', check.cause]] : []),
+        ...(check.reason ? [['reason', check.reason]] : []),
+        ...check.warnings.map((w) => ['warning', w]),
+      ];
+      if (properties.length > 0) {
+        out.push('      <properties>');
+        for (const [name, value] of properties)
+          out.push(`        <property name="${xmlEscape(name ?? '')}" value="${xmlEscape(value ?? '')}"/>`);
+        out.push('      </properties>');
+      }
       const message = xmlEscape(check.summary);
       const body = xmlEscape(
         [check.hint ? `Fix: ${check.hint}` : '', `References: ${check.references.map((r) => r.label).join(', ')}`]
@@ -46,13 +59,15 @@ export function renderJunit(report: AuditReport): string {
           .join('\n'),
       );
       if (check.status === 'failed') out.push(`      <failure message="${message}" type="failed">${body}</failure>`);
-      if (check.status === 'error') out.push(`      <error message="${message}" type="error">${body}</error>`);
+      if (check.status === 'error')
+        out.push(`      <error message="${message}" type="${xmlEscape(check.cause ?? 'error')}">${body}</error>`);
       if (check.status === 'skipped')
         out.push(
           `      <skipped message="${xmlEscape(check.blockedBy ? `blocked by ${check.blockedBy.join(', ')}` : check.summary)}"/>`,
         );
+      const warnings = check.warnings.map((w) => `Warning: ${w}\n`).join('');
       out.push(
-        `      <system-out>${xmlEscape(`${check.summary}\n${JSON.stringify(check.evidence, null, 2)}`)}</system-out>`,
+        `      <system-out>${xmlEscape(`${check.summary}\n${warnings}${JSON.stringify(check.evidence, null, 2)}`)}</system-out>`,
       );
       out.push('    </testcase>');
     }

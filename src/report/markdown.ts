@@ -7,6 +7,9 @@ const STATUS_MARK: Record<string, string> = {
   skipped: '⏭️ skipped',
 };
 
+/** One line of text (list items must not break). */
+const oneLine = (text: string) => text.replace(/\r?\n/g, ' ');
+
 /** Makes text safe inside a Markdown table cell. */
 function cell(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
@@ -32,9 +35,8 @@ export function renderMarkdown(report: AuditReport): string {
     lines.push('## Root causes', '');
     for (const cause of report.rootCauses) {
       const refs = cause.references.map((r) => r.label).join(', ');
-      lines.push(
-        `- **${cause.id}** (${cause.status}) → ${cause.component}${refs ? ` → ${refs}` : ''}: ${cause.summary}`,
-      );
+      const verdict = cause.cause ? `${cause.status}: ${cause.cause}` : cause.status;
+      lines.push(`- **${cause.id}** (${verdict}) → ${cause.component}${refs ? ` → ${refs}` : ''}: ${cause.summary}`);
       if (cause.hint) lines.push(`  - Fix: ${cause.hint}`);
       if (cause.blocks.length > 0) lines.push(`  - Blocked: ${cause.blocks.join(', ')}`);
     }
@@ -48,10 +50,12 @@ export function renderMarkdown(report: AuditReport): string {
   );
   for (const row of report.table) {
     lines.push(
-      `| ${cell(row.checkId)} | ${STATUS_MARK[row.status] ?? row.status} | ${cell(row.observation)} | ${cell(row.component)} | ${cell(row.references)} |`,
+      `| ${cell(row.checkId)} | ${STATUS_MARK[row.status] ?? row.status}${row.why ? ` (${row.why})` : ''} | ${cell(row.observation)} | ${cell(row.component)} | ${cell(row.references)} |`,
     );
   }
   lines.push('');
+  const checkWarnings = report.table.flatMap((row) => row.warnings.map((w) => `- **${row.checkId}**: ${oneLine(w)}`));
+  if (checkWarnings.length > 0) lines.push('## Check warnings', '', ...checkWarnings, '');
   if (audit.warnings.length > 0) {
     lines.push('## Warnings', '', ...audit.warnings.map((w) => `- ${w}`), '');
   }

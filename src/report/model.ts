@@ -8,8 +8,11 @@ export interface RootCause {
   title: string;
   component: string;
   status: 'failed' | 'error';
+  /** Why kubeproof could not tell (for `error`); null for `failed`. */
+  cause: Result['cause'] | null;
   summary: string;
   hint: string | null;
+  warnings: string[];
   references: Result['references'];
   /** Checks skipped because of this one. */
   blocks: string[];
@@ -21,6 +24,9 @@ export interface ObservationRow {
   observation: string;
   component: string;
   references: string;
+  /** The check's cause (`error`) or skip reason (`skipped`), when it has one. */
+  why: string | null;
+  warnings: string[];
 }
 
 /** The report every renderer draws from. */
@@ -52,8 +58,10 @@ export function buildReport(run: AuditRun): AuditReport {
       title: c.title,
       component: componentTitle(c.component),
       status: c.status,
+      cause: c.status === 'error' ? (c.cause ?? 'unexpected') : null,
       summary: c.summary,
       hint: c.hint ?? null,
+      warnings: c.warnings,
       references: c.references,
       blocks: checks.filter((other) => other.blockedBy?.includes(c.id)).map((other) => other.id),
     }));
@@ -64,6 +72,8 @@ export function buildReport(run: AuditRun): AuditReport {
       c.status === 'skipped' && c.blockedBy ? `${c.title} (skipped: blocked by ${c.blockedBy.join(', ')})` : c.summary,
     component: componentTitle(c.component),
     references: referencesText(c.references),
+    why: (c.status === 'error' ? c.cause : c.status === 'skipped' ? c.reason : undefined) ?? null,
+    warnings: c.warnings,
   }));
   return { audit, rootCauses, table, checks };
 }

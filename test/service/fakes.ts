@@ -1,4 +1,4 @@
-import type { CheckStatus } from '../../src/checks/types.js';
+import type { CheckCause, CheckStatus, SkipReason } from '../../src/checks/types.js';
 import type {
   Catalog,
   CatalogEntry,
@@ -46,6 +46,11 @@ export interface ScriptedCheck {
   summary?: string;
   evidence?: Record<string, unknown>;
   blockedBy?: string[];
+  warnings?: string[];
+  /** For `error`: default `unexpected`. */
+  cause?: CheckCause;
+  /** For `skipped`: default `blocked` when blockedBy is given, else `not-observable`. */
+  reason?: SkipReason;
 }
 
 /** Resolves once `signal` aborts (or immediately if it already has). */
@@ -111,7 +116,12 @@ export class ScriptedExecutor implements SuiteExecutor {
           durationMs: 5,
           summary: check.summary ?? `${check.id} ${check.status}`,
           evidence: check.evidence ?? { observed: check.id },
+          warnings: check.warnings ?? [],
           ...(check.status === 'passed' ? {} : { hint: `fix ${check.id}` }),
+          ...(check.status === 'error' ? { cause: check.cause ?? 'unexpected' } : {}),
+          ...(check.status === 'skipped'
+            ? { reason: check.reason ?? (check.blockedBy ? 'blocked' : 'not-observable') }
+            : {}),
           ...(check.blockedBy ? { blockedBy: check.blockedBy } : {}),
         };
         input.onCheckFinished(result);

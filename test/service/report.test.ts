@@ -70,6 +70,54 @@ describe('report', () => {
     expect(xml.text).not.toMatch(/<[^>]*<same pod>/);
   });
 
+  it('keeps warnings of passed checks and the cause of errors in JSON, JUnit and Markdown, persisted', async () => {
+    harness = createHarness({
+      executor: new ScriptedExecutor([
+        { id: 'preflight.api', status: 'passed' },
+        {
+          id: 'secrets.encryption',
+          status: 'passed',
+          summary: 'encrypted with aescbc',
+          warnings: ['weak provider aescbc: move to secretbox <or> KMS v2'],
+        },
+        { id: 'workload.rollout', status: 'error', cause: 'policy', summary: 'denied by PodSecurity' },
+        { id: 'pods.exec', status: 'skipped', blockedBy: ['workload.rollout'] },
+      ]),
+    });
+    const created = await call(harness, 'POST', '/v1/audits', { json: { kubeconfig: kubeconfigYaml() } });
+    await harness.runner.whenIdle();
+    const run = await call(harness, 'GET', created.body.links.self);
+    const byId = (id: string) => run.body.checks.find((c: { id: string }) => c.id === id);
+    expect(byId('secrets.encryption')).toMatchObject({
+      status: 'passed',
+      warnings: [expect.stringContaining('aescbc')],
+    });
+    expect(byId('secrets.encryption').hint).toBeUndefined();
+    expect(byId('workload.rollout')).toMatchObject({ status: 'error', cause: 'policy', warnings: [] });
+    expect(byId('pods.exec')).toMatchObject({ status: 'skipped', reason: 'blocked' });
+    expect(byId('preflight.api').cause).toBeUndefined();
+
+    const report = await call(harness, 'GET', created.body.links.report);
+    expect(report.body.rootCauses).toEqual([expect.objectContaining({ id: 'workload.rollout', cause: 'policy' })]);
+    expect(report.body.table.find((r: { checkId: string }) => r.checkId === 'secrets.encryption').warnings).toEqual([
+      'weak provider aescbc: move to secretbox <or> KMS v2',
+    ]);
+
+    const xml = (await call(harness, 'GET', `${created.body.links.report}?format=junit`)).text;
+    expect(xml).toContain(
+      '<property name="warning" value="weak provider aescbc: move to secretbox &lt;or&gt; KMS v2"/>',
+    );
+    expect(xml).toContain('<property name="cause" value="policy"/>');
+    expect(xml).toContain('<error message="denied by PodSecurity" type="policy">');
+    expect(xml).toContain('Warning: weak provider aescbc');
+
+    const md = (await call(harness, 'GET', `${created.body.links.report}?format=markdown`)).text;
+    expect(md).toContain('**workload.rollout** (error: policy)');
+    expect(md).toContain('## Check warnings');
+    expect(md).toContain('- **secrets.encryption**: weak provider aescbc');
+    expect(md).toContain('⚠️ error (policy)');
+  });
+
   it('chooses the format from Accept, defaulting to JSON', async () => {
     const path = await failedAudit();
     expect((await call(harness, 'GET', path, { headers: { accept: 'application/xml' } })).text).toContain(

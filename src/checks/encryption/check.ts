@@ -57,10 +57,11 @@ export const ENCRYPTION_RBAC: readonly RbacNeed[] = [
 function scrubbed(outcome: CheckOutcome, secrets: readonly string[]): CheckOutcome {
   const text = (s: string) => redactText(s, secrets);
   return {
-    status: outcome.status,
+    ...outcome,
     summary: text(outcome.summary),
     evidence: redactJson(outcome.evidence, secrets),
     ...(outcome.hint === undefined ? {} : { hint: text(outcome.hint) }),
+    ...(outcome.warnings === undefined ? {} : { warnings: outcome.warnings.map(text) }),
   };
 }
 

@@ -27,6 +27,9 @@ const ENABLE_EVIDENCE_HINT =
   'Give kubeproof a way to see how Secrets are stored: etcd endpoints and a client certificate in options.encryption.etcd (etcd as a systemd service), ' +
   'or permission to exec into the etcd pod in kube-system (kubeadm), or permission to GET /metrics (nonResourceURL) or list pods in kube-system.';
 
+const CONFIRM_DIRECTLY =
+  'Confirm with raw etcd access (options.encryption.etcd, or exec into the etcd pod) for direct evidence.';
+
 function adviceFor(provider: StoredProvider | undefined) {
   return provider ? { provider, ...PROVIDER_ADVICE[provider] } : undefined;
 }
@@ -81,16 +84,26 @@ export function rawVerdict(input: VerdictInput, raw: RawEvidence, markers: reado
   if (reading.format === 'unrecognized') {
     return {
       status: 'error',
+      cause: 'unexpected',
       summary: `could not tell: the stored value starts with ${reading.prefix}, which is no known kube-apiserver storage format (read from ${raw.source})`,
       evidence,
       hint: 'Compare the value with `etcdctl get <key> | hexdump -C` on the control plane; kubeproof knows the aescbc, aesgcm, secretbox, kms v1/v2 and identity formats.',
     };
   }
   const weak = advice && advice.strength !== 'strongest' && advice.strength !== 'strong';
+  const warnings = [
+    ...(weak && advice ? [`weak provider ${advice.provider}: ${advice.advice}`] : []),
+    ...(raw.sample && raw.sample.unencrypted > 0
+      ? [
+          `${raw.sample.unencrypted} of ${raw.sample.sampled} sampled existing Secrets are still stored unencrypted. ${REWRITE_SECRETS_HINT}`,
+        ]
+      : []),
+  ];
   return {
     status: 'passed',
     summary: `Secrets are encrypted at rest with ${providerLabel(reading.provider, reading.keyName)}: the stored value starts with ${reading.prefix} and the marker does not appear (read from ${raw.source})${sampleNote(raw.sample)}`,
     evidence,
+    warnings,
     ...(weak || sampleHint ? { hint: hintWith(weak && advice?.advice, sampleHint) } : {}),
   };
 }
@@ -123,14 +136,16 @@ export function indirectVerdict(input: VerdictInput, found: IndirectEvidence): C
     };
   }
   const weak = advice && advice.strength !== 'strongest' && advice.strength !== 'strong';
+  const warnings = [
+    `${label}: the stored bytes were not seen. ${CONFIRM_DIRECTLY}`,
+    ...(weak && advice ? [`weak provider ${advice.provider}: ${advice.advice}`] : []),
+  ];
   return {
     status: 'passed',
     summary: `Secrets appear encrypted at rest with ${providerLabel(found.provider, found.keyName)} (${label}, the stored bytes were not seen): ${found.observation}`,
     evidence,
-    hint: hintWith(
-      weak && advice?.advice,
-      'Confirm with raw etcd access (options.encryption.etcd, or exec into the etcd pod) for direct evidence.',
-    ),
+    warnings,
+    hint: hintWith(weak && advice?.advice, CONFIRM_DIRECTLY),
   };
 }
 
@@ -138,6 +153,8 @@ export function indirectVerdict(input: VerdictInput, found: IndirectEvidence): C
 export function noEvidenceVerdict(input: Omit<VerdictInput, 'strategy'>): CheckOutcome {
   return {
     status: 'error',
+    // Every strategy was refused to us, or none applies: what kubeproof may see is the limit.
+    cause: 'permission',
     summary: `could not tell whether Secrets are encrypted at rest: ${input.attempts.map((a) => `${a.strategy} unavailable: ${a.reason}`).join('; ')}`,
     evidence: { evidenceKind: 'none', secret: input.secret, etcdKey: input.etcdKey, attempts: input.attempts },
     hint: ENABLE_EVIDENCE_HINT,

@@ -134,10 +134,15 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
           status: 'passed',
           summary: `API server ${version.gitVersion} answered; credentials accepted; ${granted}`,
           evidence,
+          warnings: [
+            ...optionalMissing.map((m) => `optional permission missing, weaker evidence: ${m}`),
+            ...reviewErrors.map((e) => `permissions could not be reviewed: ${e}`),
+          ],
         };
       }
       return {
         status: 'error',
+        cause: 'permission',
         summary: `missing permissions: ${missing.join('; ')}`,
         evidence,
         hint: 'Grant the audit identity the least-privilege RBAC from GET /v1/rbac (kubectl apply -f), then re-run. Checks that need these permissions were not run.',
@@ -155,6 +160,7 @@ function unusable(err: unknown, server: string): CheckOutcome {
       : 'The API server could not be reached: check the server URL and port in the kubeconfig, that the API server is running, and the network path from kubeproof.';
   return {
     status: 'error',
+    cause: e?.kind === 'unauthorized' ? 'credentials' : 'unreachable',
     summary: `${e?.kind === 'unauthorized' ? 'credentials refused' : 'API server unreachable'}: ${message}`,
     evidence: {
       server,

@@ -31,6 +31,9 @@ export function insertResult(db: Db, runId: string, result: CheckResult): void {
         summary: result.summary,
         evidence: result.evidence,
         hint: result.hint ?? null,
+        warnings: [...result.warnings],
+        cause: result.cause ?? null,
+        reason: result.reason ?? null,
         blockedBy: result.blockedBy ?? null,
       })
       .run();

@@ -1,4 +1,5 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { CHECK_CAUSES, SKIP_REASONS } from '../../checks/causes.js';
 import type { CheckStatus } from '../../checks/types.js';
 import type { GuideReference } from '../../engine/types.js';
 import { auditRuns } from './audit-runs.js';
@@ -26,6 +27,12 @@ export const checkResults = sqliteTable(
     summary: text('summary').notNull(),
     evidence: text('evidence', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
     hint: text('hint'),
+    /** Warnings kept whatever the status (a passed check's weak provider, indirect evidence...). */
+    warnings: text('warnings', { mode: 'json' }).$type<string[]>().notNull().default([]),
+    /** Why kubeproof could not tell, for `error` results. */
+    cause: text('cause', { enum: CHECK_CAUSES }),
+    /** Why the check was skipped, for `skipped` results. */
+    reason: text('reason', { enum: SKIP_REASONS }),
     blockedBy: text('blocked_by', { mode: 'json' }).$type<string[]>(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.checkId] })],

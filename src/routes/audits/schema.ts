@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CHECK_CAUSES, SKIP_REASONS } from '../../checks/causes.js';
 import { AuditOptions } from '../../checks/options.js';
 import { RUN_STATUSES } from '../../db/schema/index.js';
 
@@ -108,6 +109,22 @@ export const GuideReferenceSchema = z
   })
   .openapi('GuideReference');
 
+export const CheckCauseSchema = z.enum(CHECK_CAUSES).openapi('CheckCause', {
+  description:
+    'Why kubeproof could not tell (an `error` result): `permission` (RBAC refused kubeproof), `credentials` (401), ' +
+    '`policy` (an admission policy denied what kubeproof creates: Pod Security, a webhook, a ValidatingAdmissionPolicy, ' +
+    'a ResourceQuota, a LimitRange), `unreachable`, `timeout` (too slow to tell within the budget), `cancelled`, `unexpected`.',
+  example: 'policy',
+});
+
+export const SkipReasonSchema = z.enum(SKIP_REASONS).openapi('SkipReason', {
+  description:
+    'Why a check was skipped: `blocked` (a prerequisite did not pass, see blockedBy), `not-observable` (the cluster does ' +
+    'not let anyone outside its provider observe this, e.g. etcd on a managed control plane; the summary says what to ' +
+    'check instead; does not make the run `error`), `not-run` (the audit was cancelled or reached its deadline first).',
+  example: 'not-observable',
+});
+
 export const CheckResultSchema = z
   .object({
     id: z.string().openapi({ description: 'Check id', example: 'service.loadbalancing' }),
@@ -134,6 +151,13 @@ export const CheckResultSchema = z
       .string()
       .optional()
       .openapi({ description: 'How to fix it (when not passed)', example: 'Check kube-proxy on every node' }),
+    warnings: z.array(z.string()).openapi({
+      description:
+        'What to know whatever the status: a passed check keeps its warnings (weak provider, indirect evidence)',
+      example: ['aescbc is considered weak by upstream; move to secretbox or KMS v2'],
+    }),
+    cause: CheckCauseSchema.optional().openapi({ description: 'Present exactly when status is `error`' }),
+    reason: SkipReasonSchema.optional().openapi({ description: 'Present when status is `skipped`' }),
     blockedBy: z
       .array(z.string())
       .optional()
@@ -301,8 +325,13 @@ export const RootCauseSchema = z
       .string()
       .openapi({ description: 'Component to examine, by name', example: 'kube-proxy (load balancing)' }),
     status: z.enum(['failed', 'error']).openapi({ description: 'Verdict', example: 'failed' }),
+    cause: z
+      .enum(CHECK_CAUSES)
+      .nullable()
+      .openapi({ description: 'Why kubeproof could not tell (see CheckCause); null when failed', example: null }),
     summary: z.string().openapi({ description: 'What was seen', example: '10 calls all answered by one pod' }),
     hint: z.string().nullable().openapi({ description: 'How to fix it', example: 'Check kube-proxy on every node' }),
+    warnings: z.array(z.string()).openapi({ description: "The check's warnings", example: [] }),
     references: z.array(GuideReferenceSchema).openapi({ description: 'Where the component was built' }),
     blocks: z.array(z.string()).openapi({ description: 'Checks skipped because of this one', example: [] }),
   })
@@ -317,6 +346,11 @@ export const ObservationRowSchema = z
       .string()
       .openapi({ description: 'Component it confirms, by name', example: 'kube-proxy (load balancing)' }),
     references: z.string().openapi({ description: 'Guide chapters', example: 'article 12' }),
+    why: z.string().nullable().openapi({
+      description: "The check's cause (when error) or skip reason (when skipped)",
+      example: null,
+    }),
+    warnings: z.array(z.string()).openapi({ description: "The check's warnings, whatever its status", example: [] }),
   })
   .openapi('ObservationRow');
 
