@@ -1,32 +1,48 @@
 import { addressesOf, parseNslookup } from '../../kube/parsers/nslookup.js';
 import type { CheckContext, CheckDefinition } from '../types.js';
 import { execInClient, recordAnswer, wgetFromClient } from './shared/client.js';
+import { ipFamily, sameIp } from './shared/ip.js';
 import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { serviceClusterIps } from './shared/service-ips.js';
 import type { SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
-async function lookup(ctx: CheckContext, name: string, expected: string | undefined) {
+/**
+ * busybox nslookup asks A and AAAA and prints every answer (recorded: test/fixtures/
+ * busybox-1.35-ipv6/nslookup-aaaa.*, nslookup-dual.*). The name is right when it resolves to one
+ * of the Service's ClusterIPs (an IPv6-only cluster answers AAAA only); a dual-stack Service
+ * whose other family got no answer is noted in `missingFamilies`.
+ */
+async function lookup(ctx: CheckContext, name: string, expected: readonly string[] | undefined) {
   const result = await execInClient(ctx, ['nslookup', name]);
   const parsed = parseNslookup(result.stdout, result.stderr);
   const addresses = addressesOf(parsed);
   const resolved = addresses.length > 0;
-  const matches = expected === undefined ? resolved : addresses.includes(expected);
+  const matches =
+    expected === undefined || expected.length === 0
+      ? resolved
+      : addresses.some((a) => expected.some((e) => sameIp(a, e)));
+  const missingFamilies = (expected ?? [])
+    .filter((e) => !addresses.some((a) => sameIp(a, e)))
+    .map((e) => ipFamily(e))
+    .filter((f) => f !== undefined);
   return {
     name,
-    expected,
+    expected: expected === undefined ? undefined : expected.join(','),
     addresses,
     server: parsed.server,
     exitCode: result.exitCode,
     problem: parsed.problem,
+    ...(matches && missingFamilies.length > 0 ? { missingFamilies } : {}),
     ok: matches,
   };
 }
 
-/** ClusterIP of default/kubernetes when we may read it; otherwise only "it resolves" is judged. */
-async function kubernetesClusterIp(ctx: CheckContext): Promise<string | undefined> {
+/** ClusterIPs of default/kubernetes when we may read it; otherwise only "it resolves" is judged. */
+async function kubernetesClusterIps(ctx: CheckContext): Promise<string[] | undefined> {
   try {
-    return (await ctx.cluster.get('services', 'kubernetes', 'default', callOpts(ctx))).spec?.clusterIP;
+    return serviceClusterIps(await ctx.cluster.get('services', 'kubernetes', 'default', callOpts(ctx)));
   } catch {
     return undefined;
   }
@@ -46,8 +62,8 @@ export function dnsService(t: SmokeTimings): CheckDefinition {
       const web = await ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx));
       // busybox nslookup applies no search domain to dotted names: ask the FQDNs.
       const lookups = await Promise.all([
-        lookup(ctx, `${w.serviceName}.${w.namespace}.svc.${domain}`, web.spec?.clusterIP),
-        lookup(ctx, `kubernetes.default.svc.${domain}`, await kubernetesClusterIp(ctx)),
+        lookup(ctx, `${w.serviceName}.${w.namespace}.svc.${domain}`, serviceClusterIps(web)),
+        lookup(ctx, `kubernetes.default.svc.${domain}`, await kubernetesClusterIps(ctx)),
       ]);
       const byName = await wgetFromClient(ctx, `http://${w.serviceName}/hostname`, t.wgetTimeoutSec);
       if (byName.ok) recordAnswer(ctx, byName.body);

@@ -1,8 +1,10 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
 import type { CheckDefinition } from '../types.js';
-import { readyWebPods } from './shared/pods.js';
+import { canonicalIp, ipFamily } from './shared/ip.js';
+import { callOpts, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { serviceFamilies } from './shared/service-ips.js';
 import type { SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
@@ -12,7 +14,7 @@ export function readyAddresses(slices: readonly KubeObject[]): string[] {
   for (const s of slices) {
     for (const e of (s.endpoints ?? []) as KubeObject[]) {
       if (e.conditions?.ready === false) continue;
-      for (const a of (e.addresses ?? []) as string[]) out.add(a);
+      for (const a of (e.addresses ?? []) as string[]) out.add(canonicalIp(a));
     }
   }
   return [...out].sort();
@@ -25,10 +27,20 @@ export function endpointsSlices(t: SmokeTimings): CheckDefinition {
     title: "The Service's EndpointSlices hold exactly the ready pod IPs",
     component: 'endpoint-controller',
     prerequisites: ['workload.rollout'],
-    rbac: [...RBAC.readPods, ...RBAC.readEndpointSlices],
+    rbac: [...RBAC.readPods, ...RBAC.readServices, ...RBAC.readEndpointSlices],
     deadlineMs: t.endpointsMs + 30_000,
     async run(ctx, w) {
-      const podIps = (await readyWebPods(ctx)).map((p) => p.ip ?? '').sort();
+      // One EndpointSlice per address family of the Service (addressType IPv4/IPv6): on a
+      // dual-stack Service both families of each pod's IPs are expected, on a single-stack one only its own.
+      const [pods, svc] = await Promise.all([
+        readyWebPods(ctx),
+        ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx)),
+      ]);
+      const families = serviceFamilies(svc);
+      const podIps = pods
+        .flatMap((p) => p.ips.filter((ip) => families.includes(ipFamily(ip) ?? '')))
+        .map(canonicalIp)
+        .sort();
       const want = JSON.stringify(podIps);
       let seen: string[] = [];
       let slices: string[] = [];

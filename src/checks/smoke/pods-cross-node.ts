@@ -1,5 +1,6 @@
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { httpUrl, ipFamily } from './shared/ip.js';
 import { callOpts, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
@@ -18,16 +19,19 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
       const client = await ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx));
       const clientNode: string | undefined = client.spec?.nodeName;
       const pods = await readyWebPods(ctx);
+      // Every address of every pod: on a dual-stack cluster each family has its own routes.
+      const targets = pods.flatMap((p) => p.ips.map((ip) => ({ p, ip })));
       const calls = await Promise.all(
-        pods.map(async (p) => {
-          const out = await wgetFromClient(ctx, `http://${p.ip}:8080/hostname`, t.wgetTimeoutSec);
+        targets.map(async ({ p, ip }) => {
+          const out = await wgetFromClient(ctx, httpUrl(ip, 8080, '/hostname'), t.wgetTimeoutSec);
           const answered = out.ok ? out.body.trim() : undefined;
           if (answered) recordAnswer(ctx, answered);
           const crossNode = p.node !== clientNode;
           return {
             pod: p.name,
             node: p.node,
-            ip: p.ip,
+            ip,
+            family: ipFamily(ip),
             crossNode,
             answered,
             error: out.ok ? undefined : out.message,

@@ -1,5 +1,6 @@
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { httpUrl } from './shared/ip.js';
 import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
@@ -21,7 +22,7 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
       const answers: string[] = [];
       const errors: string[] = [];
       for (let i = 0; i < t.loadBalancingCalls; i++) {
-        const out = await wgetFromClient(ctx, `http://${clusterIp}/hostname`, t.wgetTimeoutSec);
+        const out = await wgetFromClient(ctx, httpUrl(clusterIp, 80, '/hostname'), t.wgetTimeoutSec);
         if (out.ok) {
           answers.push(out.body.trim());
           recordAnswer(ctx, out.body);

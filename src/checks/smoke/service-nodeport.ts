@@ -1,13 +1,23 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { httpUrl, ipFamily } from './shared/ip.js';
 import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { serviceFamilies } from './shared/service-ips.js';
 import type { SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
-const internalIp = (node: KubeObject): string | undefined =>
-  (node.status?.addresses as KubeObject[] | undefined)?.find((a) => a.type === 'InternalIP')?.address;
+/**
+ * The node's InternalIPs the Service's families use: a dual-stack node lists one per family, and
+ * kube-proxy opens the NodePort on the addresses of each family the Service has.
+ */
+export function nodePortAddresses(node: KubeObject, families: readonly string[]): string[] {
+  const internal = ((node.status?.addresses ?? []) as KubeObject[])
+    .filter((a) => a.type === 'InternalIP' && typeof a.address === 'string')
+    .map((a) => a.address as string);
+  return internal.filter((ip) => families.includes(ipFamily(ip) ?? ''));
+}
 
 /** `service.nodeport`: the NodePort Service answers from the client pod on every node's InternalIP. */
 export function serviceNodePort(t: SmokeTimings): CheckDefinition {
@@ -32,12 +42,16 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
           hint: 'The API server did not allocate a NodePort: check --service-node-port-range.',
         };
       }
+      const families = serviceFamilies(svc);
+      const targets = nodes.flatMap((n): Array<{ node: string; ip: string | undefined }> => {
+        const node = n.metadata?.name ?? '';
+        const ips = nodePortAddresses(n, families);
+        return ips.length > 0 ? ips.map((ip) => ({ node, ip })) : [{ node, ip: undefined }];
+      });
       const calls = await Promise.all(
-        nodes.map(async (n) => {
-          const node = n.metadata?.name ?? '';
-          const ip = internalIp(n);
-          if (!ip) return { node, ok: false, error: 'node publishes no InternalIP' };
-          const out = await wgetFromClient(ctx, `http://${ip}:${nodePort}/hostname`, t.wgetTimeoutSec);
+        targets.map(async ({ node, ip }) => {
+          if (!ip) return { node, ok: false, error: `node publishes no ${families.join('/')} InternalIP` };
+          const out = await wgetFromClient(ctx, httpUrl(ip, nodePort, '/hostname'), t.wgetTimeoutSec);
           if (out.ok) recordAnswer(ctx, out.body);
           return {
             node,
@@ -51,13 +65,17 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
       const failing = calls.filter((c) => !c.ok);
       const evidence = { nodePort, calls };
       if (failing.length === 0) {
-        return { status: 'passed', summary: `NodePort ${nodePort} answered on all ${calls.length} nodes`, evidence };
+        return {
+          status: 'passed',
+          summary: `NodePort ${nodePort} answered on all ${nodes.length} nodes${calls.length > nodes.length ? ` (${calls.length} addresses, ${families.join(' and ')})` : ''}`,
+          evidence,
+        };
       }
       return {
         status: 'failed',
-        summary: `NodePort ${nodePort} fails on ${failing.map((c) => `${c.node} (${c.error})`).join(', ')}`,
+        summary: `NodePort ${nodePort} fails on ${failing.map((c) => `${c.node}${c.ip ? ` ${c.ip}` : ''} (${c.error})`).join(', ')}`,
         evidence,
-        hint: `Check kube-proxy on ${failing.map((c) => c.node).join(', ')}: \`systemctl status kube-proxy\`, \`iptables -t nat -L KUBE-NODEPORTS -n | grep ${nodePort}\`, and any host firewall on that port (article 12).`,
+        hint: `Check kube-proxy on ${[...new Set(failing.map((c) => c.node))].join(', ')}: \`systemctl status kube-proxy\`, \`iptables -t nat -L KUBE-NODEPORTS -n | grep ${nodePort}\`, and any host firewall on that port (article 12).`,
       };
     },
   });

@@ -76,7 +76,7 @@ export function createVirtualNetwork(view: ClusterView, listeners: ListenerDirec
 
   const route = (from: PodIdentity, ip: string, port: number, protocol: 'TCP' | 'UDP'): Route => {
     const ownIp = from.podIp();
-    if (ip.startsWith('127.') || ip === ownIp) {
+    if (ip.startsWith('127.') || ip === '::1' || ip === ownIp) {
       return { kind: 'pod', namespace: from.namespace, name: from.name, port, sourceIp: ip };
     }
     const viaService = follow(proxy.clusterIp(ip, port, protocol), from.nodeName, ownIp);

@@ -6,7 +6,10 @@ import type { CheckContext, WorkloadHandle } from '../../types.js';
 export interface PodView {
   name: string;
   node?: string;
+  /** The primary pod IP (`status.podIP`). */
   ip?: string;
+  /** Every pod IP (`status.podIPs`): one per family on a dual-stack cluster, primary first. */
+  ips: string[];
   phase?: string;
   ready: boolean;
   restarts: number;
@@ -26,10 +29,20 @@ export function podView(pod: KubeObject): PodView {
     ready: isReady(pod),
     restarts: statuses.reduce((n, s) => n + (Number(s.restartCount) || 0), 0),
     reasons,
+    ips: podIps(pod),
   };
   if (pod.spec?.nodeName) view.node = pod.spec.nodeName;
   if (pod.status?.podIP) view.ip = pod.status.podIP;
   return view;
+}
+
+/** `status.podIPs` (primary first), or `status.podIP` alone from servers that send only that. */
+export function podIps(pod: KubeObject): string[] {
+  const listed = ((pod.status?.podIPs ?? []) as KubeObject[])
+    .map((p) => p.ip)
+    .filter((ip): ip is string => typeof ip === 'string' && ip !== '');
+  if (listed.length > 0) return listed;
+  return pod.status?.podIP ? [pod.status.podIP] : [];
 }
 
 /** Whether the pod's Ready condition is True. */
@@ -82,6 +95,6 @@ export async function webPodsAndNodes(ctx: CheckContext): Promise<{ pods: PodVie
 export function describePods(pods: readonly PodView[]): string[] {
   return pods.map(
     (p) =>
-      `${p.name} on ${p.node ?? '(no node)'} ip=${p.ip ?? '-'} ${p.phase ?? ''}${p.reasons.length ? ` (${p.reasons.join(', ')})` : ''}`,
+      `${p.name} on ${p.node ?? '(no node)'} ip=${p.ips.join(',') || '-'} ${p.phase ?? ''}${p.reasons.length ? ` (${p.reasons.join(', ')})` : ''}`,
   );
 }

@@ -2,6 +2,7 @@
  * The C library's name lookup inside a container (what busybox wget calls): /etc/hosts first,
  * then /etc/resolv.conf's nameserver with its search list and ndots, A records only.
  */
+import { isIPv6 } from 'node:net';
 import { RESOLVER_ATTEMPTS, RESOLVER_TIMEOUT_MS, waitTimeout } from '../../network/timing.js';
 import type { ProcessEnv } from '../types.js';
 
@@ -48,7 +49,7 @@ export function searchCandidates(name: string, conf: ResolvConf): string[] {
 
 /** Resolves `name` to an IPv4 address, or undefined when it cannot (busybox: "bad address"). */
 export async function resolveHost(proc: ProcessEnv, name: string): Promise<string | undefined> {
-  if (isIPv4(name)) return name;
+  if (isIPv4(name) || isIPv6(name)) return name;
   const local = fromHosts(proc.ctx.files.get('/etc/hosts'), name);
   if (local) return local;
   const conf = parseResolvConf(proc.ctx.files.get('/etc/resolv.conf'));

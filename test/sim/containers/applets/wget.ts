@@ -25,11 +25,32 @@ interface Target {
   path: string;
 }
 
+// An IPv6 literal is written in brackets (`http://[fd00::5]:8080/`). Unbracketed, an authority with
+// more than one ':' is taken whole as the host (libbb str2sockaddr), so `http://::1:8080/` fails
+// with `bad address '::1:8080'` (recorded: test/fixtures/busybox-1.35-ipv6/wget-ipv6-nobrackets.*).
 function parseUrl(url: string): Target | undefined {
-  const match = /^(?:http:\/\/)?([^/:?#]+)(?::(\d+))?([^#]*)/.exec(url);
+  const match = /^(?:http:\/\/)?([^/?#]*)([/?][^#]*)?/.exec(url);
   if (!match || /^[a-z]+:\/\//i.test(url.replace(/^http:\/\//, ''))) return undefined;
-  return { host: match[1]!, port: Number(match[2] ?? 80), path: match[3] || '/' };
+  const authority = match[1]!;
+  const path = match[2] || '/';
+  let host = authority;
+  let portText: string | undefined;
+  if (authority.startsWith('[')) {
+    const close = authority.indexOf(']');
+    if (close < 0) return undefined;
+    host = authority.slice(1, close);
+    const rest = authority.slice(close + 1);
+    if (rest && !/^:\d+$/.test(rest)) return undefined;
+    portText = rest.slice(1) || undefined;
+  } else if (authority.split(':').length === 2) {
+    [host = '', portText] = authority.split(':');
+  }
+  if (!host || (portText !== undefined && !/^\d+$/.test(portText))) return undefined;
+  return { host, port: Number(portText ?? 80), path };
 }
+
+/** busybox names the address only for IPv4 (libbb xconnect: inet_ntoa); IPv6 gets none. */
+const remote = (ip: string) => (ip.includes(':') ? '' : ` (${ip})`);
 
 function fail(proc: ProcessEnv, message: string): number {
   proc.io.stderr(`wget: ${message}\n`);
@@ -56,17 +77,18 @@ export const wget: Program = async (proc) => {
   if (!quiet) io.stderr(`Connecting to ${target.host} (${ip}:${target.port})\n`);
 
   const connection = await ctx.network.connectTcp(ip, target.port);
-  if (connection.kind === 'refused') return fail(proc, `can't connect to remote host (${ip}): Connection refused`);
+  if (connection.kind === 'refused') return fail(proc, `can't connect to remote host${remote(ip)}: Connection refused`);
   if (connection.kind === 'dropped') {
     if (timeoutSeconds !== undefined && timeoutSeconds * 1000 < KERNEL_CONNECT_TIMEOUT_MS) {
       await waitTimeout(ctx.timing, timeoutSeconds * 1000, proc.signal);
       return fail(proc, 'download timed out');
     }
     await waitTimeout(ctx.timing, KERNEL_CONNECT_TIMEOUT_MS, proc.signal);
-    return fail(proc, `can't connect to remote host (${ip}): Connection timed out`);
+    return fail(proc, `can't connect to remote host${remote(ip)}: Connection timed out`);
   }
 
-  const hostHeader = target.port === 80 ? target.host : `${target.host}:${target.port}`;
+  const hostText = target.host.includes(':') ? `[${target.host}]` : target.host;
+  const hostHeader = target.port === 80 ? hostText : `${hostText}:${target.port}`;
   const method = opts.flags.has('s') ? 'HEAD' : 'GET';
   const request = `${method} ${target.path} HTTP/1.1\r\nHost: ${hostHeader}\r\nUser-Agent: ${opts.values.get('U') ?? 'Wget'}\r\nConnection: close\r\n\r\n`;
   const deadline =
