@@ -10,6 +10,7 @@ import { openDatabase } from '../src/db/client.js';
 import { AuditStore } from '../src/db/store.js';
 import { AuditRunner } from '../src/engine/runner.js';
 import { silentLogger } from '../src/logger.js';
+import { developerPolicy } from '../src/net/outbound-policy.js';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url));
 
@@ -32,6 +33,7 @@ export async function renderOpenApiFile(): Promise<string> {
     catalog: { list: () => [] },
     clock,
     logger: silentLogger,
+    outbound: developerPolicy(),
     settings: { apiTokens: [], bodyLimitBytes: 1024 * 1024 },
   });
   const res = await app.request('/openapi.json');

@@ -25,6 +25,7 @@ export function createApp(deps: AppDeps): Router {
     c.set('catalog', deps.catalog);
     c.set('clock', deps.clock);
     c.set('logger', deps.logger);
+    c.set('outbound', deps.outbound);
     c.set('settings', deps.settings);
     await next();
   });

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseAllowedTargets, type TargetRule } from './net/outbound-policy.js';
 
 const intFrom = (name: string, min: number, max: number, fallback: number) =>
   z
@@ -65,6 +66,17 @@ const EnvSchema = z.object({
   KUBEPROOF_ALLOW_UNAUTHENTICATED: flag('KUBEPROOF_ALLOW_UNAUTHENTICATED'),
   KUBEPROOF_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_MAX_CONCURRENT_AUDITS', 1, 64, 4),
   KUBEPROOF_AUDIT_DEADLINE_SECONDS: intFrom('KUBEPROOF_AUDIT_DEADLINE_SECONDS', 10, 86_400, 300),
+  KUBEPROOF_ALLOWED_TARGETS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      try {
+        return parseAllowedTargets(raw);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `KUBEPROOF_ALLOWED_TARGETS: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }),
   KUBEPROOF_RUNBOOK: z
     .string()
     .optional()
@@ -82,6 +94,8 @@ export interface Config {
   /** Replacement component → article mapping file (validated by the checks' guide module). */
   runbookPath: string | undefined;
   bodyLimitBytes: number;
+  /** KUBEPROOF_ALLOWED_TARGETS; undefined: the default outbound policy. */
+  allowedTargets: TargetRule[] | undefined;
 }
 
 /** Invalid environment; `problems` lists every bad value, never a token. */
@@ -121,5 +135,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditDeadlineSeconds: e.KUBEPROOF_AUDIT_DEADLINE_SECONDS,
     runbookPath: e.KUBEPROOF_RUNBOOK,
     bodyLimitBytes: 1024 * 1024,
+    allowedTargets: e.KUBEPROOF_ALLOWED_TARGETS,
   };
 }

@@ -4,22 +4,23 @@ import { createApp } from './app.js';
 import { secretsEncryption } from './checks/encryption/index.js';
 import { DEFAULT_GUIDE, loadRunbook } from './checks/guide.js';
 import type { Clock, Logger } from './checks/types.js';
-import { type Config, ConfigError, loadConfig } from './config.js';
+import { type Config, ConfigError, isLoopback, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { AuditStore } from './db/store.js';
 import { AuditRunner } from './engine/runner.js';
 import { createSuiteExecutor, suiteCatalog } from './engine/suite.js';
 import { createLogger } from './logger.js';
+import { OutboundPolicy } from './net/outbound-policy.js';
 
 /** The checks side: the suite and its catalog, both using the operator's runbook when one is configured. */
-function buildCheckEngine(config: Config, clock: Clock, logger: Logger) {
+function buildCheckEngine(config: Config, clock: Clock, logger: Logger, outbound: OutboundPolicy) {
   // loadRunbook throws a readable error for an invalid file; main() prints it and exits.
   const guide = config.runbookPath ? loadRunbook(config.runbookPath) : DEFAULT_GUIDE;
   const extraChecks = [secretsEncryption];
   // A run's namespace must outlive the run, or a concurrent audit's sweep would delete it.
   const namespaceTtlMs = (config.auditDeadlineSeconds + 3600) * 1000;
   return {
-    executor: createSuiteExecutor({ clock, logger, guide, extraChecks, namespaceTtlMs }),
+    executor: createSuiteExecutor({ clock, logger, guide, extraChecks, namespaceTtlMs, outbound }),
     catalog: suiteCatalog({ guide, extraChecks }),
   };
 }
@@ -36,7 +37,9 @@ export async function startServer(config: Config, io: { writeLog?: (line: string
   const interrupted = store.interruptUnfinished(clock.now());
   if (interrupted.length > 0)
     logger.warn('marked audits left by a previous process as interrupted', { count: interrupted.length });
-  const { executor, catalog } = buildCheckEngine(config, clock, logger);
+  // Loopback targets are dialled only when the service itself listens on loopback (a developer set-up).
+  const outbound = new OutboundPolicy({ allowed: config.allowedTargets, allowLoopback: isLoopback(config.host) });
+  const { executor, catalog } = buildCheckEngine(config, clock, logger, outbound);
   const runner = new AuditRunner({
     store,
     executor,
@@ -51,6 +54,7 @@ export async function startServer(config: Config, io: { writeLog?: (line: string
     catalog,
     clock,
     logger,
+    outbound,
     settings: { apiTokens: config.apiTokens, bodyLimitBytes: config.bodyLimitBytes },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {

@@ -8,6 +8,7 @@ import { createClusterAccess } from '../kube/cluster/index.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 import { redactingLogger } from '../logger.js';
+import { developerPolicy, type OutboundPolicy } from '../net/outbound-policy.js';
 import { workloadHandle } from '../workload/names.js';
 import { planChecks } from './planner.js';
 import { runSecrets } from './public-options.js';
@@ -31,8 +32,10 @@ export interface SuiteDeps {
    * the longest audit, or a concurrent audit of the same cluster would sweep a live namespace.
    */
   namespaceTtlMs?: number;
-  /** Builds cluster access from the credentials (default: the real one). */
+  /** Builds cluster access from the credentials (default: the real one, dialling through `outbound`). */
   connect?: (credentials: SanitizedKubeconfig) => ClusterAccess;
+  /** What the run may dial (default: developerPolicy(), loopback allowed; the server passes the configured one). */
+  outbound?: OutboundPolicy;
 }
 
 /** The catalog of every check the suite can run, for `GET /v1/checks`. */
@@ -54,7 +57,9 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
   const timings: SmokeTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
   return {
     async execute(input) {
-      const cluster = (deps.connect ?? createClusterAccess)(input.credentials);
+      const cluster = deps.connect
+        ? deps.connect(input.credentials)
+        : createClusterAccess(input.credentials, deps.outbound ?? developerPolicy());
       try {
         return await new AuditExecution(deps, guide, timings, input, cluster).run();
       } finally {

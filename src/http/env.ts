@@ -2,6 +2,7 @@ import type { Clock, Logger } from '../checks/types.js';
 import type { AuditStore } from '../db/store.js';
 import type { AuditRunner } from '../engine/runner.js';
 import type { Catalog } from '../engine/types.js';
+import type { OutboundPolicy } from '../net/outbound-policy.js';
 
 /** Settings the HTTP layer needs (a subset of the process config, so tests can build it inline). */
 export interface HttpSettings {
@@ -18,6 +19,8 @@ export interface AppDeps {
   catalog: Catalog;
   clock: Clock;
   logger: Logger;
+  /** Checks every target a request names (API server, etcd endpoints) at intake. */
+  outbound: OutboundPolicy;
   settings: HttpSettings;
 }
 

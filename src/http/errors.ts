@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   validation_failed: { status: 400, title: 'The request is not valid' },
   invalid_kubeconfig: { status: 400, title: 'The kubeconfig cannot be used' },
   unknown_checks: { status: 400, title: 'Unknown check ids or groups' },
+  outbound_policy: { status: 400, title: "The target is refused by kubeproof's outbound policy" },
   unauthorized: { status: 401, title: 'A valid bearer token is required' },
   not_found: { status: 404, title: 'Not found' },
   not_acceptable: { status: 406, title: 'The requested representation is not available' },
@@ -70,7 +71,11 @@ export function invalidField(path: string, message: string): ApiError {
 /** Maps an HTTP status that Hono or a middleware produced on its own to our code. */
 export function codeForStatus(status: number): ErrorCode {
   const match = (Object.keys(ERROR_CODES) as ErrorCode[]).find(
-    (code) => ERROR_CODES[code].status === status && code !== 'invalid_kubeconfig' && code !== 'unknown_checks',
+    (code) =>
+      ERROR_CODES[code].status === status &&
+      code !== 'invalid_kubeconfig' &&
+      code !== 'unknown_checks' &&
+      code !== 'outbound_policy',
   );
   return match ?? (status >= 500 ? 'internal' : 'validation_failed');
 }

@@ -9,6 +9,8 @@
  * engine only see this interface, so tests can substitute it.
  */
 
+import type { OutboundPolicy } from '../net/outbound-policy.js';
+
 export type ClusterErrorKind =
   | 'unreachable' // connection refused/reset, DNS, TLS handshake
   | 'unauthorized' // 401: credentials refused
@@ -182,6 +184,11 @@ export interface HttpAnswer {
 export interface ClusterAccess {
   /** The API server URL (non-secret; for evidence and cluster identity). */
   readonly server: string;
+  /**
+   * The outbound policy this run dials through; anything else the run dials (etcd endpoints)
+   * goes through it too. Absent on test doubles: those dialers then use the strict policy.
+   */
+  readonly outbound?: OutboundPolicy;
 
   version(opts?: CallOptions): Promise<ServerVersion>;
   /** SelfSubjectAccessReview: may kubeproof's own user do this? */

@@ -5,7 +5,9 @@
  * its counters. Faults mirror the simulated cluster's names. Only the calls the check
  * makes are implemented; anything else throws so a new call cannot pass unnoticed.
  */
+
 import { type ClusterAccess, ClusterError, type KubeObject } from '../../src/kube/cluster-access.js';
+import { developerPolicy } from '../../src/net/outbound-policy.js';
 import type { KubeObj } from '../sim/contracts.js';
 import type { SecretStorage } from '../sim/storage/index.js';
 
@@ -108,6 +110,8 @@ export function createFakeCluster(options: FakeClusterOptions): FakeCluster {
     logs: unused('logs'),
     portForwardGet: unused('portForwardGet'),
     close: () => {},
+    // The test etcd listens on loopback, as in the developer set-up.
+    outbound: developerPolicy(),
   };
   // The check only makes the calls above; the cast keeps the fake to what it really uses.
   return { cluster: cluster as unknown as ClusterAccess, calls };

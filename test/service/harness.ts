@@ -5,6 +5,7 @@ import { AuditStore } from '../../src/db/store.js';
 import { AuditRunner } from '../../src/engine/runner.js';
 import type { Catalog, SuiteExecutor } from '../../src/engine/types.js';
 import { createLogger } from '../../src/logger.js';
+import { developerPolicy, type OutboundPolicy } from '../../src/net/outbound-policy.js';
 import { allPassing, fakeCatalog, ScriptedExecutor } from './fakes.js';
 
 export interface HarnessOptions {
@@ -15,6 +16,8 @@ export interface HarnessOptions {
   maxConcurrent?: number;
   deadlineSeconds?: number;
   bodyLimitBytes?: number;
+  /** What intake lets through (default: the developer policy, loopback allowed). */
+  outbound?: OutboundPolicy;
 }
 
 /**
@@ -49,6 +52,7 @@ export function createHarness(options: HarnessOptions = {}) {
     catalog: options.catalog ?? fakeCatalog,
     clock,
     logger,
+    outbound: options.outbound ?? developerPolicy(),
     settings: { apiTokens: options.apiTokens ?? [], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
   });
   const close = async () => {

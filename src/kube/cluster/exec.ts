@@ -1,5 +1,6 @@
 import { PassThrough } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
+import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { ClusterError, type ExecRequest, type ExecResult } from '../cluster-access.js';
 import { errorFromStatusObject } from './errors.js';
 import { connected, withSockets } from './websocket.js';
@@ -24,11 +25,12 @@ export function exitCodeFromStatus(status: V1Status): number | ClusterError {
 /** Runs a command in a container over the exec WebSocket; resolves with its output and exit code. */
 export function execInPod(
   kc: KubeConfig,
+  outbound: OutboundPolicy,
   container: string,
   req: ExecRequest,
   signal: AbortSignal,
 ): Promise<ExecResult> {
-  return withSockets(kc, signal, async (handler) => {
+  return withSockets(kc, outbound, signal, async (handler) => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     const readOut = collect(stdout);

@@ -1,3 +1,4 @@
+import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.js';
 import type {
   AccessAnswer,
   CallOptions,
@@ -26,9 +27,12 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * const cluster = createClusterAccess(creds);
  * const pods = await cluster.list('pods', { namespace: 'kube-system' }, { signal, timeoutMs: 5000 });
  */
-export function createClusterAccess(creds: SanitizedKubeconfig): ClusterAccess {
+export function createClusterAccess(
+  creds: SanitizedKubeconfig,
+  outbound: OutboundPolicy = developerPolicy(),
+): ClusterAccess {
   const kc = kubeConfigFrom(creds);
-  const http = new Transport(kc, creds.server);
+  const http = new Transport(kc, creds.server, outbound);
   const call = <T>(opts: CallOptions | undefined, fn: (signal: AbortSignal) => Promise<T>) =>
     withCallScope(opts, DEFAULT_TIMEOUT_MS, errorFromTransport, fn);
 
@@ -40,6 +44,7 @@ export function createClusterAccess(creds: SanitizedKubeconfig): ClusterAccess {
 
   return {
     server: creds.server,
+    outbound,
     version: (opts) => call(opts, (signal) => http.json<ServerVersion>({ method: 'GET', path: '/version', signal })),
     canI: (question, opts) =>
       call(opts, async (signal) => {
@@ -90,7 +95,7 @@ export function createClusterAccess(creds: SanitizedKubeconfig): ClusterAccess {
       call(opts, (signal) => waitForObjects(http, resource, selector, predicate, signal)),
     exec: (req, opts) =>
       call(opts, async (signal) =>
-        execInPod(kc, await containerOf(req.namespace, req.pod, req.container, signal), req, signal),
+        execInPod(kc, outbound, await containerOf(req.namespace, req.pod, req.container, signal), req, signal),
       ),
     logs: (req, opts) =>
       call(opts, async (signal) => {
@@ -104,7 +109,7 @@ export function createClusterAccess(creds: SanitizedKubeconfig): ClusterAccess {
           signal,
         });
       }),
-    portForwardGet: (req, opts) => call(opts, (signal) => portForwardGet(kc, req, signal)),
+    portForwardGet: (req, opts) => call(opts, (signal) => portForwardGet(kc, outbound, req, signal)),
     rawGet: (path, opts) => call(opts, (signal) => http.sendOk({ method: 'GET', path, accept: '*/*', signal })),
     close: () => http.close(),
   };

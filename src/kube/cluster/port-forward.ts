@@ -1,5 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { type KubeConfig, PortForward } from '@kubernetes/client-node';
+import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { ClusterError, type HttpAnswer, type PortForwardGetRequest } from '../cluster-access.js';
 import { HttpResponseReader } from './http-response.js';
 import { connected, withSockets } from './websocket.js';
@@ -8,8 +9,13 @@ import { connected, withSockets } from './websocket.js';
  * One HTTP/1.1 GET through pods/portforward: the tunnel carries raw TCP bytes, so we write the
  * request ourselves and read the response until it is complete or the stream closes.
  */
-export function portForwardGet(kc: KubeConfig, req: PortForwardGetRequest, signal: AbortSignal): Promise<HttpAnswer> {
-  return withSockets(kc, signal, async (handler) => {
+export function portForwardGet(
+  kc: KubeConfig,
+  outbound: OutboundPolicy,
+  req: PortForwardGetRequest,
+  signal: AbortSignal,
+): Promise<HttpAnswer> {
+  return withSockets(kc, outbound, signal, async (handler) => {
     const reader = new HttpResponseReader();
     const tunnelErrors: Buffer[] = [];
     let settle: (() => void) | undefined;

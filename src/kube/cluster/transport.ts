@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { toLoadOptions } from '../kubeconfig/load-options.js';
 import type { SanitizedKubeconfig } from '../kubeconfig/types.js';
 import { errorFromResponse } from './errors.js';
@@ -42,6 +43,8 @@ export class Transport {
   constructor(
     readonly kc: KubeConfig,
     readonly server: string,
+    /** Every connection is dialled through it: checked address, never a second lookup. */
+    readonly outbound: OutboundPolicy,
   ) {
     this.agent = this.prepare();
   }
@@ -51,7 +54,7 @@ export class Transport {
     await this.kc.applyToHTTPSOptions(opts);
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.auth) headers.Authorization = `Basic ${Buffer.from(opts.auth).toString('base64')}`;
-    const agent = new https.Agent({
+    const agent = this.outbound.agent({
       keepAlive: true,
       ca: opts.ca,
       cert: opts.cert,

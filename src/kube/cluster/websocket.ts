@@ -3,6 +3,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 // Not re-exported by the package index; the deep import is its documented injection point.
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import WebSocket from 'ws';
+import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { errorFromResponse } from './errors.js';
 
 /**
@@ -10,9 +11,10 @@ import { errorFromResponse } from './errors.js';
  * upgrade: without it a 403 from the kubelet and an RBAC 403 both surface as
  * "Unexpected server response: 403", and we could not tell a broken cluster from a missing grant.
  */
-function webSocketHandler(kc: KubeConfig, sockets: Set<WebSocket>): WebSocketHandler {
+function webSocketHandler(kc: KubeConfig, outbound: OutboundPolicy, sockets: Set<WebSocket>): WebSocketHandler {
   return new WebSocketHandler(kc, (uri, protocols, opts) => {
-    const ws = new WebSocket(uri, protocols, opts);
+    // Dialled through the outbound policy; a redirect answer is a refusal, never followed.
+    const ws = new WebSocket(uri, protocols, { ...opts, agent: outbound.agent(), followRedirects: false });
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
     ws.on('unexpected-response', (req, res: IncomingMessage) => {
@@ -39,6 +41,7 @@ function unwrapSocketError(err: unknown): unknown {
  */
 export async function withSockets<T>(
   kc: KubeConfig,
+  outbound: OutboundPolicy,
   signal: AbortSignal,
   call: (handler: WebSocketHandler) => Promise<T>,
 ): Promise<T> {
@@ -48,7 +51,7 @@ export async function withSockets<T>(
   };
   signal.addEventListener('abort', closeAll, { once: true });
   try {
-    return await call(webSocketHandler(kc, sockets));
+    return await call(webSocketHandler(kc, outbound, sockets));
   } finally {
     signal.removeEventListener('abort', closeAll);
     closeAll();

@@ -1,3 +1,4 @@
+import { hasControlChars } from '../../untrusted-text.js';
 import { KubeconfigError, REMEDY } from './errors.js';
 import { parseKubeconfigText } from './parse.js';
 import type { SanitizedKubeconfig } from './types.js';
@@ -91,9 +92,11 @@ function parseServer(cluster: Entry, path: string): string {
   const field = `${path}.server`;
   const raw = optionalString(cluster, 'server', path);
   if (!raw) throw fieldError(field, 'the cluster has no server URL.');
+  // The URL parser would silently drop tabs and newlines; refuse them so what is stored is what was sent.
+  if (hasControlChars(raw)) throw fieldError(field, 'must not contain control characters.');
   let url: URL;
   try {
-    url = new URL(raw);
+    url = new URL(raw.trim());
   } catch {
     throw fieldError(field, 'not a valid URL.');
   }
@@ -103,12 +106,25 @@ function parseServer(cluster: Entry, path: string): string {
   if (url.username || url.password) {
     throw fieldError(field, `credentials in the URL are not accepted; use the user's token or certificate.`);
   }
+  if (url.search || url.hash || raw.includes('?') || raw.includes('#')) {
+    throw fieldError(field, 'must not carry a query or fragment (`?`, `#`): kubeproof appends API paths to it.');
+  }
   return normalizeServerUrl(raw);
 }
 
-/** The API server URL as runs store it (no trailing slash), so a filter matches however it was typed. */
+/**
+ * The API server URL as runs store it, so a filter matches however it was typed: trimmed, host
+ * lower-cased and in punycode, numeric IPv4 forms as dotted quads, default port dropped, no
+ * query, fragment or trailing slash. Text that is no URL is only trimmed.
+ */
 export function normalizeServerUrl(url: string): string {
-  return url.replace(/\/+$/, '');
+  const trimmed = url.trim();
+  try {
+    const u = new URL(trimmed);
+    return `${u.protocol}//${u.host}${u.pathname}`.replace(/\/+$/, '');
+  } catch {
+    return trimmed.replace(/\/+$/, '');
+  }
 }
 
 function parseSkipVerify(cluster: Entry, path: string): boolean {

@@ -4,7 +4,7 @@ import { acceptMediaTypes, mediaType } from '../../http/media-type.js';
 import { unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { rawKubeconfigInput, toAuditRequest } from './intake.js';
+import { admitTargets, rawKubeconfigInput, toAuditRequest } from './intake.js';
 import { auditLinks } from './present.js';
 import { AuditAccepted, CreateAuditBody, CreateAuditQuery } from './schema.js';
 
@@ -62,7 +62,9 @@ export function registerCreateAudit(app: Router): void {
         ? rawKubeconfigInput(await c.req.text(), c.req.valid('query'))
         : // The typed union includes the YAML string schema, but only JSON bodies reach this branch.
           (c.req.valid('json') as CreateAuditBody);
-    const run = c.var.runner.submit(toAuditRequest(input, c.var.catalog));
+    const request = toAuditRequest(input, c.var.catalog);
+    await admitTargets(request, c.var.outbound);
+    const run = c.var.runner.submit(request);
     const links = auditLinks(run.id);
     c.header('Location', links.self);
     return c.json({ id: run.id, status: 'queued' as const, warnings: run.warnings, links }, 202);

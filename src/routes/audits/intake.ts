@@ -6,6 +6,7 @@ import type { Catalog } from '../../engine/types.js';
 import { ApiError, invalidField } from '../../http/errors.js';
 import { fieldErrors } from '../../http/validation.js';
 import { KubeconfigError, sanitizeKubeconfig } from '../../kube/kubeconfig/index.js';
+import { ALLOWED_TARGETS_VARIABLE, type OutboundPolicy, OutboundRefusal } from '../../net/outbound-policy.js';
 import { type CreateAuditQuery, LABEL_KEY, Labels } from './schema.js';
 
 export interface RawAuditInput {
@@ -40,6 +41,35 @@ export function rawKubeconfigInput(kubeconfig: string, query: z.infer<typeof Cre
     input.checks = checks;
   }
   return input;
+}
+
+/** Every target the request names, with where it came from. */
+function targetsOf(request: AuditRequest): Array<{ url: string; field: string }> {
+  const endpoints = request.options.encryption.etcd?.endpoints ?? [];
+  return [
+    { url: request.credentials.server, field: 'kubeconfig.server' },
+    ...endpoints.map((url, i) => ({ url, field: `body.options.encryption.etcd.endpoints.${i}` })),
+  ];
+}
+
+/**
+ * Refuses (400 `outbound_policy`, nothing dialled) a request naming a target the outbound policy
+ * does not let through; names are resolved once here, and again by the dial itself.
+ */
+export async function admitTargets(request: AuditRequest, outbound: OutboundPolicy): Promise<void> {
+  for (const { url, field } of targetsOf(request)) {
+    try {
+      await outbound.admit(url);
+    } catch (err) {
+      if (!(err instanceof OutboundRefusal)) throw err;
+      throw new ApiError('outbound_policy', {
+        detail:
+          `${field}: ${err.message}. kubeproof dials ${outbound.describe()}. ` +
+          `An operator can allow a target with ${ALLOWED_TARGETS_VARIABLE} (comma-separated CIDRs and host patterns, optional :port).`,
+        field,
+      });
+    }
+  }
 }
 
 /**
