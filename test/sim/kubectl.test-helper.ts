@@ -58,7 +58,8 @@ export interface KubectlRun {
 export interface Kubectl {
   /** The environment kubectl runs with (for spawning it yourself, e.g. `get -w`). */
   env: NodeJS.ProcessEnv;
-  run(args: string[], stdin?: string): Promise<KubectlRun>;
+  /** `extraEnv` adds variables for this run only (e.g. KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false). */
+  run(args: string[], stdin?: string, extraEnv?: NodeJS.ProcessEnv): Promise<KubectlRun>;
   /** Runs kubectl and fails with its output unless it exits 0; returns stdout. */
   ok(args: string[], stdin?: string): Promise<string>;
   /** Re-runs a kubectl read until its stdout satisfies the condition, or fails at the deadline. */
@@ -81,9 +82,10 @@ export function createKubectl(kubeconfigYaml: string): Kubectl {
     KUBECACHEDIR: join(home, 'cache'),
   };
 
-  const run = (args: string[], stdin?: string): Promise<KubectlRun> =>
+  const run = (args: string[], stdin?: string, extraEnv?: NodeJS.ProcessEnv): Promise<KubectlRun> =>
     new Promise((resolve) => {
-      const child = execFile(kubectlPath, args, { env, timeout: 30_000 }, (err, stdout, stderr) => {
+      const options = { env: { ...env, ...extraEnv }, timeout: 30_000 };
+      const child = execFile(kubectlPath, args, options, (err, stdout, stderr) => {
         const code = err
           ? typeof (err as { code?: unknown }).code === 'number'
             ? (err as { code: number }).code

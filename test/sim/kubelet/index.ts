@@ -6,17 +6,13 @@
 import type { KubeObj } from '../contracts.js';
 import { type ControllerContext, runWhileUp, type Stop } from '../controllers/kit/context.js';
 import type { Json } from '../controllers/kit/objects.js';
+import { kubeletDown } from './down.js';
 import { type Kubelet, type NodeState, startKubelet } from './kubelet.js';
 import { PodIpAllocator } from './pod-ips.js';
 
 export interface Kubelets {
   stop: Stop;
   onContainerExit(namespace: string, pod: string, container: string, exitCode: number, reason: string): void;
-}
-
-/** The fault that silences one node's kubelet. */
-export function kubeletDown(ctx: ControllerContext, nodeName: string): boolean {
-  return ctx.faults.args('node-notready').includes(nodeName);
 }
 
 export function startKubelets(ctx: ControllerContext): Kubelets {
@@ -42,7 +38,7 @@ export function startKubelets(ctx: ControllerContext): Kubelets {
     nodes.set(name, entry);
     entry.stop = runWhileUp(
       ctx.faults,
-      () => !kubeletDown(ctx, name),
+      () => !kubeletDown(ctx.faults, name),
       () => {
         entry.process = startKubelet(ctx, state);
         return () => {

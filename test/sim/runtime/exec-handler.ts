@@ -11,6 +11,7 @@ import { ChannelStream, EXEC_PROTOCOLS, isWebSocketUpgrade, negotiateProtocol } 
 import type { ContainerInstance } from './container-instance.js';
 import type { ContainerRegistry } from './container-registry.js';
 import { kubeletRefuses, refuseUpgrade } from './kubelet-refusal.js';
+import { streamDialFailure } from './kubelet-unreachable.js';
 import { chooseContainer } from './pod-containers.js';
 import { rejectUpgrade } from './raw-http.js';
 import {
@@ -42,16 +43,18 @@ async function openStream(
     return undefined;
   };
   if (!pod) return refuse(internalError(`unable to upgrade connection: pod does not exist`));
-  if (kubeletRefuses(view)) {
-    refuseUpgrade(view, req, socket);
-    return undefined;
-  }
   const phase = pod.status?.phase;
   if (phase === 'Succeeded' || phase === 'Failed') {
     return refuse(badRequest(`cannot exec into a container in a completed pod; current phase is ${phase}`));
   }
   const chosen = chooseContainer(pod, exec.container);
   if ('error' in chosen) return refuse(chosen.error);
+  const unreachable = streamDialFailure(view, pod);
+  if (unreachable) return refuse(unreachable);
+  if (kubeletRefuses(view)) {
+    refuseUpgrade(view, req, socket);
+    return undefined;
+  }
   const instance = registry.find(pod, chosen.name)?.current;
   if (!instance?.isRunning) {
     return refuse(internalError(`unable to upgrade connection: container not found ("${chosen.name}")`));

@@ -8,9 +8,10 @@ import type { ClusterView, KubeObj } from '../contracts.js';
 import type { LogEntry } from './container-log.js';
 import type { ContainerRegistry } from './container-registry.js';
 import { kubeletRefuses, logsForbidden } from './kubelet-refusal.js';
+import { logsDialFailure } from './kubelet-unreachable.js';
 import { chooseContainer, waitingReason } from './pod-containers.js';
 import { writeStatus } from './raw-http.js';
-import { type ApiStatus, badRequest } from './status.js';
+import { badRequest } from './status.js';
 
 interface LogQuery {
   follow: boolean;
@@ -44,13 +45,19 @@ export function handleLogs(
   requested: string,
   rawQuery: URLSearchParams,
 ): void {
-  const refusal = kubeletRefuses(view) ? logsForbidden(view, pod.metadata.name) : undefined;
   const chosen = chooseContainer(pod, requested);
-  if (refusal || 'error' in chosen) {
-    writeStatus(res, refusal ?? (chosen as { error: ApiStatus }).error);
+  if ('error' in chosen) {
+    writeStatus(res, chosen.error);
     return;
   }
   const container = chosen.name;
+  const refusal =
+    logsDialFailure(view, pod, container, rawQuery) ??
+    (kubeletRefuses(view) ? logsForbidden(view, pod.metadata.name) : undefined);
+  if (refusal) {
+    writeStatus(res, refusal);
+    return;
+  }
   const query = parseQuery(rawQuery);
   const slot = registry.find(pod, container);
   const instance = query.previous ? slot?.previous : slot?.current;

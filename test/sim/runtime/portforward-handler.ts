@@ -9,6 +9,7 @@ import type { ClusterView, KubeObj } from '../contracts.js';
 import { ChannelStream, isWebSocketUpgrade, negotiateProtocol, PORT_FORWARD_PROTOCOLS } from './channel-stream.js';
 import type { ContainerRegistry } from './container-registry.js';
 import { kubeletRefuses, refuseUpgrade } from './kubelet-refusal.js';
+import { streamDialFailure } from './kubelet-unreachable.js';
 import { rejectUpgrade } from './raw-http.js';
 import { badRequest } from './status.js';
 
@@ -27,6 +28,8 @@ export async function handlePortForward(
   pod: KubeObj,
   ports: number[],
 ): Promise<void> {
+  const unreachable = streamDialFailure(view, pod);
+  if (unreachable) return rejectUpgrade(socket, unreachable);
   if (kubeletRefuses(view)) return refuseUpgrade(view, req, socket);
   if (!isWebSocketUpgrade(req))
     return rejectUpgrade(

@@ -6,6 +6,34 @@
 import type { ContainerRuntime, FaultSet, Latencies, SimStore } from '../../contracts.js';
 import type { EventRecorder } from './events.js';
 
+/**
+ * The sim's clocks. Real periods are kept and multiplied by a factor per group, so their
+ * ratios — which decide orderings (a node is marked Unknown after several missed heartbeats;
+ * a crash-loop back-off doubles to its cap; a probe's timeout is shorter than its period) —
+ * stay the real ones. The table in test/sim/runtime/README.md lists every value.
+ */
+export const TIME_FACTORS = {
+  /** Node heartbeats, node-monitor grace, probes (periods of seconds to a minute). */
+  node: 0.1,
+  /** Back-offs that start at 10 s and cap at 5 min (crash loops, image pulls). */
+  backoff: 0.02,
+} as const;
+
+/** Real durations (ms) of what the sim plays, from upstream defaults. */
+export const REAL_TIMINGS = {
+  /** kubelet nodeLeaseDurationSeconds 40 / renew interval = 25% of it: 10 s (pkg/kubelet/nodelease). */
+  nodeHeartbeatMs: 10_000,
+  /** kube-controller-manager --node-monitor-grace-period: 40 s before v1.32, 50 s from v1.32. */
+  nodeMonitorGraceMs: 50_000,
+  /** Pod spec terminationGracePeriodSeconds default: 30 s. */
+  podDeletionGraceMs: 30_000,
+  /** kubelet's crash-loop and image-pull back-off: 10 s doubling to 300 s (pkg/kubelet/kubelet.go backOffPeriod, MaxContainerBackOff). */
+  backoffBaseMs: 10_000,
+  backoffMaxMs: 300_000,
+  /** A container that ran 2 × the cap (10 min) restarts without back-off (flowcontrol.Backoff's reset). */
+  backoffResetMs: 600_000,
+} as const;
+
 /** Timings of the simulation's node agents and node lifecycle, scaled down from the real ones. */
 export interface SimTimings {
   /** kubelet Lease renewal interval (real: 10 s). */
@@ -16,21 +44,27 @@ export interface SimTimings {
   podDeletionGraceMs: number;
   /** How often a kubelet retries a pod sandbox that failed (cni-down). */
   sandboxRetryMs: number;
-  /** First crash-loop back-off (real: 10 s), doubled per quick exit up to backoffMaxMs (real: 5 min). */
+  /** First crash-loop / image-pull back-off (real: 10 s), doubled per failure up to backoffMaxMs (real: 5 min). */
   backoffBaseMs: number;
   backoffMaxMs: number;
   /** A container that ran longer than this before exiting is restarted without back-off (real: 10 min). */
   backoffResetMs: number;
+  /** Real seconds of a probe's period/timeout/initial delay × this = sim ms (real: × 1000). */
+  probeMsPerSecond: number;
 }
 
 export const defaultTimings: SimTimings = {
-  nodeHeartbeatMs: 1000,
-  nodeMonitorGraceMs: 4000,
+  nodeHeartbeatMs: REAL_TIMINGS.nodeHeartbeatMs * TIME_FACTORS.node,
+  nodeMonitorGraceMs: REAL_TIMINGS.nodeMonitorGraceMs * TIME_FACTORS.node,
+  // Not scaled by a factor but capped: 3 s per deleted pod would make every namespace deletion
+  // slow, and nothing a check observes depends on how long Terminating lasts.
   podDeletionGraceMs: 200,
+  // Real: the kubelet's pod worker retries at its resync (about 10 s) — scaled like the node clocks, shortened.
   sandboxRetryMs: 500,
-  backoffBaseMs: 200,
-  backoffMaxMs: 2000,
-  backoffResetMs: 2000,
+  backoffBaseMs: REAL_TIMINGS.backoffBaseMs * TIME_FACTORS.backoff,
+  backoffMaxMs: REAL_TIMINGS.backoffMaxMs * TIME_FACTORS.backoff,
+  backoffResetMs: REAL_TIMINGS.backoffResetMs * TIME_FACTORS.backoff,
+  probeMsPerSecond: 1000 * TIME_FACTORS.node,
 };
 
 export interface ControllerDeps {
