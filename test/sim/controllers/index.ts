@@ -10,6 +10,7 @@
  */
 import type { ClusterView } from '../contracts.js';
 import { startKubelets } from '../kubelet/index.js';
+import { startDaemonSetController } from './daemonset.js';
 import { startDeploymentController } from './deployment.js';
 import { startEndpointSliceController } from './endpointslice.js';
 import { startGarbageCollector } from './garbage-collector.js';
@@ -65,6 +66,7 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
     managed(startNodeLifecycleController),
     managed(startDeploymentController),
     managed(startReplicaSetController),
+    managed(startDaemonSetController),
     managed(startEndpointSliceController, () => !ctx.faults.has('endpoints-controller-down')),
     runWhileUp(
       ctx.faults,

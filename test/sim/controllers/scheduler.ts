@@ -79,7 +79,8 @@ function schedulingFingerprint(node: KubeObj): string {
 
 type FitResult = { node: KubeObj } | { message: string };
 
-function filterFailure(pod: KubeObj, node: KubeObj): string | undefined {
+/** Why a node does not fit a pod (the filters the DaemonSet controller also runs), or undefined. */
+export function nodeFitFailure(pod: KubeObj, node: KubeObj): string | undefined {
   const unschedulableTaint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
   if (node.spec?.unschedulable && !tolerates(pod, unschedulableTaint)) return 'node(s) were unschedulable';
   const untolerated = (node.spec?.taints ?? []).find(
@@ -95,7 +96,7 @@ export function findNode(pod: KubeObj, nodes: KubeObj[], pods: KubeObj[]): FitRe
   const reasons = new Map<string, number>();
   const feasible: KubeObj[] = [];
   for (const node of nodes) {
-    const failure = filterFailure(pod, node);
+    const failure = nodeFitFailure(pod, node);
     if (failure) reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
     else feasible.push(node);
   }

@@ -83,7 +83,8 @@ function validateWorkload(obj: Json): FieldError[] {
 
 function defaultWorkload(def: ResourceDef, obj: Json): void {
   obj.spec ??= {};
-  obj.spec.replicas ??= 1;
+  // A DaemonSet has no replica count: one pod per eligible node.
+  if (def.plural !== 'daemonsets') obj.spec.replicas ??= 1;
   obj.spec.template ??= {};
   obj.spec.template.metadata ??= {};
   obj.spec.template.metadata.creationTimestamp ??= null;
@@ -100,6 +101,18 @@ function defaultWorkload(def: ResourceDef, obj: Json): void {
     }
     obj.spec.revisionHistoryLimit ??= 10;
     obj.spec.progressDeadlineSeconds ??= 600;
+  }
+  if (def.plural === 'daemonsets') {
+    // apps/v1 defaults (pkg/apis/apps/v1/defaults.go SetDefaults_DaemonSet).
+    obj.spec.updateStrategy ??= { type: 'RollingUpdate' };
+    if (obj.spec.updateStrategy.type === 'RollingUpdate') {
+      obj.spec.updateStrategy.rollingUpdate = {
+        maxUnavailable: 1,
+        maxSurge: 0,
+        ...(obj.spec.updateStrategy.rollingUpdate ?? {}),
+      };
+    }
+    obj.spec.revisionHistoryLimit ??= 10;
   }
   obj.status ??= {};
 }
@@ -236,6 +249,7 @@ export function createStrategies(options: StrategyOptions): Strategies {
         return;
       case 'deployments':
       case 'replicasets':
+      case 'daemonsets':
         defaultWorkload(def, obj);
         fail(def, obj, validateWorkload(obj));
         return;

@@ -16,12 +16,13 @@ import {
 } from './cluster.js';
 import type { Printer } from './columns.js';
 import { endpointSlicePrinter, endpointsPrinter, servicePrinter } from './network.js';
-import { deploymentPrinter, podPrinter, replicaSetPrinter } from './workloads.js';
+import { daemonSetPrinter, deploymentPrinter, podPrinter, replicaSetPrinter } from './workloads.js';
 
 const printers: Record<string, Printer> = {
   pods: podPrinter,
   deployments: deploymentPrinter,
   replicasets: replicaSetPrinter,
+  daemonsets: daemonSetPrinter,
   services: servicePrinter,
   endpointslices: endpointSlicePrinter,
   endpoints: endpointsPrinter,

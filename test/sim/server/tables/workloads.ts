@@ -1,4 +1,4 @@
-/** Table printers for pods, deployments and replicasets (pkg/printers/internalversion). */
+/** Table printers for pods, deployments, replicasets and daemonsets (pkg/printers/internalversion). */
 import type { KubeObj } from '../../contracts.js';
 import { ageColumn, col, nameColumn, type Printer } from './columns.js';
 import { age, formatSelector } from './humanize.js';
@@ -172,6 +172,57 @@ export const replicaSetPrinter: Printer = {
       age(rs.metadata.creationTimestamp, now),
       ...containersAndImages(rs.spec?.template),
       formatSelector(rs.spec?.selector),
+    ];
+  },
+};
+
+/** pkg/printers/internalversion daemonSetColumnDefinitions: NAME DESIRED CURRENT READY UP-TO-DATE AVAILABLE NODE SELECTOR AGE. */
+export const daemonSetPrinter: Printer = {
+  columns: [
+    nameColumn,
+    col('Desired', 'integer', 'The desired number of nodes that should be running the daemon pod.'),
+    col(
+      'Current',
+      'integer',
+      'The number of nodes that are running at least 1 daemon pod and are supposed to run the daemon pod.',
+    ),
+    col(
+      'Ready',
+      'integer',
+      'numberReady is the number of nodes that should be running the daemon pod and have one or more of the daemon pod running with a Ready Condition.',
+    ),
+    col('Up-to-date', 'integer', 'The total number of nodes that are running updated daemon pod'),
+    col(
+      'Available',
+      'integer',
+      'The number of nodes that should be running the daemon pod and have one or more of the daemon pod running and available (ready for at least spec.minReadySeconds)',
+    ),
+    col(
+      'Node Selector',
+      'string',
+      "NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node's labels for the pod to be scheduled on that node. More info: https://kubernetes.io/docs/concepts/configuration/assign-pod-node/",
+    ),
+    ageColumn,
+    ...wideWorkloadColumns,
+  ],
+  row(ds, now) {
+    const s = ds.status ?? {};
+    const selector: Record<string, string> = ds.spec?.template?.spec?.nodeSelector ?? {};
+    const selectorText =
+      Object.entries(selector)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '<none>';
+    return [
+      ds.metadata.name,
+      s.desiredNumberScheduled ?? 0,
+      s.currentNumberScheduled ?? 0,
+      s.numberReady ?? 0,
+      s.updatedNumberScheduled ?? 0,
+      s.numberAvailable ?? 0,
+      selectorText,
+      age(ds.metadata.creationTimestamp, now),
+      ...containersAndImages(ds.spec?.template),
+      formatSelector(ds.spec?.selector),
     ];
   },
 };
