@@ -4,7 +4,6 @@ import { DEFAULT_GUIDE, type Guide } from '../checks/guide.js';
 import { newFindings, PREFLIGHT_ID } from '../checks/preflight/api.js';
 import { DEFAULT_TIMINGS, type SmokeTimings } from '../checks/smoke/shared/timings.js';
 import type { CheckDefinition, CheckOutcome, Clock, Logger } from '../checks/types.js';
-import { createClusterAccess } from '../kube/cluster/index.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
 import { redactingLogger } from '../logger.js';
@@ -57,9 +56,14 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
   const timings: SmokeTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
   return {
     async execute(input) {
+      // Loaded on the first audit, not at start-up: @kubernetes/client-node is the heaviest module
+      // (about 0.4 s and 60 MB), and a service that only serves reports never needs it.
       const cluster = deps.connect
         ? deps.connect(input.credentials)
-        : createClusterAccess(input.credentials, deps.outbound ?? developerPolicy());
+        : (await import('../kube/cluster/index.js')).createClusterAccess(
+            input.credentials,
+            deps.outbound ?? developerPolicy(),
+          );
       try {
         return await new AuditExecution(deps, guide, timings, input, cluster).run();
       } finally {

@@ -2,7 +2,7 @@
  * Strategy 1 (Kubernetes The Hard Way: etcd as a systemd service): read the marker's key
  * with a real etcd v3 client and the caller's TLS material, held in memory for this call only.
  */
-import { Etcd3 } from 'etcd3';
+import type { Etcd3 } from 'etcd3';
 import { untilAborted } from '../../../abortable.js';
 import type { ClusterAccess } from '../../../kube/cluster-access.js';
 import { OutboundRefusal, strictPolicy, targetOf } from '../../../net/outbound-policy.js';
@@ -48,8 +48,10 @@ async function pinEndpoints(cluster: ClusterAccess, endpoints: readonly string[]
   return [...groups.values()];
 }
 
-function connect(etcd: EtcdAccess, pinned: PinnedGroup, deadline: number): Etcd3 {
-  return new Etcd3({
+async function connect(etcd: EtcdAccess, pinned: PinnedGroup, deadline: number): Promise<Etcd3> {
+  // etcd3 pulls in gRPC: loaded only when this strategy runs, not at start-up.
+  const { Etcd3: Client } = await import('etcd3');
+  return new Client({
     hosts: pinned.hosts,
     grpcOptions: {
       // Never through a proxy named in the environment: the checked address is the one dialled.
@@ -101,7 +103,7 @@ async function readFrom(
   try {
     // Inside the try: a key that does not match the certificate throws right here (OpenSSL
     // "key values mismatch"), and must make this strategy unavailable, not the check fail.
-    client = connect(etcd, group, deadline);
+    client = await connect(etcd, group, deadline);
     const value = await untilAborted(client.get(etcdKey).buffer(), signal);
     if (value === null) {
       return unavailable(
