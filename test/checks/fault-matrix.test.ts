@@ -91,6 +91,11 @@ const MATRIX: Row[] = [
     fault: 'rbac-missing:create:pods/exec',
     error: ['preflight.api', 'pods.exec', ...EXEC_DEPENDENTS],
   },
+  {
+    // A WebSocket exec is authorized as `get` before v1.35: kubeproof needs (and reviews) both verbs.
+    fault: 'rbac-missing:get:pods/exec',
+    error: ['preflight.api', 'pods.exec', ...EXEC_DEPENDENTS],
+  },
 ];
 
 function expectedVector(row: Pick<Row, 'failed' | 'skipped' | 'error'>): Record<string, string> {

@@ -60,7 +60,7 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
     // required covers `list pods` or `pods/exec` in kube-system, so both are optional there.
     expect(role?.rules, text).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
-      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
     ]);
     expect(text).toMatch(/# optional: enables the etcd-exec strategy.*\n\s+- apiGroups:/);
     expect(find('RoleBinding', 'kubeproof-audit-optional')?.metadata.namespace, text).toBe('kube-system');
@@ -73,7 +73,7 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
     const role = manifests.find((m) => m.kind === 'Role' && m.metadata.name === 'kubeproof-audit-optional');
     expect(role?.rules, text).toEqual([
       { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
-      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['pods/exec'], verbs: ['create', 'get'] },
     ]);
     expect(text).toMatch(/# optional: enables the etcd-exec and apiserver-flags strategies.*\n\s+- apiGroups:/);
   });

@@ -19,7 +19,7 @@ import { createContainerRuntime, type SimContainerRuntime } from './runtime/inde
 import { Accounting, type AccountingSnapshot } from './server/accounting.js';
 import { ApiServer } from './server/api-server.js';
 import { ControlServer } from './server/control-server.js';
-import { serverVersion } from './server/health.js';
+import { versionInfo } from './server/version.js';
 import { createSecretStorage, type ProviderName, type SecretStorage } from './storage/index.js';
 import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
 import { createCertificateAuthority, issueServingCertificate } from './tls.js';
@@ -51,6 +51,11 @@ export interface SimClusterOptions {
   historyLimit?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 10 s). */
   bookmarkIntervalMs?: number;
+  /**
+   * The Kubernetes version the API server claims and authorizes like (default v1.32.4):
+   * `v1.35.0`, `1.35`. From v1.35 a WebSocket exec/attach/portforward also needs `create`.
+   */
+  serverVersion?: string;
 }
 
 export interface SimCluster {
@@ -84,6 +89,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   const user = options.user ?? 'kubeproof';
   const token = options.token ?? randomBytes(24).toString('base64url');
   const clusterDomain = options.clusterDomain ?? 'cluster.local';
+  const version = versionInfo(options.serverVersion);
   const serviceCidr = '10.96.0.0/12';
   // One object, mutated in place: controllers and the runtime read it at use time.
   const latencies: Latencies = { ...defaultLatencies, ...(options.latencies ?? {}) };
@@ -136,7 +142,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       clusterDomain,
       // identity alone is what a cluster without an EncryptionConfiguration stores: no flag then.
       encryption: options.encryption !== undefined && options.encryption.provider !== 'identity',
-      kubernetesVersion: serverVersion.gitVersion,
+      kubernetesVersion: version.gitVersion,
       serviceCidr,
     });
     runtime = createContainerRuntime(view);
@@ -155,6 +161,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     accounting,
     user,
     token,
+    version,
     tls: serving,
     latencies: () => latencies,
     runtime: () => runtime,

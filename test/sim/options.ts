@@ -6,6 +6,7 @@
 import type { Latencies } from './contracts.js';
 import { FAULT_NAMES, faultCatalog, faultUsage, parseFault, UnknownFaultError } from './faults.js';
 import type { SimClusterOptions } from './index.js';
+import { normaliseServerVersion, ServerVersionError } from './server/version.js';
 import { PROVIDER_NAMES, type ProviderName } from './storage/index.js';
 
 export interface CliOptions {
@@ -107,6 +108,19 @@ const flags: Flag[] = [
     help: 'store Secrets in this real etcd (etcdctl in the etcd pod reads it)',
     apply: (out, v) => {
       out.cluster.etcd = { endpoints: v.split(',') };
+    },
+  },
+  {
+    name: '--server-version',
+    value: 'VERSION',
+    help: 'the Kubernetes version the API server claims and authorizes like (default v1.32.4; from 1.35 a WebSocket exec needs create too)',
+    apply: (out, v) => {
+      try {
+        out.cluster.serverVersion = normaliseServerVersion(v);
+      } catch (e) {
+        if (e instanceof ServerVersionError) throw new UsageError(`--server-version: ${e.message}`);
+        throw e;
+      }
     },
   },
   intFlag('--port', 'port', 'API server port on 127.0.0.1 (default: a free one)'),

@@ -44,9 +44,12 @@ export const ENCRYPTION_RBAC: readonly RbacNeed[] = [
     need('list', 'pods', 'kube-system'),
     'enables the etcd-exec and apiserver-flags strategies of secrets.encryption (finding the etcd and kube-apiserver static pods)',
   ),
-  optional(
-    need('create', 'pods', 'kube-system', 'exec'),
-    'enables the etcd-exec strategy of secrets.encryption (etcdctl in the etcd static pod)',
+  // A WebSocket exec is authorized as `get`, and from v1.35 also as `create` (see smoke/shared/rbac.ts).
+  ...(['get', 'create'] as const).map((verb) =>
+    optional(
+      need(verb, 'pods', 'kube-system', 'exec'),
+      'enables the etcd-exec strategy of secrets.encryption (etcdctl in the etcd static pod)',
+    ),
   ),
   optional(
     { verb: 'get', group: '', resource: '', nonResourceURL: '/metrics', scope: 'cluster' },

@@ -12,22 +12,29 @@ import type { Duplex } from 'node:stream';
 import type { Latencies } from '../contracts.js';
 import { notFound, pathNotFound, unauthorized } from '../store/errors.js';
 import { findResource, groupResource } from '../store/resources.js';
-import { authorize, authorizePath } from './authz.js';
+import { Authorizer, attributesOf } from './authz.js';
+import { ensureBootstrapPolicy } from './bootstrap-policy.js';
 import type { ApiContext } from './context.js';
 import { type ControlApi, controlPrefix, serveControl } from './control.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions } from './discovery.js';
 import { isPublicPath, serveHealth } from './health.js';
 import { sendError, sendJson, sendText } from './http-util.js';
 import { serveOpenApi } from './openapi.js';
+import { RbacAuthorizer, type UserInfo } from './rbac.js';
 import { type RequestInfo, requestInfo } from './request-info.js';
 import { serveResource } from './rest.js';
 import { serveSubresource } from './subresources.js';
+import { TokenIssuer } from './tokens.js';
 import { rejectUpgrade, serveUpgrade } from './upgrade.js';
+import { type VersionInfo, versionInfo, websocketNeedsCreate } from './version.js';
 import { serveWatch } from './watch.js';
 
-export interface ApiServerOptions extends Omit<ApiContext, 'user'> {
+export interface ApiServerOptions extends Omit<ApiContext, 'user' | 'authorizer' | 'tokens' | 'version'> {
+  /** The admin token's user name; it is in system:masters, as kubeadm's super-admin is. */
   user: string;
   token: string;
+  /** The /version the server answers and authorizes like (default v1.32.4). */
+  version?: VersionInfo;
   tls: { certPem: string; keyPem: string };
   latencies(): Latencies;
   control: ControlApi;
@@ -55,11 +62,20 @@ export class ApiServer {
   private readonly host: string;
   private unsubscribe: (() => void) | undefined;
   private transition: Promise<void> = Promise.resolve();
-  private readonly ctx: ApiContext;
+  private readonly ctx: Omit<ApiContext, 'user'>;
+  private readonly admin: UserInfo;
 
   constructor(private readonly options: ApiServerOptions) {
     this.host = options.host ?? '127.0.0.1';
-    this.ctx = options;
+    // What the rbac/bootstrap-roles post-start hook writes before the server reports ready.
+    ensureBootstrapPolicy(options.store);
+    this.ctx = {
+      ...options,
+      authorizer: new Authorizer(options.faults, new RbacAuthorizer(options.store)),
+      tokens: new TokenIssuer(options.store),
+      version: options.version ?? versionInfo(),
+    };
+    this.admin = { username: options.user, groups: ['system:masters', 'system:authenticated'] };
   }
 
   get listeningPort(): number {
@@ -129,9 +145,15 @@ export class ApiServer {
     });
   }
 
-  private authenticate(req: IncomingMessage): boolean {
-    if (this.options.faults.has('token-invalid')) return false;
-    return bearerTokenMatches(req, this.options.token);
+  /**
+   * The bearer token's user: the admin token, or a ServiceAccount token this server issued and
+   * still honours; undefined → 401. `token-invalid` refuses every token.
+   */
+  private authenticate(req: IncomingMessage): UserInfo | undefined {
+    if (this.options.faults.has('token-invalid')) return undefined;
+    if (bearerTokenMatches(req, this.options.token)) return this.admin;
+    const m = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '');
+    return m ? this.ctx.tokens.authenticate(m[1]!.trim()) : undefined;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -143,24 +165,31 @@ export class ApiServer {
         isPublicPath(info.path) && !req.headers.authorization && !this.options.faults.has('token-invalid');
       // The control endpoint is not part of the simulated cluster: token-invalid must not lock it.
       const isControl = info.path.startsWith(controlPrefix);
-      const authenticated = isControl ? bearerTokenMatches(req, this.options.token) : this.authenticate(req);
-      if (!anonymousOk && !authenticated) throw unauthorized();
-      code = await this.route(req, res, info);
+      if (isControl) {
+        if (!bearerTokenMatches(req, this.options.token)) throw unauthorized();
+        await serveControl(req, res, info.path, this.options.control);
+        code = res.statusCode;
+      } else {
+        const user = anonymousOk ? undefined : this.authenticate(req);
+        if (!anonymousOk && !user) throw unauthorized();
+        code = await this.route(req, res, info, user);
+      }
     } catch (err) {
       code = sendError(res, err);
     }
     this.options.accounting.record(info, code);
   }
 
-  private async route(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<number> {
-    if (info.path.startsWith(controlPrefix)) {
-      await serveControl(req, res, info.path, this.options.control);
-      return res.statusCode;
-    }
-    // RBAC applies to non-resource URLs too (`rbac-missing:get:/metrics`).
-    if (!info.isResourceRequest)
-      authorizePath(this.options.faults, { user: this.options.user, verb: info.verb, path: info.path });
-    if (serveHealth(res, info.path, info.query)) return 200;
+  /** `user` is undefined only for an anonymous read of a public path (system:public-info-viewer). */
+  private async route(
+    req: IncomingMessage,
+    res: ServerResponse,
+    info: RequestInfo,
+    user: UserInfo | undefined,
+  ): Promise<number> {
+    // RBAC applies to non-resource URLs too (`rbac-missing:get:/metrics`, system:discovery).
+    if (!info.isResourceRequest && user) this.ctx.authorizer.check(attributesOf(info, user));
+    if (serveHealth(res, info.path, info.query, this.ctx.version)) return 200;
     if (info.path === '/metrics') {
       sendText(
         res,
@@ -172,7 +201,8 @@ export class ApiServer {
     }
     if (serveOpenApi(req, res, info.path)) return res.statusCode;
     if (!info.isResourceRequest) return this.discovery(res, info);
-    await this.resource(req, res, info);
+    if (!user) throw unauthorized();
+    await this.resource(req, res, info, user);
     return res.statusCode;
   }
 
@@ -189,7 +219,7 @@ export class ApiServer {
     return 200;
   }
 
-  private resolve(info: RequestInfo) {
+  private resolve(info: RequestInfo, user: UserInfo) {
     const def = findResource(info.group, info.version, info.resource);
     if (!def) throw pathNotFound();
     if (!def.namespaced && info.namespace && info.resource !== 'namespaces') throw pathNotFound();
@@ -197,15 +227,16 @@ export class ApiServer {
       throw pathNotFound();
     if (info.subresource && !def.subresources.some((s) => s.name === info.subresource))
       throw notFound(groupResource(def), info.name);
-    authorize(this.options.faults, { ...info, user: this.options.user });
+    this.ctx.authorizer.check(attributesOf(info, user));
     return def;
   }
 
-  private async resource(req: IncomingMessage, res: ServerResponse, info: RequestInfo): Promise<void> {
-    const def = this.resolve(info);
-    if (info.verb === 'watch') return serveWatch(req, res, this.ctx, def, info);
-    if (info.subresource) return serveSubresource(req, res, this.ctx, def, info);
-    return serveResource(req, res, this.ctx, def, info);
+  private async resource(req: IncomingMessage, res: ServerResponse, info: RequestInfo, user: UserInfo): Promise<void> {
+    const def = this.resolve(info, user);
+    const ctx: ApiContext = { ...this.ctx, user };
+    if (info.verb === 'watch') return serveWatch(req, res, ctx, def, info);
+    if (info.subresource) return serveSubresource(req, res, ctx, def, info);
+    return serveResource(req, res, ctx, def, info);
   }
 
   private async handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -214,11 +245,17 @@ export class ApiServer {
     socket.on('error', () => {});
     try {
       await delay(this.options.latencies().apiLatencyMs);
-      if (!this.authenticate(req)) throw unauthorized();
+      const user = this.authenticate(req);
+      if (!user) throw unauthorized();
       if (!info.isResourceRequest || !['exec', 'attach', 'portforward'].includes(info.subresource))
         throw pathNotFound();
-      this.resolve(info);
-      serveUpgrade(req, socket, head, this.ctx, info);
+      // Authorized by method first (WebSocket GET → get, SPDY POST → create), then, from v1.35,
+      // a WebSocket upgrade must also be allowed to `create` (version.ts: websocketNeedsCreate).
+      this.resolve(info, user);
+      const websocket = /websocket/i.test(req.headers.upgrade ?? '');
+      if (websocket && info.verb !== 'create' && websocketNeedsCreate(this.ctx.version))
+        this.ctx.authorizer.check(attributesOf(info, user, 'create'));
+      serveUpgrade(req, socket, head, { ...this.ctx, user }, info);
     } catch (err) {
       code = rejectUpgrade(socket, err);
     }

@@ -1,125 +1,89 @@
 /**
- * Authorization as RBAC would answer it, with the `rbac-missing:<verb>:<resource>` fault
- * removing one permission: the 403 body and SelfSubjectAccessReview both reflect it. A
- * resource starting with `/` is a non-resource URL (`rbac-missing:get:/metrics`), matched as
- * RBAC matches `nonResourceURLs`: exactly, or by prefix when it ends in `*`.
+ * The API server's authorizer chain, in kube-apiserver's order for `--authorization-mode=Node,RBAC`
+ * (pkg/kubeapiserver/authorizer/config.go): members of system:masters are allowed before any
+ * mode is asked (the privileged-groups authorizer), everyone else is judged by RBAC over the
+ * stored roles and bindings (rbac.ts). The `rbac-missing:<verb>:<resource>` fault removes one
+ * permission from every user, the admin's too, ahead of both: its 403 and reviews look like a
+ * plain RBAC denial (empty reason). A fault resource starting with `/` is a non-resource URL
+ * (`rbac-missing:get:/metrics`), matched as RBAC matches `nonResourceURLs`: exactly, or by
+ * prefix when it ends in `*`.
  */
 import type { SimFaultSet } from '../faults.js';
 import { forbidden, StatusError } from '../store/errors.js';
-
-export interface AuthzAttributes {
-  user: string;
-  verb: string;
-  group: string;
-  resource: string;
-  subresource: string;
-  namespace?: string;
-  name: string;
-}
-
-/** A request that names no resource: `/metrics`, `/version`, `/healthz`. */
-export interface PathAttributes {
-  user: string;
-  verb: string;
-  path: string;
-}
+import type { Attributes, Decision, RbacAuthorizer, UserInfo } from './rbac.js';
+import type { RequestInfo } from './request-info.js';
 
 export const isNonResourceURL = (faultResource: string): boolean => faultResource.startsWith('/');
 
-function resourceMatches(faultResource: string, attrs: AuthzAttributes): boolean {
-  if (isNonResourceURL(faultResource)) return false;
+function faultResourceMatches(faultResource: string, a: Attributes): boolean {
   const [resourcePart = '', sub = ''] = faultResource.split('/');
-  if (sub !== attrs.subresource) return false;
-  if (resourcePart === '*') return true;
-  if (resourcePart === attrs.resource) return true;
-  return attrs.group !== '' && resourcePart === `${attrs.resource}.${attrs.group}`;
+  if (sub !== a.subresource) return false;
+  if (resourcePart === '*' || resourcePart === a.resource) return true;
+  return a.group !== '' && resourcePart === `${a.resource}.${a.group}`;
 }
 
-function pathMatches(faultPath: string, path: string): boolean {
-  if (!isNonResourceURL(faultPath)) return false;
+function faultPathMatches(faultPath: string, path: string): boolean {
   return faultPath.endsWith('*') ? path.startsWith(faultPath.slice(0, -1)) : faultPath === path;
 }
 
-/** The first `rbac-missing` instance whose verb matches and whose resource the predicate accepts. */
-function deniedByFault(faults: SimFaultSet, verb: string, matches: (faultResource: string) => boolean) {
-  for (const [faultVerb = '', resource = ''] of faults.instances('rbac-missing')) {
-    if ((faultVerb === '*' || faultVerb === verb) && matches(resource)) return `rbac-missing:${faultVerb}:${resource}`;
+/** Whether an `rbac-missing` instance takes this permission away (`*` verb: every verb). */
+function deniedByFault(faults: SimFaultSet, a: Attributes): boolean {
+  for (const [verb = '', resource = ''] of faults.instances('rbac-missing')) {
+    if (verb !== '*' && verb !== a.verb) continue;
+    if (isNonResourceURL(resource) !== !a.isResourceRequest) continue;
+    if (a.isResourceRequest ? faultResourceMatches(resource, a) : faultPathMatches(resource, a.path)) return true;
   }
-  return undefined;
+  return false;
 }
 
-/** The `rbac-missing` fault instance that denies this request, if any. */
-export function deniedBy(faults: SimFaultSet, attrs: AuthzAttributes): string | undefined {
-  return deniedByFault(faults, attrs.verb, (resource) => resourceMatches(resource, attrs));
+/** The text after `is forbidden: ` in the real 403 (responsewriters.forbiddenMessage). */
+export function forbiddenMessage(a: Attributes): string {
+  if (!a.isResourceRequest) return `User "${a.user.username}" cannot ${a.verb} path "${a.path}"`;
+  const resource = a.subresource ? `${a.resource}/${a.subresource}` : a.resource;
+  const scope = a.namespace ? `in the namespace "${a.namespace}"` : 'at the cluster scope';
+  return `User "${a.user.username}" cannot ${a.verb} resource "${resource}" in API group "${a.group}" ${scope}`;
 }
 
-/** The `rbac-missing` fault instance that denies this non-resource request, if any. */
-export function pathDeniedBy(faults: SimFaultSet, attrs: PathAttributes): string | undefined {
-  return deniedByFault(faults, attrs.verb, (resource) => pathMatches(resource, attrs.path));
-}
-
-/** The text after `is forbidden: ` in the real 403 (responsewriters.ForbiddenStatusError). */
-export function forbiddenReason(attrs: AuthzAttributes): string {
-  const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
-  const scope = attrs.namespace ? `in the namespace "${attrs.namespace}"` : 'at the cluster scope';
-  return `User "${attrs.user}" cannot ${attrs.verb} resource "${resource}" in API group "${attrs.group}" ${scope}`;
-}
-
-/** responsewriters.forbiddenMessage for a non-resource request. */
-export function forbiddenPathReason(attrs: PathAttributes): string {
-  return `User "${attrs.user}" cannot ${attrs.verb} path "${attrs.path}"`;
-}
-
-export function authorize(faults: SimFaultSet, attrs: AuthzAttributes): void {
-  if (!deniedBy(faults, attrs)) return;
-  throw forbidden({ group: attrs.group, resource: attrs.resource }, attrs.name, forbiddenReason(attrs));
-}
-
-/**
- * Non-resource requests: NewForbidden with an empty GroupResource, so the message starts with
- * `forbidden: ` and every details field is empty (`"details":{}` on the wire).
- */
-export function authorizePath(faults: SimFaultSet, attrs: PathAttributes): void {
-  if (!pathDeniedBy(faults, attrs)) return;
-  throw new StatusError(403, 'Forbidden', `forbidden: ${forbiddenPathReason(attrs)}`, {});
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: the review body is client JSON
-type Json = any;
-
-/** Why a review is denied, as the `status.reason` of the SelfSubjectAccessReview (empty when allowed). */
-function reviewDenial(faults: SimFaultSet, user: string, spec: Json): string {
-  const ra = spec?.resourceAttributes;
-  if (ra) {
-    const attrs: AuthzAttributes = {
-      user,
-      verb: ra.verb ?? '',
-      group: ra.group ?? '',
-      resource: ra.resource ?? '',
-      subresource: ra.subresource ?? '',
-      namespace: ra.namespace || undefined,
-      name: ra.name ?? '',
-    };
-    if (!deniedBy(faults, attrs)) return '';
-    return `RBAC: no rule grants ${forbiddenReason(attrs).replace(/^User "[^"]*" cannot /, '')}`;
-  }
-  const nra = spec?.nonResourceAttributes;
-  if (nra) {
-    const attrs: PathAttributes = { user, verb: nra.verb ?? '', path: nra.path ?? '' };
-    if (!pathDeniedBy(faults, attrs)) return '';
-    return `RBAC: no rule grants ${forbiddenPathReason(attrs).replace(/^User "[^"]*" cannot /, '')}`;
-  }
-  return '';
-}
-
-/** Answers a SelfSubjectAccessReview (resourceAttributes or nonResourceAttributes) for the authenticated user. */
-export function reviewAccess(faults: SimFaultSet, user: string, review: Json): Json {
-  const reason = reviewDenial(faults, user, review?.spec);
+export function attributesOf(info: RequestInfo, user: UserInfo, verb = info.verb): Attributes {
   return {
-    kind: 'SelfSubjectAccessReview',
-    apiVersion: 'authorization.k8s.io/v1',
-    metadata: { creationTimestamp: null, ...(review?.metadata ?? {}) },
-    spec: review?.spec ?? {},
-    status: { allowed: reason === '', reason },
+    user,
+    verb,
+    isResourceRequest: info.isResourceRequest,
+    path: info.path,
+    group: info.group,
+    resource: info.resource,
+    subresource: info.subresource,
+    namespace: info.namespace,
+    name: info.name,
   };
+}
+
+export class Authorizer {
+  constructor(
+    private readonly faults: SimFaultSet,
+    private readonly rbac: RbacAuthorizer,
+  ) {}
+
+  decide(a: Attributes): Decision {
+    if (deniedByFault(this.faults, a)) return { allowed: false, reason: '' };
+    if (a.user.groups.includes('system:masters')) return { allowed: true, reason: '' };
+    return this.rbac.authorize(a);
+  }
+
+  /**
+   * Throws the real 403 (responsewriters.ForbiddenStatusError: the reason appended after `: `
+   * when there is one). Non-resource requests get NewForbidden with an empty GroupResource, so
+   * the message starts with `forbidden: ` and every details field is empty (`"details":{}`).
+   */
+  check(a: Attributes): void {
+    const decision = this.decide(a);
+    if (decision.allowed) return;
+    const message = forbiddenMessage(a) + (decision.reason ? `: ${decision.reason}` : '');
+    if (!a.isResourceRequest) throw new StatusError(403, 'Forbidden', `forbidden: ${message}`, {});
+    throw forbidden({ group: a.group, resource: a.resource }, a.name, message);
+  }
+
+  rbacRules(user: UserInfo, namespace: string | undefined) {
+    return this.rbac.rulesFor(user, namespace);
+  }
 }

@@ -1,18 +1,7 @@
 /** `/version`, `/healthz`, `/livez`, `/readyz` with the texts kube-apiserver prints. */
 import type { ServerResponse } from 'node:http';
 import { sendJson, sendText } from './http-util.js';
-
-export const serverVersion = {
-  major: '1',
-  minor: '32',
-  gitVersion: 'v1.32.4',
-  gitCommit: '59526cd4867447956156ae3a602fcbac10a2c335',
-  gitTreeState: 'clean',
-  buildDate: '2025-04-22T16:02:27Z',
-  goVersion: 'go1.23.6',
-  compiler: 'gc',
-  platform: 'linux/amd64',
-};
+import type { VersionInfo } from './version.js';
 
 const livezChecks = [
   'ping',
@@ -60,9 +49,9 @@ function healthCheck(res: ServerResponse, name: 'livez' | 'readyz' | 'healthz', 
 }
 
 /** Answers the non-resource health paths; false when the path is not one of them. */
-export function serveHealth(res: ServerResponse, path: string, query: URLSearchParams): boolean {
+export function serveHealth(res: ServerResponse, path: string, query: URLSearchParams, version: VersionInfo): boolean {
   if (path === '/version' || path === '/version/') {
-    sendJson(res, 200, serverVersion);
+    sendJson(res, 200, version);
     return true;
   }
   const m = /^\/(livez|readyz|healthz)(?:\/([^/]+(?:\/[^/]+)*))?\/?$/.exec(path);

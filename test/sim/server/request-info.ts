@@ -20,7 +20,6 @@ export interface RequestInfo {
 }
 
 const namespaceSubresources = new Set(['status', 'finalize']);
-const connectSubresources = new Set(['exec', 'attach', 'portforward']);
 
 export function requestInfo(req: IncomingMessage): RequestInfo {
   const url = new URL(req.url ?? '/', 'https://apiserver');
@@ -76,8 +75,10 @@ export function requestInfo(req: IncomingMessage): RequestInfo {
   if (verb === 'get' && !base.name) verb = 'list';
   if (verb === 'list' && isTrue(url.searchParams.get('watch'))) verb = 'watch';
   if (verb === 'delete' && !base.name) verb = 'deletecollection';
-  // WebSocket upgrades arrive as GET; since v1.31 the API server authorizes them as create.
-  if (connectSubresources.has(base.subresource)) verb = 'create';
+  // No special case for exec/attach/portforward: RequestInfoFactory maps the method alone, so a
+  // WebSocket upgrade (GET) is `get` and SPDY (POST) is `create`
+  // (staging/src/k8s.io/apiserver/pkg/endpoints/request/requestinfo.go); the extra `create`
+  // check of v1.35 is the server's (api-server.ts, version.ts).
   base.verb = verb;
   return base;
 }

@@ -10,13 +10,13 @@ import { applyPatch, type PatchType, patchTypeOf } from '../store/patch.js';
 import { groupResource, type ResourceDef } from '../store/resources.js';
 import { parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
 import { admitCreate } from './admission.js';
-import { reviewAccess } from './authz.js';
 import type { ApiContext } from './context.js';
 import { remove, removeCollection } from './delete.js';
 import { coreToEventsV1, eventsV1ToCore } from './events-convert.js';
 import { readBody, readJson, sendJson } from './http-util.js';
 import { sendList, sendObject } from './render.js';
 import type { RequestInfo } from './request-info.js';
+import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from './reviews.js';
 
 /** How a served resource maps onto the store (events.k8s.io events are stored as core events). */
 export interface StorageView {
@@ -91,6 +91,14 @@ function list(req: IncomingMessage, res: ServerResponse, ctx: ApiContext, def: R
   sendList(req, res, def, items, { resourceVersion: rv });
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: review bodies are client JSON
+const reviews: Record<string, (ctx: ApiContext, body: any) => unknown> = {
+  'authorization.k8s.io/selfsubjectaccessreviews': (ctx, body) =>
+    selfSubjectAccessReview(ctx.authorizer, ctx.user, body),
+  'authorization.k8s.io/selfsubjectrulesreviews': (ctx, body) => selfSubjectRulesReview(ctx.authorizer, ctx.user, body),
+  'authentication.k8s.io/selfsubjectreviews': (ctx, body) => selfSubjectReview(ctx.user, body),
+};
+
 function checkBodyIdentity(def: ResourceDef, info: RequestInfo, body: KubeObj | undefined): KubeObj {
   if (!body || typeof body !== 'object') throw badRequest('the body of the request was empty');
   body.metadata ??= { name: '' };
@@ -117,21 +125,9 @@ async function create(
   info: RequestInfo,
 ): Promise<void> {
   const body = await readJson(req);
-  if (def.plural === 'selfsubjectaccessreviews') {
-    sendJson(res, 201, reviewAccess(ctx.faults, ctx.user, body));
-    return;
-  }
-  if (def.plural === 'selfsubjectrulesreviews') {
-    sendJson(res, 201, {
-      ...body,
-      apiVersion: 'authorization.k8s.io/v1',
-      kind: 'SelfSubjectRulesReview',
-      status: {
-        resourceRules: [{ verbs: ['*'], apiGroups: ['*'], resources: ['*'] }],
-        nonResourceRules: [{ verbs: ['*'], nonResourceURLs: ['*'] }],
-        incomplete: false,
-      },
-    });
+  const review = reviews[`${def.group}/${def.plural}`];
+  if (review) {
+    sendJson(res, 201, review(ctx, body));
     return;
   }
   const obj = checkBodyIdentity(def, { ...info, name: '' }, body);

@@ -12,6 +12,7 @@ import { readJson, sendJson } from './http-util.js';
 import { sendObject } from './render.js';
 import type { RequestInfo } from './request-info.js';
 import { getOrNotFound, patchObject, serveResource, writeUpdate } from './rest.js';
+import { tokenRequest } from './reviews.js';
 
 function scaleOf(obj: KubeObj): KubeObj {
   const selector = Object.entries((obj.spec?.selector?.matchLabels ?? {}) as Record<string, string>)
@@ -174,6 +175,11 @@ export async function serveSubresource(
       return eviction(req, res, ctx, info);
     case 'pods/log':
       return logs(req, res, ctx, def, info);
+    case 'serviceaccounts/token': {
+      const body = await readJson(req);
+      const sa = ctx.store.get('serviceaccounts', info.namespace, info.name);
+      return sendJson(res, 201, tokenRequest(ctx.tokens, sa, info.name, body));
+    }
     case 'pods/exec':
     case 'pods/attach':
     case 'pods/portforward':

@@ -14,6 +14,7 @@ import {
 import { type FieldError, invalid } from './errors.js';
 import { nameProblem } from './names.js';
 import { admitNewPod, defaultPodSpec } from './pod-defaults.js';
+import { validateRbacObject } from './rbac-validation.js';
 import type { ResourceDef } from './resources.js';
 import { labelSelectorObjectMatcher } from './selectors.js';
 
@@ -36,8 +37,21 @@ export interface Strategies {
 /** Names that are DNS labels rather than subdomains. */
 const labelNamed = new Set(['namespaces', 'services']);
 
+/**
+ * RBAC objects are named by path segment only (ValidateRBACName = path.IsValidPathSegmentName:
+ * not `.` or `..`, no `/` or `%`), which is why `system:discovery` is a valid name.
+ */
+function rbacNameProblem(name: string): string | undefined {
+  if (name === '.' || name === '..') return `may not be '${name}'`;
+  for (const c of ['/', '%']) if (name.includes(c)) return `may not contain '${c}'`;
+  return undefined;
+}
+
 function validateName(def: ResourceDef, obj: KubeObj): FieldError[] {
-  const problem = nameProblem(obj.metadata.name, labelNamed.has(def.plural));
+  const problem =
+    def.group === 'rbac.authorization.k8s.io'
+      ? rbacNameProblem(obj.metadata.name)
+      : nameProblem(obj.metadata.name, labelNamed.has(def.plural));
   return problem
     ? [{ type: 'FieldValueInvalid', field: 'metadata.name', value: obj.metadata.name, detail: problem }]
     : [];
@@ -264,6 +278,12 @@ export function createStrategies(options: StrategyOptions): Strategies {
         if (!old) obj.spec.finalizers ??= ['kubernetes'];
         obj.status ??= {};
         obj.status.phase ??= 'Active';
+        return;
+      case 'roles':
+      case 'clusterroles':
+      case 'rolebindings':
+      case 'clusterrolebindings':
+        if (def.group === 'rbac.authorization.k8s.io') fail(def, obj, validateRbacObject(def.plural, obj, old));
         return;
       case 'secrets':
         obj.type ??= 'Opaque';

@@ -5,15 +5,23 @@ import type { RbacNeed } from '../../types.js';
 const readAll = (group: string, resource: string, scope: RbacNeed['scope']) =>
   ['get', 'list', 'watch'].map((verb) => need(verb, group, resource, scope));
 
+/**
+ * exec and port-forward go over WebSocket (client-node), whose upgrade is a GET: the API server
+ * authorizes it as `get` (RequestInfoFactory maps the method), and from v1.35 the
+ * AuthorizePodWebsocketUpgradeCreatePermission gate also requires `create` (kubernetes/kubernetes
+ * PR #134577). SPDY clients POST (`create`). Granting both works on every version.
+ */
+const stream = (subresource: string) => ['get', 'create'].map((verb) => need(verb, '', 'pods', 'run', subresource));
+
 export const RBAC = {
   readNodes: [...readAll('', 'nodes', 'cluster'), need('list', 'coordination.k8s.io', 'leases', 'cluster')],
   readPods: readAll('', 'pods', 'run'),
   readServices: readAll('', 'services', 'run'),
   readEndpointSlices: readAll('discovery.k8s.io', 'endpointslices', 'run'),
   readDeployments: readAll('apps', 'deployments', 'run'),
-  exec: [need('create', '', 'pods', 'run', 'exec')],
+  exec: stream('exec'),
   logs: [need('get', '', 'pods', 'run', 'log')],
-  portForward: [need('create', '', 'pods', 'run', 'portforward')],
+  portForward: stream('portforward'),
   deletePods: [need('delete', '', 'pods', 'run')],
   createPods: [need('create', '', 'pods', 'run')],
   scaleDeployments: [need('patch', 'apps', 'deployments', 'run')],
