@@ -64,8 +64,9 @@ describe.each(['etcd-direct', 'etcd-exec', 'apiserver-metrics'] as const)(
 );
 
 describe('secrets.encryption through the simulated cluster when access is missing', () => {
+  // client-node's exec is a WebSocket upgrade, authorized as `get` on v1.32 (as RequestInfo maps a GET).
   it('gives error with the reason when exec into the etcd pod is forbidden', async () => {
-    const { cluster: access, namespace } = await simWith('aescbc', ['rbac-missing:create:pods/exec']);
+    const { cluster: access, namespace } = await simWith('aescbc', ['rbac-missing:get:pods/exec']);
     const { outcome } = await runEncryptionCheck(access, { strategy: 'etcd-exec', namespace });
     expect(outcome.status, JSON.stringify(outcome)).toBe('error');
     expect(outcome.summary).toMatch(
@@ -92,7 +93,7 @@ describe('secrets.encryption through the simulated cluster when access is missin
 
   it('records the forbidden /metrics in auto mode and ends on the flags, labelled indirect, never on the metrics', async () => {
     const { cluster: access, namespace } = await simWith('aescbc', [
-      'rbac-missing:create:pods/exec',
+      'rbac-missing:get:pods/exec',
       'rbac-missing:get:/metrics',
     ]);
     const { outcome } = await runEncryptionCheck(access, { strategy: 'auto', namespace });
@@ -106,7 +107,7 @@ describe('secrets.encryption through the simulated cluster when access is missin
   });
 
   it('falls back from a forbidden exec to the metrics in auto mode', async () => {
-    const { cluster: access, namespace } = await simWith('secretbox', ['rbac-missing:create:pods/exec']);
+    const { cluster: access, namespace } = await simWith('secretbox', ['rbac-missing:get:pods/exec']);
     const { outcome } = await runEncryptionCheck(access, { strategy: 'auto', namespace });
     expect(outcome.status, JSON.stringify(outcome)).toBe('passed');
     expect(outcome.evidence).toMatchObject({ strategy: 'apiserver-metrics', provider: 'secretbox', indirect: true });
