@@ -15,6 +15,9 @@ import { ClusterError, type ClusterErrorKind } from '../kube/cluster-access.js';
  * - `timeout`: the cluster was too slow to tell within kubeproof's budget.
  * - `cancelled`: the audit was cancelled (or the service stopped) before the check concluded;
  *   no fix on the cluster side.
+ * - `not-observable`: the request requires a verdict (`options.encryption.required`) that nobody
+ *   outside the provider can observe (etcd on a managed control plane). Not `permission`: no
+ *   grant would help; the fix is to read the provider's setting.
  * - `unexpected`: anything else (an answer kubeproof does not understand, its own failure).
  */
 export const CHECK_CAUSES = [
@@ -24,6 +27,7 @@ export const CHECK_CAUSES = [
   'unreachable',
   'timeout',
   'cancelled',
+  'not-observable',
   'unexpected',
 ] as const;
 export type CheckCause = (typeof CHECK_CAUSES)[number];

@@ -78,9 +78,19 @@ export const AuditOptions = z
       .object({
         strategy: EncryptionStrategy.default('auto'),
         etcd: EtcdAccess.optional(),
+        required: z
+          .boolean()
+          .default(false)
+          .openapi({
+            description:
+              'When true, a cluster where encryption at rest cannot be observed (a managed control plane: no etcd access, ' +
+              'no static pods, /metrics denied) makes secrets.encryption `error` (cause `not-observable`) instead of ' +
+              '`skipped` with reason `not-observable`',
+            example: false,
+          }),
       })
       .strict()
-      .default({ strategy: 'auto' })
+      .default({ strategy: 'auto', required: false })
       .openapi({
         description: 'How secrets.encryption gathers evidence, and etcd access for the etcd-direct strategy',
       }),

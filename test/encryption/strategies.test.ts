@@ -6,7 +6,7 @@ import { createSecretStorage, PROVIDER_NAMES, type ProviderName, type SecretStor
 import { createAuthority } from '../sim/storage/pki.js';
 import { createFakeCluster, type FakeClusterOptions } from './fake-cluster.js';
 import { encryptionSecrets, findLeaks } from './leaks.js';
-import { etcdAccessOf, runEncryptionCheck } from './run-check.js';
+import { etcdAccessOf, type RunOptions, runEncryptionCheck } from './run-check.js';
 
 let etcd: EtcdHandle;
 const storages: SecretStorage[] = [];
@@ -41,6 +41,16 @@ async function audit(
     ...(withEtcd ? { etcd: etcdAccessOf(etcd) } : {}),
   });
   return { ...result, storage, fake, namespace, body: JSON.stringify(result.outcome, null, 1) };
+}
+
+/** A managed control plane as kubeproof sees it: no etcd access, no static pods, /metrics denied. */
+function onManagedControlPlane(run: Pick<RunOptions, 'required' | 'serverVersion'>) {
+  const fake = createFakeCluster({
+    storage: storageFor('aescbc'),
+    faults: ['rbac-missing:get:/metrics'],
+    staticPods: { etcd: false, apiserver: false },
+  });
+  return runEncryptionCheck(fake.cluster, { namespace: `kubeproof-run-${++namespaces}`, ...run });
 }
 
 const expectedKey = (provider: ProviderName) =>
@@ -212,20 +222,52 @@ describe('secrets.encryption when a strategy cannot see anything', () => {
     expect(outcome.summary, body).toContain('no kube-apiserver static pod');
   });
 
-  it('in auto mode, lists every strategy and why it failed, and never passes', async () => {
+  it('in auto mode on a managed control plane (no etcd access, no static pods, /metrics denied): skipped, not observable, never passed', async () => {
     const { outcome, body } = await audit(
       'aescbc',
       'auto',
       { faults: ['rbac-missing:get:/metrics'], staticPods: { etcd: false, apiserver: false } },
       false,
     );
-    expect(outcome.status, body).toBe('error');
+    expect(outcome.status, body).toBe('skipped');
+    expect(outcome.status === 'skipped' && outcome.reason, body).toBe('not-observable');
     expect((outcome.evidence.attempts as Array<{ strategy: string }>).map((a) => a.strategy)).toEqual([
       'etcd-direct',
       'etcd-exec',
       'apiserver-metrics',
       'apiserver-flags',
     ]);
+    // Names what to check instead: each provider's encryption setting when the provider is unknown.
+    expect(outcome.hint, body).toContain('EKS envelope encryption');
+    expect(outcome.hint, body).toContain('GKE application-layer secrets encryption');
+    expect(outcome.hint, body).toContain('AKS KMS');
+    expect(outcome.hint, body).toContain('options.encryption.etcd');
+  });
+
+  it('names only the provider the server version gives away', async () => {
+    const { outcome } = await onManagedControlPlane({ serverVersion: 'v1.29.3-eks-adc7111' });
+    expect(outcome.status).toBe('skipped');
+    expect(outcome.summary).toContain("EKS's managed control plane");
+    expect(outcome.hint).toContain('aws eks describe-cluster');
+    expect(outcome.hint).not.toContain('gcloud');
+  });
+
+  it('is error (cause not-observable) on a managed control plane when options.encryption.required is set', async () => {
+    const { outcome } = await onManagedControlPlane({ required: true });
+    expect(outcome.status).toBe('error');
+    expect(outcome.status === 'error' && outcome.cause).toBe('not-observable');
+    expect(outcome.summary).toContain('options.encryption.required');
+  });
+
+  it('is error (cause permission), not "not observable", when kubeproof may not even look for the static pods', async () => {
+    const { outcome, body } = await audit(
+      'aescbc',
+      'auto',
+      { faults: ['rbac-missing:get:/metrics', 'rbac-missing:list:pods'] },
+      false,
+    );
+    expect(outcome.status, body).toBe('error');
+    expect(outcome.status === 'error' && outcome.cause, body).toBe('permission');
     expect(outcome.hint, body).toContain('options.encryption.etcd');
   });
 });

@@ -87,8 +87,10 @@ describe('secrets.encryption through the simulated cluster when access is missin
         strategy: 'apiserver-metrics',
         outcome: 'unavailable',
         reason: 'GET /metrics failed: forbidden (403): forbidden: User "kubeproof" cannot get path "/metrics"',
+        why: 'denied',
       },
     ]);
+    expect(outcome.status === 'error' && outcome.cause, body).toBe('permission');
   });
 
   it('records the forbidden /metrics in auto mode and ends on the flags, labelled indirect, never on the metrics', async () => {
@@ -103,6 +105,7 @@ describe('secrets.encryption through the simulated cluster when access is missin
       strategy: 'apiserver-metrics',
       outcome: 'unavailable',
       reason: 'GET /metrics failed: forbidden (403): forbidden: User "kubeproof" cannot get path "/metrics"',
+      why: 'denied',
     });
   });
 

@@ -118,6 +118,24 @@ describe('report', () => {
     expect(md).toContain('⚠️ error (policy)');
   });
 
+  it('a run whose encryption is not observable (managed control plane) and whose smoke suite passed is passed', async () => {
+    harness = createHarness({
+      executor: new ScriptedExecutor([
+        { id: 'preflight.api', status: 'passed' },
+        { id: 'workload.rollout', status: 'passed' },
+        { id: 'secrets.encryption', status: 'skipped', reason: 'not-observable', summary: 'not observable: EKS' },
+      ]),
+    });
+    const created = await call(harness, 'POST', '/v1/audits', { json: { kubeconfig: kubeconfigYaml() } });
+    await harness.runner.whenIdle();
+    const run = await call(harness, 'GET', created.body.links.self);
+    expect(run.body.status).toBe('passed');
+    expect(run.body.checks[2]).toMatchObject({ status: 'skipped', reason: 'not-observable' });
+    const report = await call(harness, 'GET', created.body.links.report);
+    expect(report.body.rootCauses).toEqual([]);
+    expect(report.body.table[2]).toMatchObject({ why: 'not-observable', observation: 'not observable: EKS' });
+  });
+
   it('chooses the format from Accept, defaulting to JSON', async () => {
     const path = await failedAudit();
     expect((await call(harness, 'GET', path, { headers: { accept: 'application/xml' } })).text).toContain(

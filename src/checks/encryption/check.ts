@@ -6,8 +6,10 @@
  */
 import { maskable, redactJson, redactText } from '../../kube/kubeconfig/redact.js';
 import { RUN_NAMESPACE_RBAC } from '../../workload/rbac.js';
+import { PREFLIGHT_ID } from '../preflight/api.js';
 import { rbacNeed } from '../rbac-need.js';
 import type { CheckContext, CheckDefinition, CheckOutcome, RbacNeed } from '../types.js';
+import { looksManaged, managedProvider, notObservableVerdict } from './managed.js';
 import { createMarker, etcdKeyOf, markerSecret } from './marker.js';
 import { apiserverFlags } from './strategies/apiserver-flags.js';
 import { apiserverMetrics } from './strategies/apiserver-metrics.js';
@@ -68,6 +70,12 @@ function scrubbed(outcome: CheckOutcome, secrets: readonly string[]): CheckOutco
   };
 }
 
+/** The server's gitVersion as preflight.api read it (`v1.29.3-eks-adc7111`), when it ran. */
+function serverVersionOf(ctx: CheckContext): string | undefined {
+  const version = ctx.results.get(PREFLIGHT_ID)?.evidence.serverVersion;
+  return typeof version === 'string' ? version : undefined;
+}
+
 async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
   const namespace = ctx.namespace;
   if (!namespace) throw new Error('secrets.encryption needs the run namespace, but the engine gave it none');
@@ -95,7 +103,7 @@ async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
     for (const strategy of strategies) {
       const found = await strategy.gather(input);
       if (found.kind === 'unavailable') {
-        attempts.push({ strategy: strategy.name, outcome: 'unavailable', reason: found.reason });
+        attempts.push({ strategy: strategy.name, outcome: 'unavailable', reason: found.reason, why: found.why });
         ctx.log.info('secrets.encryption strategy unavailable', {
           strategy: strategy.name,
           reason: redactText(found.reason, secrets),
@@ -107,6 +115,11 @@ async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
       const outcome =
         found.kind === 'raw' ? rawVerdict(verdictInput, found, marker.forms) : indirectVerdict(verdictInput, found);
       return scrubbed(outcome, secrets);
+    }
+    const provider = managedProvider(ctx.cluster.server, serverVersionOf(ctx));
+    if (chosen === 'auto' && looksManaged(attempts, provider)) {
+      const required = ctx.options.encryption.required;
+      return scrubbed(notObservableVerdict({ attempts, provider, secret, required }), secrets);
     }
     return scrubbed(noEvidenceVerdict({ attempts, secret, etcdKey }), secrets);
   } finally {

@@ -45,9 +45,18 @@ export interface IndirectEvidence {
   details: Record<string, unknown>;
 }
 
+/**
+ * Why a strategy could not gather evidence, as far as a managed control plane is concerned:
+ * `not-configured` (etcd access not given), `absent` (the control-plane pieces it reads are not
+ * in the cluster: no static pod, no metric series), `denied` (the API server refused us),
+ * `failed` (anything else).
+ */
+export type UnavailableWhy = 'not-configured' | 'absent' | 'denied' | 'failed';
+
 export interface Unavailable {
   kind: 'unavailable';
   reason: string;
+  why: UnavailableWhy;
 }
 
 export type StrategyResult = RawEvidence | IndirectEvidence | Unavailable;
@@ -60,7 +69,18 @@ export interface EvidenceStrategy {
 }
 
 /** A strategy's answer when it cannot gather evidence on this cluster, with the reason. */
-export const unavailable = (reason: string): Unavailable => ({ kind: 'unavailable', reason });
+export const unavailable = (reason: string, why: UnavailableWhy = 'failed'): Unavailable => ({
+  kind: 'unavailable',
+  reason,
+  why,
+});
+
+/** `unavailable` for a failed call: `denied` when RBAC refused us, `failed` otherwise. */
+export const unavailableAfter = (what: string, error: unknown): Unavailable =>
+  unavailable(
+    `${what}: ${describeFailure(error)}`,
+    error instanceof ClusterError && error.kind === 'forbidden' ? 'denied' : 'failed',
+  );
 
 /** Why a call failed, for an `unavailable` reason: the ClusterError's kind and HTTP status first. */
 export function describeFailure(error: unknown): string {

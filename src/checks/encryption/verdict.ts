@@ -8,12 +8,13 @@ import { PROVIDER_ADVICE, REWRITE_SECRETS_HINT } from './advice.js';
 import type { SampleSummary } from './sample.js';
 import type { StoredProvider } from './stored-value.js';
 import { readStoredValue } from './stored-value.js';
-import type { IndirectEvidence, RawEvidence, StrategyName } from './strategy.js';
+import type { IndirectEvidence, RawEvidence, StrategyName, UnavailableWhy } from './strategy.js';
 
 export interface Attempt {
   strategy: StrategyName;
   outcome: 'used' | 'unavailable';
   reason?: string;
+  why?: UnavailableWhy;
 }
 
 export interface VerdictInput {
@@ -153,8 +154,8 @@ export function indirectVerdict(input: VerdictInput, found: IndirectEvidence): C
 export function noEvidenceVerdict(input: Omit<VerdictInput, 'strategy'>): CheckOutcome {
   return {
     status: 'error',
-    // Every strategy was refused to us, or none applies: what kubeproof may see is the limit.
-    cause: 'permission',
+    // Refused to us (or configured wrongly): a grant or etcd access would let kubeproof see.
+    cause: input.attempts.some((a) => a.why === 'denied') ? 'permission' : 'unexpected',
     summary: `could not tell whether Secrets are encrypted at rest: ${input.attempts.map((a) => `${a.strategy} unavailable: ${a.reason}`).join('; ')}`,
     evidence: { evidenceKind: 'none', secret: input.secret, etcdKey: input.etcdKey, attempts: input.attempts },
     hint: ENABLE_EVIDENCE_HINT,

@@ -3,7 +3,7 @@
  * --encryption-provider-config? Configuration evidence only: the file's providers are not visible.
  */
 import type { KubeObject } from '../../../kube/cluster-access.js';
-import { describeFailure, type EvidenceStrategy, type StrategyResult, unavailable } from '../strategy.js';
+import { type EvidenceStrategy, type StrategyResult, unavailable, unavailableAfter } from '../strategy.js';
 
 const FLAG = '--encryption-provider-config';
 
@@ -33,11 +33,12 @@ export const apiserverFlags: EvidenceStrategy = {
       ));
     } catch (error) {
       if (signal.aborted) throw error;
-      return unavailable(`could not list pods in kube-system: ${describeFailure(error)}`);
+      return unavailableAfter('could not list pods in kube-system', error);
     }
     if (pods.length === 0) {
       return unavailable(
         'no kube-apiserver static pod (component=kube-apiserver) in kube-system: managed or systemd control plane',
+        'absent',
       );
     }
     const perPod = pods.map((pod) => ({

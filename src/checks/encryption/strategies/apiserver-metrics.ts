@@ -7,11 +7,12 @@
  */
 import type { StoredProvider } from '../stored-value.js';
 import {
-  describeFailure,
   type EvidenceStrategy,
   type StrategyInput,
   type StrategyResult,
+  type Unavailable,
   unavailable,
+  unavailableAfter,
 } from '../strategy.js';
 import {
   compareSnapshots,
@@ -35,7 +36,7 @@ function providerOf(prefix: string): { provider?: StoredProvider; keyName?: stri
 
 /** A fresh apiserver-metrics strategy: it scrapes before and after the marker is written. */
 export function apiserverMetrics(): EvidenceStrategy {
-  let before: TransformationSnapshot | { error: string } | undefined;
+  let before: TransformationSnapshot | { error: Unavailable } | undefined;
   const scrape = async ({ cluster, signal }: Pick<StrategyInput, 'cluster' | 'signal'>) =>
     parseTransformationMetrics(await cluster.rawGet('/metrics', { signal, timeoutMs: CALL_TIMEOUT_MS }));
 
@@ -46,12 +47,12 @@ export function apiserverMetrics(): EvidenceStrategy {
         before = await scrape(input);
       } catch (error) {
         if (input.signal.aborted) throw error;
-        before = { error: `GET /metrics failed: ${describeFailure(error)}` };
+        before = { error: unavailableAfter('GET /metrics failed', error) };
       }
     },
     async gather(input): Promise<StrategyResult> {
       if (!before) return unavailable('/metrics was not read before the Secret write');
-      if ('error' in before) return unavailable(before.error);
+      if ('error' in before) return before.error;
       let after: TransformationSnapshot | undefined;
       let delta = compareSnapshots(before, before);
       for (let i = 0; i < SCRAPES_AFTER_WRITE && delta.moved.size === 0; i++) {
@@ -59,7 +60,7 @@ export function apiserverMetrics(): EvidenceStrategy {
           after = await scrape(input);
         } catch (error) {
           if (input.signal.aborted) throw error;
-          return unavailable(`GET /metrics after the write failed: ${describeFailure(error)}`);
+          return unavailableAfter('GET /metrics after the write failed', error);
         }
         delta = compareSnapshots(before, after);
       }
@@ -75,6 +76,7 @@ export function apiserverMetrics(): EvidenceStrategy {
         const family = after?.present ? 'no to_storage series for Secrets moved' : 'the metric is absent';
         return unavailable(
           `after the Secret write ${family} on the kube-apiserver that answered /metrics (without an EncryptionConfiguration kube-apiserver records none; with several replicas another one may have served the write)`,
+          'absent',
         );
       }
       if (topLevel.length > 1) {

@@ -71,7 +71,11 @@ async function connect(etcd: EtcdAccess, pinned: PinnedGroup, deadline: number):
 export const etcdDirect: EvidenceStrategy = {
   name: 'etcd-direct',
   async gather({ cluster, etcd, etcdKey, signal }): Promise<StrategyResult> {
-    if (!etcd) return unavailable('no etcd endpoints and client certificate were given (options.encryption.etcd)');
+    if (!etcd)
+      return unavailable(
+        'no etcd endpoints and client certificate were given (options.encryption.etcd)',
+        'not-configured',
+      );
     if (!etcd.caData) return unavailable('options.encryption.etcd.caData is required to verify the etcd server');
     const where = etcd.endpoints.join(',');
     let pinned: PinnedGroup[];

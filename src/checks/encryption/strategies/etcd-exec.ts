@@ -4,7 +4,7 @@
  */
 import type { ClusterAccess, KubeObject } from '../../../kube/cluster-access.js';
 import { SAMPLE_LIMIT, summarizeSample } from '../sample.js';
-import { describeFailure, type EvidenceStrategy, type StrategyResult, unavailable } from '../strategy.js';
+import { type EvidenceStrategy, type StrategyResult, unavailable, unavailableAfter } from '../strategy.js';
 
 const PKI = '/etc/kubernetes/pki/etcd';
 export const ETCDCTL_FLAGS = [
@@ -37,10 +37,13 @@ export const etcdExec: EvidenceStrategy = {
       pod = await findEtcdPod(cluster, signal);
     } catch (error) {
       if (signal.aborted) throw error;
-      return unavailable(`could not list pods in kube-system: ${describeFailure(error)}`);
+      return unavailableAfter('could not list pods in kube-system', error);
     }
     if (!pod?.metadata?.name) {
-      return unavailable('no etcd static pod (component=etcd) in kube-system: etcd is not run by kubeadm here');
+      return unavailable(
+        'no etcd static pod (component=etcd) in kube-system: etcd is not run by kubeadm here',
+        'absent',
+      );
     }
     const where = `kube-system/${pod.metadata.name}`;
     const etcdctl = async (args: string[]): Promise<EtcdctlJson> => {
@@ -75,7 +78,7 @@ export const etcdExec: EvidenceStrategy = {
       };
     } catch (error) {
       if (signal.aborted) throw error;
-      return unavailable(`exec of etcdctl in ${where} failed: ${describeFailure(error)}`);
+      return unavailableAfter(`exec of etcdctl in ${where} failed`, error);
     }
   },
 };
