@@ -49,6 +49,8 @@ const CAUSE_OF_KIND: Record<ClusterErrorKind, CheckCause> = {
   policy: 'policy',
   timeout: 'timeout',
   aborted: 'cancelled',
+  // Our own limit: an answer kubeproof would not read, not a verdict on the cluster.
+  'too-large': 'unexpected',
   'not-found': 'unexpected',
   conflict: 'unexpected',
   invalid: 'unexpected',

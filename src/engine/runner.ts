@@ -5,7 +5,9 @@ import type { AuditRunRow } from '../db/schema/index.js';
 import type { AuditStore } from '../db/store.js';
 import { redactText } from '../kube/kubeconfig/redact.js';
 import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
+import { truncateBytes } from '../untrusted-text.js';
 import { Background } from './background.js';
+import { boundResult, RESULT_LIMITS } from './bound-result.js';
 import { publicOptions, runSecrets } from './public-options.js';
 import { redactResult } from './redact-result.js';
 import { type EndReason, finalStatus, type StatusCounts } from './run-status.js';
@@ -195,7 +197,7 @@ export class AuditRunner {
           store.recordEvent(id, { at, level: 'info', message: `Check ${checkId} started.`, checkId }),
         onCheckFinished: (result: CheckResult) => {
           counts[result.status]++;
-          store.recordResult(id, redactResult(result, secrets));
+          store.recordResult(id, boundResult(redactResult(result, secrets)));
           store.recordEvent(id, {
             at: result.finishedAt,
             level: EVENT_LEVEL[result.status],
@@ -205,7 +207,8 @@ export class AuditRunner {
             checkId: result.id,
           });
         },
-        onEvent: (event) => store.recordEvent(id, { ...event, message: redact(event.message) }),
+        onEvent: (event) =>
+          store.recordEvent(id, { ...event, message: truncateBytes(redact(event.message), RESULT_LIMITS.eventBytes) }),
       });
       cleanup = outcome.cleanup;
     } catch (err) {

@@ -82,6 +82,8 @@ const HINTS: Partial<Record<ClusterError['kind'], string>> = {
   forbidden:
     "kubeproof's user lacks a permission this check needs: apply the manifests from GET /v1/rbac to the audit identity.",
   timeout: 'A call to the API server did not answer in time; the API server may be overloaded.',
+  'too-large':
+    "An answer exceeded kubeproof's response limit and was not read: the server is not behaving like a Kubernetes API server, or the cluster holds unusually large objects.",
 };
 
 /** An exception that escaped a check: kubeproof could not tell. */

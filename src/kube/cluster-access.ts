@@ -21,6 +21,7 @@ export type ClusterErrorKind =
   | 'invalid' // 422 / 400
   | 'timeout' // kubeproof's own deadline
   | 'aborted' // cancelled
+  | 'too-large' // the answer exceeded kubeproof's response limit (not read further)
   | 'server'; // any other answer from the server (5xx, upgrade refused by kubelet, ...)
 
 /**
@@ -50,6 +51,7 @@ export const INCONCLUSIVE_KINDS: ReadonlySet<ClusterErrorKind> = new Set([
   'policy',
   'timeout',
   'aborted',
+  'too-large',
 ]);
 
 /** Whether the error means kubeproof could not tell (→ `error`), not a cluster answer. */

@@ -158,6 +158,16 @@ function unusable(err: unknown, server: string): CheckOutcome {
     e?.kind === 'unauthorized'
       ? 'The API server refused the credentials (401): the token is invalid or expired, or the client certificate is not trusted. Create a fresh token (`kubectl create token <sa>`).'
       : 'The API server could not be reached: check the server URL and port in the kubeconfig, that the API server is running, and the network path from kubeproof.';
+  if (e?.kind === 'too-large') {
+    // Our own limit, not the network: whatever answered is not behaving like an API server.
+    return {
+      status: 'error',
+      cause: 'unexpected',
+      summary: `the API server's answer was not read: ${message}`,
+      evidence: { server, error: { kind: e.kind, message } },
+      hint: 'The server at this URL answered far more than a Kubernetes API server does: check that the kubeconfig points at the API server.',
+    };
+  }
   return {
     status: 'error',
     cause: e?.kind === 'unauthorized' ? 'credentials' : 'unreachable',

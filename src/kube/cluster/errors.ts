@@ -1,4 +1,6 @@
+import { stripControlChars, truncateBytes } from '../../untrusted-text.js';
 import { ClusterError, type ClusterErrorKind } from '../cluster-access.js';
+import { STATUS_MESSAGE_BYTES } from './limits.js';
 
 /**
  * 403s that are the cluster's own failure, not RBAC refusing kubeproof: the kubelet refusing
@@ -22,14 +24,39 @@ interface StatusBody {
   code?: number;
 }
 
+/** The body as a Kubernetes Status (`kind: Status`), or undefined for anything else. */
 function parseStatus(body: string): StatusBody | undefined {
   try {
     const parsed: unknown = JSON.parse(body);
-    if (parsed && typeof parsed === 'object') return parsed as StatusBody;
+    if (parsed && typeof parsed === 'object' && (parsed as { kind?: unknown }).kind === 'Status') {
+      return parsed as StatusBody;
+    }
   } catch {
-    // not a Status: the body is used as text
+    // not JSON: not a Status
   }
   return undefined;
+}
+
+/** A message from the remote side, safe to store and show: control characters out, at most 512 bytes. */
+export function boundedMessage(message: string): string {
+  return truncateBytes(stripControlChars(message).trim(), STATUS_MESSAGE_BYTES);
+}
+
+/** What is known about a body besides its text, to describe one that is not shown. */
+export interface BodyInfo {
+  contentType?: string;
+  /** Announced or counted size in bytes. */
+  length?: number;
+}
+
+/**
+ * How a non-Status answer is reported: status code, content type and length only. Its body is
+ * never echoed: a kubeconfig may point at any HTTPS service, whose error page can hold secrets.
+ */
+export function describeForeignAnswer(httpStatus: number, info: BodyInfo = {}): string {
+  const type = info.contentType ? stripControlChars(info.contentType).slice(0, 100) : 'no content type';
+  const length = info.length === undefined ? '' : `, ${info.length} bytes`;
+  return `HTTP ${httpStatus} with a body that is not a Kubernetes Status (${type}${length}); the body is not shown`;
 }
 
 function kindForStatus(httpStatus: number, message: string): ClusterErrorKind {
@@ -41,16 +68,25 @@ function kindForStatus(httpStatus: number, message: string): ClusterErrorKind {
   return 'server';
 }
 
-/** An HTTP answer that was not 2xx, turned into a ClusterError carrying the Status message. */
-export function errorFromResponse(httpStatus: number, body: string): ClusterError {
+/**
+ * An HTTP answer that was not 2xx, turned into a ClusterError: a Status keeps its message (cut to
+ * 512 bytes, control characters stripped); anything else is described, never quoted.
+ */
+export function errorFromResponse(httpStatus: number, body: string, info: BodyInfo = {}): ClusterError {
   const status = parseStatus(body);
-  const message = status?.message ?? (body.trim() || `HTTP ${httpStatus}`);
-  return new ClusterError(kindForStatus(httpStatus, message), message, httpStatus, status?.reason);
+  const message =
+    status?.message !== undefined
+      ? boundedMessage(String(status.message))
+      : body.trim() === ''
+        ? `HTTP ${httpStatus}`
+        : describeForeignAnswer(httpStatus, { length: Buffer.byteLength(body), ...info });
+  const reason = typeof status?.reason === 'string' ? boundedMessage(status.reason).slice(0, 64) : undefined;
+  return new ClusterError(kindForStatus(httpStatus, message), message, httpStatus, reason);
 }
 
 /** A Status received on a stream (exec channel 3) that is not a process exit. */
 export function errorFromStatusObject(status: StatusBody): ClusterError {
-  const message = status.message ?? 'unknown failure';
+  const message = boundedMessage(String(status.message ?? 'unknown failure'));
   const code = status.code ?? 500;
   return new ClusterError(kindForStatus(code, message), message, code, status.reason);
 }

@@ -2,13 +2,32 @@ import { PassThrough } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
 import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { ClusterError, type ExecRequest, type ExecResult } from '../cluster-access.js';
+import { tooLarge } from './body.js';
 import { errorFromStatusObject } from './errors.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import { connected, withSockets } from './websocket.js';
 
-function collect(stream: PassThrough): () => string {
-  const chunks: Buffer[] = [];
-  stream.on('data', (c: Buffer) => chunks.push(c));
-  return () => Buffer.concat(chunks).toString('utf8');
+/**
+ * Collects stdout and stderr under one cap: past it, nothing more is kept and `overflow` is
+ * called (the caller closes the stream), so a command printing forever costs at most `maxBytes`.
+ */
+export function boundedCollector(maxBytes: number, overflow: () => void) {
+  let size = 0;
+  let exceeded = false;
+  const collect = (stream: PassThrough): (() => string) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > maxBytes) {
+        if (!exceeded) overflow();
+        exceeded = true;
+        return;
+      }
+      chunks.push(c);
+    });
+    return () => Buffer.concat(chunks).toString('utf8');
+  };
+  return { collect, exceeded: () => exceeded };
 }
 
 /** Exit code from the channel-3 Status: Success → 0, NonZeroExitCode → its ExitCode cause. */
@@ -33,14 +52,17 @@ export function execInPod(
   return withSockets(kc, outbound, signal, async (handler) => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
-    const readOut = collect(stdout);
-    const readErr = collect(stderr);
+    let socket: { terminate(): void } | undefined;
+    const output = boundedCollector(DEFAULT_LIMITS.execBytes, () => socket?.terminate());
+    const readOut = output.collect(stdout);
+    const readErr = output.collect(stderr);
     let status: V1Status | undefined;
     const ws = await connected(
       new Exec(kc, handler).exec(req.namespace, req.pod, container, req.command, stdout, stderr, null, false, (s) => {
         status = s;
       }),
     );
+    socket = ws;
     await new Promise<void>((resolve) => {
       if (ws.readyState === ws.CLOSED) resolve();
       else ws.once('close', () => resolve());
@@ -48,6 +70,7 @@ export function execInPod(
     if (signal.aborted) throw signal.reason;
     // Let the stdout/stderr PassThroughs deliver what the last frames wrote.
     await new Promise((resolve) => setImmediate(resolve));
+    if (output.exceeded()) throw tooLarge('the output of exec', DEFAULT_LIMITS.execBytes);
     const exit = status ? exitCodeFromStatus(status) : 0;
     if (exit instanceof ClusterError) throw exit;
     return { stdout: readOut(), stderr: readErr(), exitCode: exit };

@@ -107,10 +107,14 @@ export function createClusterAccess(
           path: `${objectPath('pods', req.pod, req.namespace)}/log?${q}`,
           accept: '*/*',
           signal,
+          maxBytes: http.limits.logBytes,
         });
       }),
     portForwardGet: (req, opts) => call(opts, (signal) => portForwardGet(kc, outbound, req, signal)),
-    rawGet: (path, opts) => call(opts, (signal) => http.sendOk({ method: 'GET', path, accept: '*/*', signal })),
+    rawGet: (path, opts) =>
+      call(opts, (signal) =>
+        http.sendOk({ method: 'GET', path, accept: '*/*', signal, maxBytes: http.limits.rawBytes }),
+      ),
     close: () => http.close(),
   };
 }

@@ -2,7 +2,10 @@ import { PassThrough, Writable } from 'node:stream';
 import { type KubeConfig, PortForward } from '@kubernetes/client-node';
 import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { ClusterError, type HttpAnswer, type PortForwardGetRequest } from '../cluster-access.js';
+import { tooLarge } from './body.js';
+import { boundedMessage } from './errors.js';
 import { HttpResponseReader } from './http-response.js';
+import { DEFAULT_LIMITS } from './limits.js';
 import { connected, withSockets } from './websocket.js';
 
 /**
@@ -17,6 +20,8 @@ export function portForwardGet(
 ): Promise<HttpAnswer> {
   return withSockets(kc, outbound, signal, async (handler) => {
     const reader = new HttpResponseReader();
+    let received = 0;
+    let overflowed = false;
     const tunnelErrors: Buffer[] = [];
     let settle: (() => void) | undefined;
     const settled = new Promise<void>((resolve) => {
@@ -24,6 +29,13 @@ export function portForwardGet(
     });
     const output = new Writable({
       write(chunk: Buffer, _enc, cb) {
+        received += chunk.length;
+        if (received > DEFAULT_LIMITS.portForwardBytes) {
+          overflowed = true;
+          settle?.();
+          cb();
+          return;
+        }
         reader.push(chunk);
         if (reader.complete()) settle?.();
         cb();
@@ -50,9 +62,11 @@ export function portForwardGet(
     );
     await settled;
     if (signal.aborted) throw signal.reason;
+    if (overflowed) throw tooLarge('the answer through port-forward', DEFAULT_LIMITS.portForwardBytes);
     const answer = reader.answer();
     if (answer && (reader.complete() || tunnelErrors.length === 0)) return answer;
-    const detail = Buffer.concat(tunnelErrors).toString('utf8').trim() || 'the tunnel closed before an HTTP response';
+    const detail =
+      boundedMessage(Buffer.concat(tunnelErrors).toString('utf8')) || 'the tunnel closed before an HTTP response';
     throw new ClusterError('server', detail);
   });
 }

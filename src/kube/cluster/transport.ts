@@ -2,9 +2,12 @@ import type { IncomingMessage } from 'node:http';
 import https from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { OutboundPolicy } from '../../net/outbound-policy.js';
+import { ClusterError } from '../cluster-access.js';
 import { toLoadOptions } from '../kubeconfig/load-options.js';
 import type { SanitizedKubeconfig } from '../kubeconfig/types.js';
-import { errorFromResponse } from './errors.js';
+import { readCapped, readPrefix } from './body.js';
+import { describeForeignAnswer, errorFromResponse } from './errors.js';
+import { DEFAULT_LIMITS, type ResponseLimits } from './limits.js';
 
 /**
  * KubeConfig from the sanitized fields only, through loadFromOptions (the intake's
@@ -20,7 +23,10 @@ export function kubeConfigFrom(creds: SanitizedKubeconfig): KubeConfig {
 export interface RawResponse {
   status: number;
   headers: Record<string, string>;
+  /** The body; for a non-2xx answer only its first `errorBodyBytes`. */
   body: string;
+  /** Announced or counted body size in bytes. */
+  length: number;
 }
 
 export interface RequestSpec {
@@ -30,6 +36,8 @@ export interface RequestSpec {
   contentType?: string;
   accept?: string;
   signal: AbortSignal;
+  /** Cap on a 2xx body (default: limits.objectBytes). */
+  maxBytes?: number;
 }
 
 /**
@@ -45,6 +53,7 @@ export class Transport {
     readonly server: string,
     /** Every connection is dialled through it: checked address, never a second lookup. */
     readonly outbound: OutboundPolicy,
+    readonly limits: ResponseLimits = DEFAULT_LIMITS,
   ) {
     this.agent = this.prepare();
   }
@@ -89,25 +98,49 @@ export class Transport {
     });
   }
 
-  /** A whole request: status, headers and body text. */
+  /**
+   * A whole request: status, headers and body text, read under its cap while it streams (a 2xx
+   * body past `maxBytes` is a `too-large` error; of an error answer only the first
+   * `errorBodyBytes` are kept, enough for its Status).
+   */
   async send(spec: RequestSpec): Promise<RawResponse> {
     const res = await this.open(spec);
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
     const headers: Record<string, string> = {};
     for (const [k, v] of Object.entries(res.headers)) if (typeof v === 'string') headers[k] = v;
-    return { status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') };
+    const status = res.statusCode ?? 0;
+    if (status < 200 || status >= 300) {
+      const { body, length } = await readPrefix(res, this.limits.errorBodyBytes);
+      return { status, headers, body: body.toString('utf8'), length };
+    }
+    const what = `the answer to ${spec.method} ${spec.path.split('?')[0]}`;
+    const body = await readCapped(res, spec.maxBytes ?? this.limits.objectBytes, what);
+    return { status, headers, body: body.toString('utf8'), length: body.length };
   }
 
   /** send(), then throw a ClusterError for anything but 2xx. */
   async sendOk(spec: RequestSpec): Promise<string> {
     const res = await this.send(spec);
-    if (res.status < 200 || res.status >= 300) throw errorFromResponse(res.status, res.body);
+    if (res.status < 200 || res.status >= 300) {
+      throw errorFromResponse(res.status, res.body, { contentType: res.headers['content-type'], length: res.length });
+    }
     return res.body;
   }
 
+  /** sendOk() and JSON.parse; a body that is not JSON is described, never quoted (the parser's message would quote it). */
   async json<T>(spec: RequestSpec): Promise<T> {
-    return JSON.parse(await this.sendOk(spec)) as T;
+    const res = await this.send(spec);
+    if (res.status < 200 || res.status >= 300) {
+      throw errorFromResponse(res.status, res.body, { contentType: res.headers['content-type'], length: res.length });
+    }
+    try {
+      return JSON.parse(res.body) as T;
+    } catch {
+      throw new ClusterError(
+        'unreachable',
+        `not a Kubernetes API server: ${describeForeignAnswer(res.status, { contentType: res.headers['content-type'], length: res.length }).replace('a Kubernetes Status', 'JSON')}`,
+        res.status,
+      );
+    }
   }
 
   close(): void {

@@ -1,5 +1,11 @@
-import { createInterface } from 'node:readline';
-import type { KubeObject, ListResult, ListSelector, ResourceKind } from '../cluster-access.js';
+import {
+  ClusterError,
+  type KubeObject,
+  type ListResult,
+  type ListSelector,
+  type ResourceKind,
+} from '../cluster-access.js';
+import { cappedLines, readPrefix } from './body.js';
 import { errorFromResponse, errorFromStatusObject } from './errors.js';
 import { collectionPath } from './resources.js';
 import type { Transport } from './transport.js';
@@ -25,11 +31,21 @@ export async function listObjects(
     method: 'GET',
     path,
     signal,
+    maxBytes: transport.limits.listBytes,
   });
   return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '0' };
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+
+/** One watch line; a line that is not JSON is described by its size, never quoted (it may be anything). */
+function parseWatchEvent(line: string): { type: string; object: KubeObject } {
+  try {
+    return JSON.parse(line) as { type: string; object: KubeObject };
+  } catch {
+    throw new ClusterError('server', `a watch event that is not JSON (${Buffer.byteLength(line)} bytes); not shown`);
+  }
+}
 
 /** Outcome of following one watch stream. */
 type WatchEnd<T> = { found: true; value: T } | { found: false };
@@ -70,15 +86,17 @@ async function followWatch<T>(
     selectorQuery(selector, { watch: 'true', resourceVersion, allowWatchBookmarks: 'true' });
   const res = await transport.open({ method: 'GET', path, signal });
   if (res.statusCode !== 200) {
-    const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
-    throw errorFromResponse(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8'));
+    const { body, length } = await readPrefix(res, transport.limits.errorBodyBytes);
+    throw errorFromResponse(res.statusCode ?? 0, body.toString('utf8'), {
+      contentType: res.headers['content-type'],
+      length,
+    });
   }
-  const lines = createInterface({ input: res, crlfDelay: Number.POSITIVE_INFINITY });
+  const lines = cappedLines(res, transport.limits.watchEventBytes, `an event of the ${resource} watch`);
   try {
     for await (const line of lines) {
       if (!line.trim()) continue;
-      const event = JSON.parse(line) as { type: string; object: KubeObject };
+      const event = parseWatchEvent(line);
       if (event.type === 'ERROR') {
         // 410 Expired/Gone: our resourceVersion is too old; list again. Anything else is a failure.
         if (event.object?.code === 410) return { found: false };
@@ -92,7 +110,7 @@ async function followWatch<T>(
     }
     return { found: false };
   } finally {
-    lines.close();
+    await lines.return(undefined);
     res.destroy();
   }
 }

@@ -4,7 +4,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import WebSocket from 'ws';
 import type { OutboundPolicy } from '../../net/outbound-policy.js';
+import { readPrefix } from './body.js';
 import { errorFromResponse } from './errors.js';
+import { DEFAULT_LIMITS } from './limits.js';
 
 /**
  * client-node's WebSocketHandler with a socket factory that keeps the body of a refused
@@ -14,16 +16,28 @@ import { errorFromResponse } from './errors.js';
 function webSocketHandler(kc: KubeConfig, outbound: OutboundPolicy, sockets: Set<WebSocket>): WebSocketHandler {
   return new WebSocketHandler(kc, (uri, protocols, opts) => {
     // Dialled through the outbound policy; a redirect answer is a refusal, never followed.
-    const ws = new WebSocket(uri, protocols, { ...opts, agent: outbound.agent(), followRedirects: false });
+    const ws = new WebSocket(uri, protocols, {
+      ...opts,
+      agent: outbound.agent(),
+      followRedirects: false,
+      // One frame is never bigger than what we would keep of a whole answer.
+      maxPayload: DEFAULT_LIMITS.objectBytes,
+    });
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
     ws.on('unexpected-response', (req, res: IncomingMessage) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        req.destroy();
-        ws.emit('error', errorFromResponse(res.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-      });
+      // Only the start of the body: enough for a Status; the rest is never read.
+      void readPrefix(res, DEFAULT_LIMITS.errorBodyBytes).then(
+        ({ body, length }) => {
+          req.destroy();
+          const info = { contentType: res.headers['content-type'], length };
+          ws.emit('error', errorFromResponse(res.statusCode ?? 0, body.toString('utf8'), info));
+        },
+        (err: unknown) => {
+          req.destroy();
+          ws.emit('error', err);
+        },
+      );
     });
     return ws;
   });

@@ -35,7 +35,29 @@ export function redactText(text: string, secrets: readonly string[]): string {
   return out.replace(PEM_BLOCK, REDACTED).replace(AUTHORIZATION, `$1${REDACTED}`);
 }
 
-/** Masks secrets anywhere inside a JSON-serialisable value (evidence, log fields), keeping its shape. */
+/**
+ * Masks secrets anywhere inside a JSON-serialisable value (evidence, log fields), keeping its
+ * shape. Works on the decoded strings (keys too), not on JSON text: a secret holding `"` or `\\`
+ * is escaped in JSON and would slip past a match on the serialised form.
+ */
 export function redactJson<T>(value: T, secrets: readonly string[]): T {
-  return JSON.parse(redactText(JSON.stringify(value), secrets)) as T;
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return redactText(v, secrets);
+    if (v === null || typeof v !== 'object') return v;
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return walk(JSON.parse(JSON.stringify(v)));
+    if (Array.isArray(v)) return v.map(walk);
+    const out: Record<string, unknown> = {};
+    for (const [key, inner] of Object.entries(v)) {
+      if (inner === undefined || typeof inner === 'function') continue;
+      // defineProperty: a `__proto__` key stays a plain key instead of replacing the prototype.
+      Object.defineProperty(out, redactText(key, secrets), {
+        value: walk(inner),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
+    return out;
+  };
+  return walk(value) as T;
 }
