@@ -5,6 +5,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite.js';
@@ -38,6 +39,20 @@ afterEach(async () => {
 function clusterFor(s: { url: string; caData: string }) {
   const kc = kubeconfigYaml({ server: s.url, cluster: { 'certificate-authority-data': s.caData } });
   return createClusterAccess(sanitizeKubeconfig(kc).kubeconfig);
+}
+
+/** Writes `megabytes` MiB of filler with back-pressure, then ends (if the client is still there). */
+function streamMegabytes(res: ServerResponse, megabytes: number): void {
+  const chunk = Buffer.alloc(1 << 20, 'a');
+  let sent = 0;
+  const pump = () => {
+    while (sent < megabytes && !res.destroyed) {
+      sent++;
+      if (!res.write(chunk)) return void res.once('drain', pump);
+    }
+    res.end();
+  };
+  pump();
 }
 
 async function failureOf(promise: Promise<unknown>): Promise<ClusterError> {
@@ -109,16 +124,7 @@ describe('upstream bodies are never echoed', () => {
     server = await startHostileServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       // No Content-Length: the cap must hold while the bytes stream in.
-      const chunk = Buffer.alloc(1 << 20, 'a');
-      let sent = 0;
-      const pump = () => {
-        while (sent < 12 && !res.destroyed) {
-          sent++;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      streamMegabytes(res, 12);
     });
     const cluster = clusterFor(server);
     try {
@@ -136,16 +142,8 @@ describe('upstream bodies are never echoed', () => {
     server = await startHostileServer((req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       if (!req.url?.includes('watch=true')) return void res.end('{"items":[],"metadata":{"resourceVersion":"1"}}');
-      const chunk = Buffer.alloc(1 << 20, 'b');
-      let sent = 0;
-      const pump = () => {
-        while (sent < 10 && !res.destroyed) {
-          sent++;
-          if (!res.write(chunk)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      pump();
+      // One endless line: no newline in 10 MB.
+      streamMegabytes(res, 10);
     });
     const cluster = clusterFor(server);
     try {
