@@ -88,6 +88,29 @@ export const schemasByKind: Record<string, Schema> = {
     ...meta,
     2: { name: 'spec', type: 'message', schema: () => ({ 1: { name: 'namespace', type: 'string' } }) },
   },
+  // k8s.io/api/authentication/v1/generated.proto: kubectl create token and kubectl auth whoami.
+  'authentication.k8s.io/v1/TokenRequest': {
+    ...meta,
+    2: {
+      name: 'spec',
+      type: 'message',
+      schema: () => ({
+        1: { name: 'audiences', type: 'string', repeated: true },
+        3: {
+          name: 'boundObjectRef',
+          type: 'message',
+          schema: () => ({
+            1: { name: 'kind', type: 'string' },
+            2: { name: 'apiVersion', type: 'string' },
+            3: { name: 'name', type: 'string' },
+            4: { name: 'uid', type: 'string' },
+          }),
+        },
+        4: { name: 'expirationSeconds', type: 'int' },
+      }),
+    },
+  },
+  'authentication.k8s.io/v1/SelfSubjectReview': { ...meta },
   'v1/DeleteOptions': {
     1: { name: 'gracePeriodSeconds', type: 'int' },
     2: { name: 'preconditions', type: 'message', schema: () => preconditions },
