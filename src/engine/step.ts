@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { causeOf } from '../checks/causes.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../checks/types.js';
-import { ClusterError } from '../kube/cluster-access.js';
+import { ClusterError, WATCH_INTERRUPTED } from '../kube/cluster-access.js';
 
 /** Why a check's signal fired: the run was cancelled (or hit its deadline), or the check's own deadline passed. */
 export class CheckDeadlineExceeded extends Error {
@@ -88,6 +88,15 @@ const HINTS: Partial<Record<ClusterError['kind'], string>> = {
 
 /** An exception that escaped a check: kubeproof could not tell. */
 export function errorOutcome(err: unknown): CheckOutcome {
+  if (err instanceof ClusterError && err.reason === WATCH_INTERRUPTED) {
+    return {
+      status: 'error',
+      cause: 'unreachable',
+      summary: `could not tell: ${err.message}`,
+      evidence: { error: { kind: err.kind, reason: err.reason, message: err.message } },
+      hint: 'The API server answered at first, then its connections kept breaking while kubeproof waited (kubeproof re-listed and re-watched with back-off). Look at what sits between kubeproof and the API server: a load balancer or proxy with a short idle timeout, or an API server restarting; then re-run.',
+    };
+  }
   if (err instanceof ClusterError) {
     return {
       status: 'error',

@@ -43,6 +43,13 @@ export class ClusterError extends Error {
   }
 }
 
+/**
+ * `reason` of the ClusterError a wait ends with when the API server's connections kept breaking
+ * until the deadline (see ClusterAccess.waitFor): kind `unreachable`, but the server answered
+ * before, so the advice is about what sits in between, not the kubeconfig's server URL.
+ */
+export const WATCH_INTERRUPTED = 'WatchInterrupted';
+
 /** Kinds that mean "kubeproof could not tell" rather than "the cluster answered". */
 export const INCONCLUSIVE_KINDS: ReadonlySet<ClusterErrorKind> = new Set([
   'unreachable',
@@ -214,6 +221,9 @@ export interface ClusterAccess {
    * Lists, then watches from that resourceVersion, keeping the current set of matching
    * objects; resolves with the predicate's first non-undefined answer. No polling.
    * Times out (ClusterError `timeout`) after opts.timeoutMs, or aborts with opts.signal.
+   * Survives interrupted watches as client-go's reflector does (closed, reset, 410 Gone: re-watch
+   * or re-list, with back-off); if the deadline comes while it cannot reconnect, it throws kind
+   * `unreachable` with reason WATCH_INTERRUPTED instead of `timeout` (never a verdict).
    */
   waitFor<T>(
     resource: ResourceKind,

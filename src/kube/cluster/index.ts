@@ -16,7 +16,7 @@ import { execInPod } from './exec.js';
 import { portForwardGet } from './port-forward.js';
 import { collectionPath, objectPath } from './resources.js';
 import { kubeConfigFrom, Transport } from './transport.js';
-import { listObjects, waitForObjects } from './wait-for.js';
+import { interruptedWaitError, listObjects, newWatchHealth, type WatchBackoff, waitForObjects } from './wait-for.js';
 
 /** Per-call default when the caller gives no timeout: long enough for a slow API server. */
 const DEFAULT_TIMEOUT_MS = 30_000;
@@ -30,6 +30,8 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 export function createClusterAccess(
   creds: SanitizedKubeconfig,
   outbound: OutboundPolicy = developerPolicy(),
+  /** Tests shrink the watch back-off; production uses the reflector's. */
+  tuning: { watchBackoff?: WatchBackoff } = {},
 ): ClusterAccess {
   const kc = kubeConfigFrom(creds);
   const http = new Transport(kc, creds.server, outbound);
@@ -91,8 +93,19 @@ export function createClusterAccess(
           signal,
         });
       }),
-    waitFor: (resource, selector, predicate, opts) =>
-      call(opts, (signal) => waitForObjects(http, resource, selector, predicate, signal)),
+    waitFor: async (resource, selector, predicate, opts) => {
+      const health = newWatchHealth();
+      try {
+        return await call(opts, (signal) =>
+          waitForObjects(http, resource, selector, predicate, signal, {
+            health,
+            ...(tuning.watchBackoff ? { backoff: tuning.watchBackoff } : {}),
+          }),
+        );
+      } catch (err) {
+        throw interruptedWaitError(resource, health, err);
+      }
+    },
     exec: (req, opts) =>
       call(opts, async (signal) =>
         execInPod(kc, outbound, await containerOf(req.namespace, req.pod, req.container, signal), req, signal),
