@@ -4,6 +4,7 @@ import type { AppDeps } from './http/env.js';
 import { ApiError } from './http/errors.js';
 import { handleError, problemResponse } from './http/problem.js';
 import { newRouter, type Router } from './http/router.js';
+import { DEFAULT_EVENT_STREAMS_PER_TENANT, StreamSlots } from './http/stream-slots.js';
 import { registerAuditRoutes } from './routes/audits/index.js';
 import { registerListChecks } from './routes/checks/list.js';
 import { registerDocRoutes } from './routes/docs/index.js';
@@ -19,7 +20,9 @@ export type { AppDeps } from './http/env.js';
  */
 export function createApp(deps: AppDeps): Router {
   const app = newRouter();
+  const streamSlots = new StreamSlots(deps.settings.maxEventStreamsPerTenant ?? DEFAULT_EVENT_STREAMS_PER_TENANT);
   app.use('*', async (c, next) => {
+    c.set('streamSlots', streamSlots);
     c.set('store', deps.store);
     c.set('runner', deps.runner);
     c.set('catalog', deps.catalog);

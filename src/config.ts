@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { parseApiTokens, tenantCount } from './http/tenants.js';
 import { parseAllowedTargets, type TargetRule } from './net/outbound-policy.js';
 
 const intFrom = (name: string, min: number, max: number, fallback: number) =>
@@ -48,23 +49,26 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((raw, ctx) => {
-      const tokens = (raw ?? '')
+      const entries = (raw ?? '')
         .split(',')
         .map((t) => t.trim())
         .filter((t) => t !== '');
-      const short = tokens.findIndex((t) => t.length < 16);
-      if (short >= 0) {
-        // Never echo the token itself: only its position.
-        ctx.addIssue({
-          code: 'custom',
-          message: `KUBEPROOF_API_TOKENS: token #${short + 1} is shorter than 16 characters`,
-        });
+      try {
+        // Validated here so a bad entry stops start-up; messages name positions, never tokens.
+        parseApiTokens(entries);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `KUBEPROOF_API_TOKENS: ${(err as Error).message}` });
         return z.NEVER;
       }
-      return tokens;
+      return entries;
     }),
   KUBEPROOF_ALLOW_UNAUTHENTICATED: flag('KUBEPROOF_ALLOW_UNAUTHENTICATED'),
   KUBEPROOF_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_MAX_CONCURRENT_AUDITS', 1, 64, 4),
+  KUBEPROOF_MAX_QUEUED_AUDITS: intFrom('KUBEPROOF_MAX_QUEUED_AUDITS', 0, 10_000, 100),
+  // 0: derived (the whole limit with one tenant, half of it with several).
+  KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS', 0, 64, 0),
+  KUBEPROOF_TENANT_MAX_QUEUED_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_QUEUED_AUDITS', 0, 10_000, 0),
+  KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT: intFrom('KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT', 1, 1000, 8),
   KUBEPROOF_AUDIT_DEADLINE_SECONDS: intFrom('KUBEPROOF_AUDIT_DEADLINE_SECONDS', 10, 86_400, 300),
   KUBEPROOF_ALLOWED_TARGETS: z
     .string()
@@ -90,6 +94,12 @@ export interface Config {
   apiTokens: string[];
   allowUnauthenticated: boolean;
   maxConcurrentAudits: number;
+  /** Audits waiting at most; past it POST /v1/audits answers 429. */
+  maxQueuedAudits: number;
+  /** One tenant's share of the running and waiting audits. */
+  tenantMaxConcurrentAudits: number;
+  tenantMaxQueuedAudits: number;
+  maxEventStreamsPerTenant: number;
   auditDeadlineSeconds: number;
   /** Replacement component → article mapping file (validated by the checks' guide module). */
   runbookPath: string | undefined;
@@ -109,6 +119,20 @@ export class ConfigError extends Error {
 /** Whether the listen address is reachable from this host only. */
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/**
+ * Each tenant's share of the runner: as configured, or (0) the whole limit when one tenant is
+ * configured and half of it (rounded up) when several share the service.
+ */
+function tenantShares(e: z.infer<typeof EnvSchema>) {
+  const several = tenantCount(parseApiTokens(e.KUBEPROOF_API_TOKENS)) > 1;
+  const share = (limit: number, configured: number) =>
+    configured > 0 ? Math.min(configured, limit) : several ? Math.max(1, Math.ceil(limit / 2)) : limit;
+  return {
+    tenantMaxConcurrentAudits: share(e.KUBEPROOF_MAX_CONCURRENT_AUDITS, e.KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS),
+    tenantMaxQueuedAudits: share(e.KUBEPROOF_MAX_QUEUED_AUDITS, e.KUBEPROOF_TENANT_MAX_QUEUED_AUDITS),
+  };
 }
 
 /**
@@ -132,6 +156,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiTokens: e.KUBEPROOF_API_TOKENS,
     allowUnauthenticated: e.KUBEPROOF_ALLOW_UNAUTHENTICATED,
     maxConcurrentAudits: e.KUBEPROOF_MAX_CONCURRENT_AUDITS,
+    maxQueuedAudits: e.KUBEPROOF_MAX_QUEUED_AUDITS,
+    ...tenantShares(e),
+    maxEventStreamsPerTenant: e.KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT,
     auditDeadlineSeconds: e.KUBEPROOF_AUDIT_DEADLINE_SECONDS,
     runbookPath: e.KUBEPROOF_RUNBOOK,
     bodyLimitBytes: 1024 * 1024,

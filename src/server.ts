@@ -46,6 +46,9 @@ export async function startServer(config: Config, io: { writeLog?: (line: string
     clock,
     logger,
     maxConcurrent: config.maxConcurrentAudits,
+    maxQueued: config.maxQueuedAudits,
+    tenantMaxConcurrent: config.tenantMaxConcurrentAudits,
+    tenantMaxQueued: config.tenantMaxQueuedAudits,
     deadlineSeconds: config.auditDeadlineSeconds,
   });
   const app = createApp({
@@ -55,7 +58,11 @@ export async function startServer(config: Config, io: { writeLog?: (line: string
     clock,
     logger,
     outbound,
-    settings: { apiTokens: config.apiTokens, bodyLimitBytes: config.bodyLimitBytes },
+    settings: {
+      apiTokens: config.apiTokens,
+      bodyLimitBytes: config.bodyLimitBytes,
+      maxEventStreamsPerTenant: config.maxEventStreamsPerTenant,
+    },
   });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));

@@ -20,6 +20,8 @@ export interface AuditRequest {
   labels: Record<string, string>;
   /** From the intake (e.g. insecure-skip-tls-verify). */
   warnings: string[];
+  /** The tenant submitting it; undefined when the API is open. */
+  owner?: string;
 }
 
 export interface RunnerDeps {
@@ -29,8 +31,28 @@ export interface RunnerDeps {
   logger: Logger;
   maxConcurrent: number;
   deadlineSeconds: number;
+  /** Audits waiting at most (KUBEPROOF_MAX_QUEUED_AUDITS); past it submit() throws QueueFullError. Default 100. */
+  maxQueued?: number;
+  /** Audits one tenant may run at once (its concurrency share); default maxConcurrent. */
+  tenantMaxConcurrent?: number;
+  /** Audits one tenant may have waiting (its queue share); default maxQueued. */
+  tenantMaxQueued?: number;
   newId?: () => string;
 }
+
+/** The queue (or the tenant's share of it) is full: the caller should retry later (429). */
+export class QueueFullError extends Error {
+  override readonly name = 'QueueFullError';
+  constructor(
+    message: string,
+    /** A reasonable wait before retrying, in seconds. */
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+  }
+}
+
+const DEFAULT_MAX_QUEUED = 100;
 
 export type CancelOutcome = 'cancelling' | 'cancelled' | 'not-found' | 'already-finished';
 
@@ -66,15 +88,52 @@ export class AuditRunner {
   readonly #live = new Map<string, LiveRun>();
   readonly #background = new Background();
   #running = 0;
+  readonly #runningByOwner = new Map<string, number>();
   #stopped = false;
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
   }
 
-  /** Records the run as `queued` and schedules it. */
+  /** Throws QueueFullError when the queue or the tenant's share of it has no room. */
+  #admit(owner: string): void {
+    const maxQueued = this.#deps.maxQueued ?? DEFAULT_MAX_QUEUED;
+    const tenantQueued = this.#deps.tenantMaxQueued ?? maxQueued;
+    // A slot frees when a running audit ends: about one deadline at worst, usually far less.
+    const retry = Math.min(60, Math.max(5, Math.ceil(this.#deps.deadlineSeconds / 10)));
+    // Only what waits counts: a submit that can start at once never queues.
+    const startsNow =
+      this.#running < this.#deps.maxConcurrent &&
+      this.#runningOf(owner) < this.#tenantMaxConcurrent() &&
+      this.#queue.length === 0;
+    if (startsNow) return;
+    if (this.#queue.length >= maxQueued) {
+      throw new QueueFullError(
+        `${this.#queue.length} audits are already waiting (KUBEPROOF_MAX_QUEUED_AUDITS=${maxQueued}); retry later.`,
+        retry,
+      );
+    }
+    const mine = this.#queue.filter((l) => (l.request.owner ?? '') === owner).length;
+    if (mine >= tenantQueued) {
+      throw new QueueFullError(
+        `this tenant already has ${mine} audits waiting, its share of the queue (KUBEPROOF_TENANT_MAX_QUEUED_AUDITS=${tenantQueued}); retry later.`,
+        retry,
+      );
+    }
+  }
+
+  #tenantMaxConcurrent(): number {
+    return this.#deps.tenantMaxConcurrent ?? this.#deps.maxConcurrent;
+  }
+
+  #runningOf(owner: string): number {
+    return this.#runningByOwner.get(owner) ?? 0;
+  }
+
+  /** Records the run as `queued` and schedules it; throws QueueFullError past the queue's bounds. */
   submit(request: AuditRequest): AuditRunRow {
     if (this.#stopped) throw new Error('runner is shut down');
+    this.#admit(request.owner ?? '');
     const { store, clock } = this.#deps;
     const id = (this.#deps.newId ?? randomUUID)();
     const run = store.createRun({
@@ -88,6 +147,7 @@ export class AuditRunner {
       options: publicOptions(request.options),
       labels: request.labels,
       warnings: request.warnings,
+      owner: request.owner ?? null,
     });
     const live: LiveRun = {
       id,
@@ -153,16 +213,25 @@ export class AuditRunner {
     if (!live.controller.signal.aborted) live.controller.abort(reason);
   }
 
+  /**
+   * Starts queued audits, oldest first, skipping those whose tenant already runs its share:
+   * one tenant's burst cannot hold every slot while another tenant waits.
+   */
   #pump(): void {
-    while (this.#running < this.#deps.maxConcurrent && this.#queue.length > 0) {
-      const live = this.#queue.shift()!;
+    while (this.#running < this.#deps.maxConcurrent) {
+      const at = this.#queue.findIndex((l) => this.#runningOf(l.request.owner ?? '') < this.#tenantMaxConcurrent());
+      if (at < 0) return;
+      const [live] = this.#queue.splice(at, 1) as [LiveRun];
+      const owner = live.request.owner ?? '';
       live.started = true;
       this.#running++;
+      this.#runningByOwner.set(owner, this.#runningOf(owner) + 1);
       this.#background.run(async () => {
         try {
           await this.#execute(live);
         } finally {
           this.#running--;
+          this.#runningByOwner.set(owner, this.#runningOf(owner) - 1);
           this.#live.delete(live.id);
           this.#pump();
         }

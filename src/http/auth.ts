@@ -1,25 +1,28 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import type { AppEnv } from './env.js';
 import { ApiError } from './errors.js';
-
-const digest = (value: string) => createHash('sha256').update(value).digest();
+import { parseApiTokens, type Tenant, tokenDigest } from './tenants.js';
 
 /**
- * Requires `Authorization: Bearer <token>` matching one of `tokens`. Comparison is on
- * SHA-256 digests with timingSafeEqual, over every token, so timing reveals neither which
- * token nor how much of it matched. No tokens → the middleware lets everything through.
+ * Requires `Authorization: Bearer <token>` matching one of the KUBEPROOF_API_TOKENS entries and
+ * sets the request's `principal` to that entry's tenant. Comparison is on SHA-256 digests with
+ * timingSafeEqual, over every entry, so timing reveals neither which token nor how much of it
+ * matched. No entries → the middleware lets everything through (no principal: all is visible).
  */
-export function bearerAuth(tokens: readonly string[]): MiddlewareHandler<AppEnv> {
-  const expected = tokens.map(digest);
+export function bearerAuth(entries: readonly string[]): MiddlewareHandler<AppEnv> {
+  const credentials = parseApiTokens(entries);
   return async (c, next) => {
-    if (expected.length === 0) return next();
+    if (credentials.length === 0) return next();
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-    const presented = digest(match?.[1] ?? '');
-    let ok = false;
-    for (const candidate of expected) ok = timingSafeEqual(candidate, presented) || ok;
-    if (!match || !ok) {
+    const presented = tokenDigest(match?.[1] ?? '');
+    let found: Tenant | undefined;
+    for (const candidate of credentials) {
+      // No early exit: every entry is compared.
+      if (timingSafeEqual(candidate.digest, presented) && !found) found = candidate.tenant;
+    }
+    if (!match || !found) {
       throw new ApiError('unauthorized', {
         detail: match
           ? 'The bearer token is not valid.'
@@ -27,6 +30,7 @@ export function bearerAuth(tokens: readonly string[]): MiddlewareHandler<AppEnv>
         headers: { 'WWW-Authenticate': `Bearer realm="kubeproof"${match ? ', error="invalid_token"' : ''}` },
       });
     }
+    c.set('principal', found);
     return next();
   };
 }

@@ -3,13 +3,17 @@ import type { AuditStore } from '../db/store.js';
 import type { AuditRunner } from '../engine/runner.js';
 import type { Catalog } from '../engine/types.js';
 import type { OutboundPolicy } from '../net/outbound-policy.js';
+import type { StreamSlots } from './stream-slots.js';
+import type { Tenant } from './tenants.js';
 
 /** Settings the HTTP layer needs (a subset of the process config, so tests can build it inline). */
 export interface HttpSettings {
-  /** Bearer tokens; empty means `/v1` is open. */
+  /** KUBEPROOF_API_TOKENS entries (`name:token`, `name:sha256:<hex>`, `token`); empty means `/v1` is open. */
   apiTokens: readonly string[];
   /** Largest accepted request body, in bytes. */
   bodyLimitBytes: number;
+  /** Server-Sent Event streams one tenant may hold open (default 8). */
+  maxEventStreamsPerTenant?: number;
 }
 
 /** Everything createApp needs, injected (never imported as singletons). */
@@ -24,7 +28,12 @@ export interface AppDeps {
   settings: HttpSettings;
 }
 
-/** Hono environment: the dependencies travel as typed context variables. */
+/** Hono environment: the dependencies travel as typed context variables, with the caller's tenant. */
 export interface AppEnv {
-  Variables: AppDeps;
+  Variables: AppDeps & {
+    /** Who is calling (set by bearerAuth); undefined when the API is open (no tokens configured). */
+    principal?: Tenant;
+    /** Open event streams per tenant (created by createApp from the settings). */
+    streamSlots: StreamSlots;
+  };
 }

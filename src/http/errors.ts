@@ -15,6 +15,7 @@ export const ERROR_CODES = {
   conflict: { status: 409, title: 'The resource is not in a state that allows this' },
   payload_too_large: { status: 413, title: 'The request body is too large' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type' },
+  too_many_requests: { status: 429, title: 'Too many requests: retry after the time given in Retry-After' },
   internal: { status: 500, title: 'Internal error' },
   unavailable: { status: 503, title: 'The service is not ready' },
 } as const satisfies Record<string, { status: number; title: string }>;

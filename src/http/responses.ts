@@ -20,3 +20,9 @@ export const unavailableResponse = { 503: problem('kubeproof is shutting down an
 export const unsupportedMediaResponse = {
   415: problem('The body has a content type this route does not accept'),
 } as const;
+export const tooManyRequestsResponse = {
+  429: {
+    ...problem('The queue, or your share of it (or of open event streams), is full; retry after `Retry-After` seconds'),
+    headers: { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } },
+  },
+} as const;

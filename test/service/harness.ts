@@ -14,6 +14,10 @@ export interface HarnessOptions {
   apiTokens?: string[];
   dbPath?: string;
   maxConcurrent?: number;
+  maxQueued?: number;
+  tenantMaxConcurrent?: number;
+  tenantMaxQueued?: number;
+  maxEventStreamsPerTenant?: number;
   deadlineSeconds?: number;
   bodyLimitBytes?: number;
   /** What intake lets through (default: the developer policy, loopback allowed). */
@@ -44,6 +48,9 @@ export function createHarness(options: HarnessOptions = {}) {
     clock,
     logger,
     maxConcurrent: options.maxConcurrent ?? 4,
+    ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}),
+    ...(options.tenantMaxConcurrent !== undefined ? { tenantMaxConcurrent: options.tenantMaxConcurrent } : {}),
+    ...(options.tenantMaxQueued !== undefined ? { tenantMaxQueued: options.tenantMaxQueued } : {}),
     deadlineSeconds: options.deadlineSeconds ?? 300,
   });
   const app = createApp({
@@ -53,7 +60,11 @@ export function createHarness(options: HarnessOptions = {}) {
     clock,
     logger,
     outbound: options.outbound ?? developerPolicy(),
-    settings: { apiTokens: options.apiTokens ?? [], bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024 },
+    settings: {
+      apiTokens: options.apiTokens ?? [],
+      bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
+      ...(options.maxEventStreamsPerTenant ? { maxEventStreamsPerTenant: options.maxEventStreamsPerTenant } : {}),
+    },
   });
   const close = async () => {
     await runner.shutdown();

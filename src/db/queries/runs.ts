@@ -36,6 +36,8 @@ export function interruptUnfinishedRuns(db: Db, at: Date): string[] {
 export interface RunListFilter {
   status?: RunStatus;
   server?: string;
+  /** Only this tenant's runs. */
+  owner?: string;
   /** `key=value` pairs that must all match the run's labels. */
   labels?: Array<[string, string]>;
   /** Continue after this (createdAt, id) position, newest first. */
@@ -48,6 +50,7 @@ export function listRuns(db: Db, filter: RunListFilter): AuditRunRow[] {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(auditRuns.status, filter.status));
   if (filter.server) conditions.push(eq(auditRuns.server, filter.server));
+  if (filter.owner !== undefined) conditions.push(eq(auditRuns.owner, filter.owner));
   for (const [key, value] of filter.labels ?? []) {
     // Label keys are validated to a safe character set; the JSON path is still bound, not interpolated.
     conditions.push(sql`json_extract(${auditRuns.labels}, ${`$."${key}"`}) = ${value}`);

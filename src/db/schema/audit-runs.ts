@@ -32,8 +32,14 @@ export const auditRuns = sqliteTable(
     cleanupDetail: text('cleanup_detail'),
     /** Why the run ended in error/cancelled/interrupted, in words safe to show. */
     errorDetail: text('error_detail'),
+    /** The tenant (KUBEPROOF_API_TOKENS name) that created the run; null when the API is open. */
+    owner: text('owner'),
   },
-  (t) => [index('audit_runs_created_idx').on(t.createdAt, t.id), index('audit_runs_status_idx').on(t.status)],
+  (t) => [
+    index('audit_runs_created_idx').on(t.createdAt, t.id),
+    index('audit_runs_status_idx').on(t.status),
+    index('audit_runs_owner_idx').on(t.owner, t.createdAt),
+  ],
 );
 
 export type AuditRunRow = typeof auditRuns.$inferSelect;

@@ -2,7 +2,7 @@ import { ApiError } from '../../http/errors.js';
 import { conflictResponse, notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { auditNotFound } from './lookup.js';
+import { auditNotFound, findRunRowOr404 } from './lookup.js';
 import { auditLinks } from './present.js';
 import { AuditIdParams, CancelAccepted } from './schema.js';
 
@@ -24,6 +24,8 @@ const route = v1Route({
 export function registerCancelAudit(app: Router): void {
   app.openapi(route, (c) => {
     const { id } = c.req.valid('param');
+    // Another tenant's run is not found, and not cancelled.
+    findRunRowOr404(c.var.store, id, c.var.principal);
     const outcome = c.var.runner.cancel(id);
     if (outcome === 'not-found') throw auditNotFound(id);
     if (outcome === 'already-finished') {

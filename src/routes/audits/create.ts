@@ -1,7 +1,8 @@
 import { z } from '@hono/zod-openapi';
+import { QueueFullError } from '../../engine/runner.js';
 import { ApiError, invalidField } from '../../http/errors.js';
 import { acceptMediaTypes, mediaType } from '../../http/media-type.js';
-import { unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
+import { tooManyRequestsResponse, unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
 import { admitTargets, rawKubeconfigInput, toAuditRequest } from './intake.js';
@@ -41,6 +42,7 @@ const route = v1Route({
       content: { 'application/json': { schema: AuditAccepted } },
     },
     ...unsupportedMediaResponse,
+    ...tooManyRequestsResponse,
     ...unavailableResponse,
   },
 });
@@ -62,9 +64,18 @@ export function registerCreateAudit(app: Router): void {
         ? rawKubeconfigInput(await c.req.text(), c.req.valid('query'))
         : // The typed union includes the YAML string schema, but only JSON bodies reach this branch.
           (c.req.valid('json') as CreateAuditBody);
-    const request = toAuditRequest(input, c.var.catalog);
+    const request = { ...toAuditRequest(input, c.var.catalog), owner: c.var.principal?.name };
     await admitTargets(request, c.var.outbound);
-    const run = c.var.runner.submit(request);
+    let run: ReturnType<typeof c.var.runner.submit>;
+    try {
+      run = c.var.runner.submit(request);
+    } catch (err) {
+      if (!(err instanceof QueueFullError)) throw err;
+      throw new ApiError('too_many_requests', {
+        detail: `kubeproof is busy: ${err.message}`,
+        headers: { 'Retry-After': String(err.retryAfterSeconds) },
+      });
+    }
     const links = auditLinks(run.id);
     c.header('Location', links.self);
     return c.json({ id: run.id, status: 'queued' as const, warnings: run.warnings, links }, 202);

@@ -4,7 +4,8 @@ import { streamSSE } from 'hono/streaming';
 import { FINAL_STATUSES } from '../../db/schema/index.js';
 import type { AuditStore } from '../../db/store.js';
 import type { AppEnv } from '../../http/env.js';
-import { notFoundResponse } from '../../http/responses.js';
+import { ApiError } from '../../http/errors.js';
+import { notFoundResponse, tooManyRequestsResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
 import { findRunRowOr404 } from './lookup.js';
@@ -30,6 +31,7 @@ const route = v1Route({
       },
     },
     ...notFoundResponse,
+    ...tooManyRequestsResponse,
   },
 });
 
@@ -42,6 +44,14 @@ function presentEvent(row: ReturnType<AuditStore['listEvents']>[number]) {
 /** Streams events as they are written, until the run is final (then one `end` event) or the client leaves. */
 function streamEvents(c: Context<AppEnv>, id: string, after: number): Response {
   const store = c.var.store;
+  const tenant = c.var.principal?.name ?? '';
+  const release = c.var.streamSlots.acquire(tenant);
+  if (!release) {
+    throw new ApiError('too_many_requests', {
+      detail: `${c.var.streamSlots.perTenant} event streams are already open for this tenant; close one, or poll the JSON form of this route.`,
+      headers: { 'Retry-After': '10' },
+    });
+  }
   return streamSSE(c, async (stream) => {
     let last = after;
     let wake: (() => void) | undefined;
@@ -67,6 +77,7 @@ function streamEvents(c: Context<AppEnv>, id: string, after: number): Response {
       }
     } finally {
       unsubscribe();
+      release();
     }
   });
 }
@@ -77,7 +88,7 @@ export function registerAuditEvents(app: Router): void {
     const { id } = c.req.valid('param');
     const lastEventId = Number(c.req.header('last-event-id'));
     const after = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : c.req.valid('query').after;
-    const run = findRunRowOr404(c.var.store, id);
+    const run = findRunRowOr404(c.var.store, id, c.var.principal);
     if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
       return streamEvents(c, id, after) as never;
     }

@@ -21,7 +21,7 @@ const route = v1Route({
 /** `GET /v1/audits/{id}`: one audit with its results so far. */
 export function registerGetAudit(app: Router): void {
   app.openapi(route, (c) => {
-    const { run, results } = findRunOr404(c.var.store, c.req.valid('param').id);
+    const { run, results } = findRunOr404(c.var.store, c.req.valid('param').id, c.var.principal);
     return c.json(presentRun(run, results), 200);
   });
 }

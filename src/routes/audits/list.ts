@@ -23,8 +23,11 @@ export function registerListAudits(app: Router): void {
   app.openapi(route, (c) => {
     const query = c.req.valid('query');
     // One extra row tells whether another page exists without a count query.
+    const principal = c.var.principal;
     const rows = c.var.store.listRuns({
       limit: query.limit + 1,
+      // A tenant lists its own runs; admin and the open API list all.
+      ...(principal && !principal.admin ? { owner: principal.name } : {}),
       ...(query.status ? { status: query.status } : {}),
       ...(query.server ? { server: normalizeServerUrl(query.server) } : {}),
       labels: Object.entries(labelsFromQuery(query.label, 'query.label')),

@@ -47,7 +47,7 @@ export function registerGetReport(app: Router): void {
           'Accept application/json, application/xml (JUnit) or text/markdown, or pass ?format=json|junit|markdown.',
       });
     }
-    const { run, results } = findRunOr404(c.var.store, id);
+    const { run, results } = findRunOr404(c.var.store, id, c.var.principal);
     const body = renderReport(presentRun(run, results), format);
     return c.body(body, 200, { 'content-type': REPORT_MEDIA_TYPES[format], vary: 'Accept' });
   });
