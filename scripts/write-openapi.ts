@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/client.js';
 import { AuditStore } from '../src/db/store.js';
-import { AuditRunner } from '../src/engine/runner.js';
+import { AuditRunner } from '../src/engine/service/runner.js';
 import { silentLogger } from '../src/logger.js';
 import { developerPolicy } from '../src/net/outbound-policy.js';
 

@@ -1,5 +1,5 @@
-import type { Logger } from './checks/types.js';
-import { redactJson, redactText } from './kube/kubeconfig/redact.js';
+import type { Logger } from './kernel/logger.js';
+import { redactJson, redactText } from './redaction/redact.js';
 
 type Level = 'info' | 'warn' | 'error';
 

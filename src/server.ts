@@ -3,12 +3,13 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.js';
 import { secretsEncryption } from './checks/encryption/index.js';
 import { DEFAULT_GUIDE, loadRunbook } from './checks/guide.js';
-import type { Clock, Logger } from './checks/types.js';
 import { type Config, ConfigError, isLoopback, loadConfig } from './config.js';
 import { openDatabase } from './db/client.js';
 import { AuditStore } from './db/store.js';
-import { AuditRunner } from './engine/runner.js';
-import { createSuiteExecutor, suiteCatalog } from './engine/suite.js';
+import { AuditRunner } from './engine/service/runner.js';
+import { createSuiteExecutor, suiteCatalog } from './engine/suite/suite.js';
+import type { Clock } from './kernel/clock.js';
+import type { Logger } from './kernel/logger.js';
 import { createLogger } from './logger.js';
 import { OutboundPolicy } from './net/outbound-policy.js';
 

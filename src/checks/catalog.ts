@@ -1,5 +1,6 @@
-import type { Catalog, CatalogEntry } from '../engine/types.js';
-import { DEFAULT_GUIDE, type Guide } from './guide.js';
+import type { Catalog, CatalogEntry } from '../kernel/catalog.js';
+import type { Guide } from '../kernel/guide.js';
+import { DEFAULT_GUIDE } from './guide.js';
 import { newFindings, type PreflightInput, preflightApi } from './preflight/api.js';
 import { controllerSelfHeal } from './smoke/controller-selfheal.js';
 import { deploymentScale } from './smoke/deployment-scale.js';

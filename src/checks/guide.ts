@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { GuideReference } from '../engine/types.js';
+import { COMPONENT_KEYS, type Guide, type GuideReference } from '../kernel/guide.js';
 
 /**
  * Component → where in a guide it was built. Data, served by `GET /v1/checks` and embedded in
@@ -9,32 +9,6 @@ import type { GuideReference } from '../engine/types.js';
  * closes (articles as its closing table assigns them); Kubernetes The Hard Way's smoke test
  * and the learnk8s architecture lab are further references where they apply.
  */
-export type Guide = Readonly<Record<ComponentKey, readonly GuideReference[]>>;
-
-export const COMPONENTS = {
-  'api-server': 'kube-apiserver: reachable, credentials accepted, permissions granted',
-  kubelet: 'kubelet (node registration and heartbeat)',
-  'controller-chain': 'Deployment/ReplicaSet controllers, scheduler, kubelet',
-  scheduler: 'kube-scheduler',
-  'pod-network': 'kubelet + containerd + CNI',
-  'cni-routing': 'CNI routing between nodes',
-  'endpoint-controller': 'endpoint controller (EndpointSlices)',
-  coredns: 'CoreDNS',
-  'kube-proxy': 'kube-proxy (load balancing)',
-  'kube-proxy-nodeport': 'kube-proxy NodePort rules',
-  'apiserver-kubelet': 'api-server → kubelet + RBAC',
-  'controller-manager': 'controller-manager (control loop)',
-  'deployment-controller': 'Deployment/ReplicaSet controller',
-  'kubelet-runtime': 'kubelet + container runtime',
-  'encryption-at-rest': 'kube-apiserver encryption provider configuration (EncryptionConfiguration) + etcd',
-} as const;
-export type ComponentKey = keyof typeof COMPONENTS;
-
-/** The component's name as an operator reads it ("kube-proxy (load balancing)"); unknown keys as they are. */
-export function componentTitle(key: string): string {
-  return (COMPONENTS as Record<string, string>)[key] ?? key;
-}
-
 const SERIES = 'https://kkloudtarus.net/en/blog/series/kubernetes-from-scratch';
 const KTHW = 'https://github.com/kelseyhightower/kubernetes-the-hard-way';
 
@@ -75,10 +49,7 @@ const GuideReferenceSchema = z.object({
 });
 
 const RunbookSchema = z.object({
-  components: z.partialRecord(
-    z.enum(Object.keys(COMPONENTS) as [ComponentKey, ...ComponentKey[]]),
-    z.object({ references: z.array(GuideReferenceSchema).min(1) }),
-  ),
+  components: z.partialRecord(z.enum(COMPONENT_KEYS), z.object({ references: z.array(GuideReferenceSchema).min(1) })),
 });
 
 /** An operator's runbook file that cannot be used; the message says which entry and why. */

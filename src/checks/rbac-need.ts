@@ -1,4 +1,4 @@
-import type { RbacNeed } from './types.js';
+import type { RbacNeed } from '../kernel/catalog.js';
 
 /**
  * One resource permission a check declares (preflight reviews it, `GET /v1/rbac` grants it).

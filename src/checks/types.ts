@@ -1,48 +1,10 @@
+import type { RbacNeed } from '../kernel/catalog.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
+import type { CheckCause, CheckGroup, SkipReason } from '../kernel/vocabulary.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
-import type { CheckCause, SkipReason } from './causes.js';
+import type { WorkloadHandle } from '../workload/types.js';
 import type { AuditOptions } from './options.js';
-
-export type { CheckCause, SkipReason } from './causes.js';
-
-/**
- * The verdict of one check. `skipped` is mostly set by the engine (a prerequisite did not pass);
- * a check returns it only as `not-observable`.
- */
-export type CheckStatus = 'passed' | 'failed' | 'skipped' | 'error';
-
-/** What a check returns: `failed` = the cluster is broken; `error` = kubeproof could not tell. */
-export type CheckVerdict = CheckStatus;
-
-/** Groups a request may name instead of check ids. */
-export type CheckGroup = 'preflight' | 'smoke' | 'encryption';
-
-/**
- * One permission a check needs, phrased as a SelfSubjectAccessReview: resourceAttributes, or
- * nonResourceAttributes when `nonResourceURL` is set.
- * @example
- * { verb: 'create', group: 'apps', resource: 'deployments', scope: 'run' }
- * { verb: 'get', group: '', resource: '', nonResourceURL: '/metrics', scope: 'cluster', optional: true,
- *   purpose: 'the apiserver-metrics strategy' }
- */
-export interface RbacNeed {
-  verb: string;
-  /** API group, '' for core (and for non-resource URLs). */
-  group: string;
-  /** Plural resource, '' for non-resource URLs. */
-  resource: string;
-  subresource?: string;
-  /** A non-resource URL such as `/metrics` (always cluster scope, granted by a ClusterRole). */
-  nonResourceURL?: string;
-  /** `run`: the audit's own namespace; `kube-system`; `cluster`: cluster-scoped or all namespaces. */
-  scope: 'run' | 'kube-system' | 'cluster';
-  /**
-   * The check works without it, with weaker evidence: preflight only warns when it is missing
-   * and never blocks the check for it.
-   */
-  optional?: boolean;
-  /** What the permission is for, said to the operator (for optional ones: what it enables). */
-  purpose?: string;
-}
 
 interface OutcomeBase {
   /** One line an operator reads first. */
@@ -102,16 +64,6 @@ export interface CheckDefinition {
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 
-export interface Clock {
-  now(): Date;
-}
-
-export interface Logger {
-  info(msg: string, fields?: Record<string, unknown>): void;
-  warn(msg: string, fields?: Record<string, unknown>): void;
-  error(msg: string, fields?: Record<string, unknown>): void;
-}
-
 /** Everything a check may touch. Checks never import @kubernetes/client-node directly. */
 export interface CheckContext {
   cluster: ClusterAccess;
@@ -129,20 +81,4 @@ export interface CheckContext {
   log: Logger;
   /** Results of checks that already finished in this run (prerequisites are always there). */
   results: ReadonlyMap<string, CheckOutcome>;
-}
-
-/** The in-cluster fixture created once per run and shared by the smoke checks. */
-export interface WorkloadHandle {
-  namespace: string;
-  deploymentName: string;
-  serviceName: string;
-  nodePortServiceName: string;
-  clientPodName: string;
-  replicas: number;
-  clusterDomain: string;
-  /**
-   * Requests kubeproof made to the web pods, so pods.logs can look for them: one entry per
-   * answered `GET /hostname`, the name of the pod that answered.
-   */
-  requestLog: string[];
 }

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
-import type { AuditEvent, CheckResult, CleanupOutcome } from '../engine/types.js';
+import type { AuditEvent, CheckResult, CleanupOutcome } from '../kernel/results.js';
+import type { RunStatus } from '../kernel/vocabulary.js';
 import type { Db } from './client.js';
 import { eventsOf, insertEvent } from './queries/events.js';
 import { insertResult, resultsOf } from './queries/results.js';
@@ -11,7 +12,7 @@ import {
   type RunListFilter,
   updateRun,
 } from './queries/runs.js';
-import type { AuditEventRow, AuditRunRow, CheckResultRow, NewAuditRunRow, RunStatus } from './schema/index.js';
+import type { AuditEventRow, AuditRunRow, CheckResultRow, NewAuditRunRow } from './schema/index.js';
 
 export type { RunListFilter };
 

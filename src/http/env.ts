@@ -1,7 +1,8 @@
-import type { Clock, Logger } from '../checks/types.js';
 import type { AuditStore } from '../db/store.js';
-import type { AuditRunner } from '../engine/runner.js';
-import type { Catalog } from '../engine/types.js';
+import type { AuditRunner } from '../engine/service/runner.js';
+import type { Catalog } from '../kernel/catalog.js';
+import type { Clock } from '../kernel/clock.js';
+import type { Logger } from '../kernel/logger.js';
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 import type { StreamSlots } from './stream-slots.js';
 import type { Tenant } from './tenants.js';

@@ -1,4 +1,4 @@
-import { componentTitle } from '../checks/guide.js';
+import { componentTitle } from '../kernel/guide.js';
 import type { AuditRun } from '../routes/audits/schema.js';
 
 type Result = AuditRun['checks'][number];

@@ -1,4 +1,4 @@
-import type { CleanupOutcome } from '../engine/types.js';
+import type { CleanupOutcome } from '../kernel/results.js';
 import { type CallOptions, type ClusterAccess, ClusterError } from '../kube/cluster-access.js';
 import { byName } from '../kube/selectors.js';
 import { ownerOf } from './ownership.js';

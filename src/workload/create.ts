@@ -1,15 +1,14 @@
-import type { AuditOptions } from '../checks/options.js';
-import type { WorkloadHandle } from '../checks/types.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
 import { convergedWithin } from '../kube/converge.js';
 import { byName } from '../kube/selectors.js';
 import { type CreationRecord, createRecorded } from './create-object.js';
 import { clientPod, clusterIpService, nodePortService, webDeployment } from './manifests.js';
+import type { WorkloadHandle, WorkloadOptions } from './types.js';
 
 export interface CreateWorkloadInput {
   cluster: ClusterAccess;
   workload: WorkloadHandle;
-  options: AuditOptions;
+  options: WorkloadOptions;
   signal: AbortSignal;
   /** How long to wait for the namespace's `default` ServiceAccount before creating the client pod. */
   serviceAccountWaitMs: number;

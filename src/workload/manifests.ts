@@ -1,5 +1,3 @@
-import type { AuditOptions } from '../checks/options.js';
-import type { WorkloadHandle } from '../checks/types.js';
 import type { KubeObject } from '../kube/cluster-access.js';
 import {
   EXPIRES_AT_ANNOTATION,
@@ -12,11 +10,12 @@ import {
   WEB_LABELS,
   WEB_SELECTOR,
 } from './names.js';
+import type { WorkloadHandle, WorkloadOptions } from './types.js';
 
 const SMALL = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
 const managed = { [MANAGED_BY_LABEL]: MANAGED_BY };
 
-type Images = AuditOptions['images'];
+type Images = WorkloadOptions['images'];
 
 /** The pod spec fields every kubeproof pod shares: the registry credentials, when given. */
 const pullSecrets = (images: Images) => (images.pullSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {});

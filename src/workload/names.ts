@@ -1,4 +1,4 @@
-import type { WorkloadHandle } from '../checks/types.js';
+import type { WorkloadHandle } from './types.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'kubeproof';

@@ -1,15 +1,14 @@
-import type { AuditOptions } from '../checks/options.js';
-import type { WorkloadHandle } from '../checks/types.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
 import { type CreationRecord, createRecorded } from './create-object.js';
 import { namespaceManifest, pullSecretManifest } from './manifests.js';
+import type { WorkloadHandle, WorkloadOptions } from './types.js';
 
 export interface CreateRunNamespaceInput {
   cluster: ClusterAccess;
   /** The run's handle: its namespace name is the one created. */
   workload: WorkloadHandle;
   runId: string;
-  options: AuditOptions;
+  options: WorkloadOptions;
   expiresAt: Date;
   signal: AbortSignal;
 }

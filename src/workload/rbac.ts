@@ -1,4 +1,4 @@
-import type { RbacNeed } from '../checks/types.js';
+import type { RbacNeed } from '../kernel/catalog.js';
 
 const namespaces = (verb: string): RbacNeed => ({ verb, group: '', resource: 'namespaces', scope: 'cluster' });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AuditOptions } from '../../src/checks/options.js';
-import { publicOptions, runSecrets } from '../../src/engine/public-options.js';
+import { runSecrets } from '../../src/engine/run-secrets.js';
+import { publicOptions } from '../../src/engine/service/public-options.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/sanitize.js';
 import {
   clientPod,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { catalogChecks } from '../../src/checks/catalog.js';
-import { planChecks, SelectionError } from '../../src/engine/planner.js';
+import { planChecks, SelectionError } from '../../src/engine/suite/planner.js';
 
 const all = catalogChecks();
 const ids = (sel: string[]) => planChecks(sel, all).map((c) => c.id);

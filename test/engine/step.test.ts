@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { CHECK_CAUSES } from '../../src/checks/causes.js';
 import type { CheckDefinition, CheckOutcome } from '../../src/checks/types.js';
-import { errorOutcome, runStep } from '../../src/engine/step.js';
+import { errorOutcome, runStep } from '../../src/engine/suite/step.js';
+import { CHECK_CAUSES } from '../../src/kernel/vocabulary.js';
 import { ClusterError, type ClusterErrorKind } from '../../src/kube/cluster-access.js';
 
 const causeOf = (outcome: CheckOutcome) => (outcome.status === 'error' ? outcome.cause : undefined);

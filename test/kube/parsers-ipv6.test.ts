@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressesOf, parseNslookup } from '../../src/kube/parsers/nslookup.js';
-import { parseWget } from '../../src/kube/parsers/wget.js';
+import { addressesOf, parseNslookup } from '../../src/checks/smoke/parsers/nslookup.js';
+import { parseWget } from '../../src/checks/smoke/parsers/wget.js';
 import { BUSYBOX_IPV6, recordingIn } from '../support/recordings.js';
 
 const recording = recordingIn(BUSYBOX_IPV6);

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { redactText, secretsOf } from '../../src/kube/kubeconfig/index.js';
+import { secretsOf } from '../../src/kube/kubeconfig/index.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/sanitize.js';
 import { createLogger, redactingLogger } from '../../src/logger.js';
+import { redactText } from '../../src/redaction/redact.js';
 import { certKubeconfigYaml, kubeconfigYaml, TEST_KEY_BODY, TEST_TOKEN } from '../service/kubeconfigs.js';
 
 describe('redaction of credentials in text', () => {

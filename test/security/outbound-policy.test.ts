@@ -5,7 +5,7 @@
  * loopback sockets, so no test here sends a packet anywhere else.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSuiteExecutor } from '../../src/engine/suite.js';
+import { createSuiteExecutor } from '../../src/engine/suite/suite.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/index.js';
 import { silentLogger } from '../../src/logger.js';

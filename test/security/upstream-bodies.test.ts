@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite.js';
+import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
 import { ClusterError } from '../../src/kube/cluster-access.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/index.js';

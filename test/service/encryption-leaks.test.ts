@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import type { EncryptionStrategy, EtcdAccess } from '../../src/checks/options.js';
-import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite.js';
+import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { createLogger } from '../../src/logger.js';
 import { FAST_TIMINGS } from '../checks/support/sim-audit.js';
 import { encryptionSecrets, findLeaks } from '../encryption/leaks.js';

@@ -1,12 +1,7 @@
-import type { CheckCause, CheckStatus, SkipReason } from '../../src/checks/types.js';
-import type {
-  Catalog,
-  CatalogEntry,
-  CheckResult,
-  CleanupOutcome,
-  SuiteExecutor,
-  SuiteInput,
-} from '../../src/engine/types.js';
+import type { SuiteExecutor, SuiteInput } from '../../src/engine/types.js';
+import type { Catalog, CatalogEntry } from '../../src/kernel/catalog.js';
+import type { CheckResult, CleanupOutcome } from '../../src/kernel/results.js';
+import type { CheckCause, CheckStatus, SkipReason } from '../../src/kernel/vocabulary.js';
 
 const entry = (
   id: string,

@@ -1,9 +1,10 @@
 import { createApp } from '../../src/app.js';
-import type { Logger } from '../../src/checks/types.js';
 import { openDatabase } from '../../src/db/client.js';
 import { AuditStore } from '../../src/db/store.js';
-import { AuditRunner } from '../../src/engine/runner.js';
-import type { Catalog, SuiteExecutor } from '../../src/engine/types.js';
+import { AuditRunner } from '../../src/engine/service/runner.js';
+import type { SuiteExecutor } from '../../src/engine/types.js';
+import type { Catalog } from '../../src/kernel/catalog.js';
+import type { Logger } from '../../src/kernel/logger.js';
 import { createLogger } from '../../src/logger.js';
 import { developerPolicy, type OutboundPolicy } from '../../src/net/outbound-policy.js';
 import { allPassing, fakeCatalog, ScriptedExecutor } from './fakes.js';

@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { secretsEncryption } from '../../src/checks/encryption/index.js';
-import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite.js';
+import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { silentLogger } from '../../src/logger.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
 import { renderKubeconfig } from '../sim/kubeconfig.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { secretsEncryption } from '../../src/checks/encryption/index.js';
-import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite.js';
+import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { silentLogger } from '../../src/logger.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
 import { call, createHarness, type Harness } from './harness.js';

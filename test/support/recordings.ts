@@ -9,5 +9,8 @@ export function recordingIn(dir: string) {
   };
 }
 
+/** test/fixtures/busybox-1.35: real busybox 1.35 nslookup and wget output (see its README). */
+export const BUSYBOX = path.resolve(import.meta.dirname, '../fixtures/busybox-1.35');
+
 /** test/fixtures/busybox-1.35-ipv6: busybox 1.35 on IPv6 (see its README). */
 export const BUSYBOX_IPV6 = path.resolve(import.meta.dirname, '../fixtures/busybox-1.35-ipv6');

@@ -4,11 +4,13 @@
  * the Secret's value and etcd's key material never leave this check: the outcome is
  * scrubbed of them before it is returned.
  */
-import { maskable, redactJson, redactText } from '../../kube/kubeconfig/redact.js';
+
+import type { RbacNeed } from '../../kernel/catalog.js';
+import { maskable, redactJson, redactText } from '../../redaction/redact.js';
 import { RUN_NAMESPACE_RBAC } from '../../workload/rbac.js';
 import { PREFLIGHT_ID } from '../preflight/api.js';
 import { rbacNeed } from '../rbac-need.js';
-import type { CheckContext, CheckDefinition, CheckOutcome, RbacNeed } from '../types.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { looksManaged, managedProvider, notObservableVerdict } from './managed.js';
 import { createMarker, etcdKeyOf, markerSecret } from './marker.js';
 import { apiserverFlags } from './strategies/apiserver-flags.js';

@@ -1,5 +1,6 @@
+import type { RbacNeed } from '../../kernel/catalog.js';
 import { ClusterError, isInconclusive, type ServerVersion } from '../../kube/cluster-access.js';
-import type { CheckContext, CheckDefinition, CheckOutcome, RbacNeed } from '../types.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { accessQuestion, describeNeed, describeOptionalNeed, needKey } from './needs.js';
 
 export { describeNeed, resourceLabel } from './needs.js';

@@ -1,6 +1,7 @@
 /** How preflight.api phrases, deduplicates and asks about one RBAC need. */
+
+import type { RbacNeed } from '../../kernel/catalog.js';
 import type { AccessQuestion } from '../../kube/cluster-access.js';
-import type { RbacNeed } from '../types.js';
 
 /** `deployments.apps`, `pods/exec`, `leases.coordination.k8s.io`; `/metrics` for a non-resource URL. */
 export function resourceLabel(n: Pick<RbacNeed, 'group' | 'resource' | 'subresource' | 'nonResourceURL'>): string {

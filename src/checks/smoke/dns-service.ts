@@ -1,5 +1,5 @@
-import { addressesOf, parseNslookup } from '../../kube/parsers/nslookup.js';
 import type { CheckContext, CheckDefinition } from '../types.js';
+import { addressesOf, parseNslookup } from './parsers/nslookup.js';
 import { execInClient, recordAnswer, wgetFromClient } from './shared/client.js';
 import { ipFamily, sameIp } from './shared/ip.js';
 import { callOpts } from './shared/pods.js';

@@ -1,4 +1,4 @@
-import { agnhostRequests } from '../../kube/parsers/agnhost-log.js';
+import { agnhostRequests } from './parsers/agnhost-log.js';
 import { kubeletPathFailure } from './shared/kubelet-path.js';
 import { callOpts, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';

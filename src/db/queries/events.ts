@@ -1,5 +1,5 @@
 import { and, asc, eq, gt } from 'drizzle-orm';
-import type { AuditEvent } from '../../engine/types.js';
+import type { AuditEvent } from '../../kernel/results.js';
 import type { Db } from '../client.js';
 import { type AuditEventRow, auditEvents } from '../schema/index.js';
 

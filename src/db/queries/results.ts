@@ -1,5 +1,5 @@
 import { asc, eq, sql } from 'drizzle-orm';
-import type { CheckResult } from '../../engine/types.js';
+import type { CheckResult } from '../../kernel/results.js';
 import type { Db } from '../client.js';
 import { auditRuns, type CheckResultRow, checkResults } from '../schema/index.js';
 

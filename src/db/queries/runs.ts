@@ -1,6 +1,7 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import type { RunStatus } from '../../kernel/vocabulary.js';
 import type { Db } from '../client.js';
-import { type AuditRunRow, auditRuns, type NewAuditRunRow, type RunStatus } from '../schema/index.js';
+import { type AuditRunRow, auditRuns, type NewAuditRunRow } from '../schema/index.js';
 
 /** Inserts a run and returns the stored row. */
 export function insertRun(db: Db, row: NewAuditRunRow): AuditRunRow {

@@ -1,7 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { EVENT_LEVELS } from '../../kernel/vocabulary.js';
 import { auditRuns } from './audit-runs.js';
-
-export const EVENT_LEVELS = ['info', 'warn', 'error'] as const;
 
 /** Progress of a run, in order: what `/v1/audits/{id}/events` serves. */
 export const auditEvents = sqliteTable(

@@ -1,8 +1,5 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-
-export const RUN_STATUSES = ['queued', 'running', 'passed', 'failed', 'error', 'cancelled', 'interrupted'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-export const FINAL_STATUSES: readonly RunStatus[] = ['passed', 'failed', 'error', 'cancelled', 'interrupted'];
+import { RUN_STATUSES } from '../../kernel/vocabulary.js';
 
 /** One audit. Holds the non-secret cluster identity only: never the kubeconfig or any credential. */
 export const auditRuns = sqliteTable(

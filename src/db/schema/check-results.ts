@@ -1,10 +1,7 @@
 import { integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
-import { CHECK_CAUSES, SKIP_REASONS } from '../../checks/causes.js';
-import type { CheckStatus } from '../../checks/types.js';
-import type { GuideReference } from '../../engine/types.js';
+import type { GuideReference } from '../../kernel/guide.js';
+import { CHECK_CAUSES, CHECK_GROUPS, CHECK_STATUSES, SKIP_REASONS } from '../../kernel/vocabulary.js';
 import { auditRuns } from './audit-runs.js';
-
-export const CHECK_STATUSES = ['passed', 'failed', 'skipped', 'error'] as const satisfies readonly CheckStatus[];
 
 /** One row per check of a run, written the moment the check finishes. */
 export const checkResults = sqliteTable(
@@ -17,7 +14,7 @@ export const checkResults = sqliteTable(
     /** Order in which results arrived, so reports keep execution order. */
     seq: integer('seq').notNull(),
     title: text('title').notNull(),
-    group: text('group').notNull(),
+    group: text('group', { enum: CHECK_GROUPS }).notNull(),
     component: text('component').notNull(),
     references: text('references', { mode: 'json' }).$type<GuideReference[]>().notNull(),
     status: text('status', { enum: CHECK_STATUSES }).notNull(),

@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { streamSSE } from 'hono/streaming';
-import { FINAL_STATUSES } from '../../db/schema/index.js';
 import type { AuditStore } from '../../db/store.js';
 import type { AppEnv } from '../../http/env.js';
 import { ApiError } from '../../http/errors.js';
 import { notFoundResponse, tooManyRequestsResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
+import { FINAL_STATUSES } from '../../kernel/vocabulary.js';
 import { findRunRowOr404 } from './lookup.js';
 import { AuditEventList, AuditIdParams, EventsQuery } from './schema.js';
 

@@ -1,10 +1,10 @@
 import type { z } from '@hono/zod-openapi';
 import { AuditOptions } from '../../checks/options.js';
-import type { AuditRequest } from '../../engine/runner.js';
-import { DEFAULT_SELECTION, resolveSelection } from '../../engine/selection.js';
-import type { Catalog } from '../../engine/types.js';
+import type { AuditRequest } from '../../engine/service/runner.js';
+import { DEFAULT_SELECTION, resolveSelection } from '../../engine/suite/selection.js';
 import { ApiError, invalidField } from '../../http/errors.js';
 import { fieldErrors } from '../../http/validation.js';
+import type { Catalog } from '../../kernel/catalog.js';
 import { KubeconfigError, sanitizeKubeconfig } from '../../kube/kubeconfig/index.js';
 import { ALLOWED_TARGETS_VARIABLE, type OutboundPolicy, OutboundRefusal } from '../../net/outbound-policy.js';
 import { type CreateAuditQuery, LABEL_KEY, Labels } from './schema.js';

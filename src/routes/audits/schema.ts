@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { CHECK_CAUSES, SKIP_REASONS } from '../../checks/causes.js';
 import { AuditOptions } from '../../checks/options.js';
-import { RUN_STATUSES } from '../../db/schema/index.js';
+import { CHECK_CAUSES, RUN_STATUSES, SKIP_REASONS } from '../../kernel/vocabulary.js';
 
 const EXAMPLE_ID = '0b6f4c1e-8d0a-4c55-9a8e-2f1d3c4b5a69';
 /** Label keys: also what makes them safe inside a SQLite JSON path. */

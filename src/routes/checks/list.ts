@@ -1,6 +1,6 @@
-import { CHECK_GROUPS } from '../../engine/selection.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
+import { CHECK_GROUPS } from '../../kernel/vocabulary.js';
 import { CheckCatalog } from './schema.js';
 
 const route = v1Route({

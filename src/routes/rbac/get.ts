@@ -1,5 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { DEFAULT_SELECTION, resolveSelection } from '../../engine/selection.js';
+import { DEFAULT_SELECTION, resolveSelection } from '../../engine/suite/selection.js';
 import { ApiError } from '../../http/errors.js';
 import { commonErrorResponses } from '../../http/responses.js';
 import { bearerSecurity, type Router } from '../../http/router.js';

@@ -1,5 +1,5 @@
 import { Document, type YAMLSeq } from 'yaml';
-import type { RbacNeed } from '../../checks/types.js';
+import type { RbacNeed } from '../../kernel/catalog.js';
 import { bindingOf, optionalOnly, toRules } from './rules.js';
 
 export const SERVICE_ACCOUNT = { name: 'kubeproof', namespace: 'kubeproof' } as const;

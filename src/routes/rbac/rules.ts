@@ -1,5 +1,5 @@
 /** Turns RBAC needs into PolicyRules: merged, deterministic, with what each optional rule enables. */
-import type { RbacNeed } from '../../checks/types.js';
+import type { RbacNeed } from '../../kernel/catalog.js';
 
 export type PolicyRule =
   | { apiGroups: string[]; resources: string[]; verbs: string[] }

@@ -1,8 +1,8 @@
 import { AuditOptions } from '../../../src/checks/options.js';
 import type { SmokeTimings } from '../../../src/checks/smoke/shared/timings.js';
 import type { CheckDefinition } from '../../../src/checks/types.js';
-import { createSuiteExecutor, type SuiteDeps } from '../../../src/engine/suite.js';
-import type { AuditEvent, CheckResult, CleanupOutcome } from '../../../src/engine/types.js';
+import { createSuiteExecutor, type SuiteDeps } from '../../../src/engine/suite/suite.js';
+import type { AuditEvent, CheckResult, CleanupOutcome } from '../../../src/kernel/results.js';
 import { sanitizeKubeconfig } from '../../../src/kube/kubeconfig/sanitize.js';
 import type { SimCluster } from '../../sim/index.js';
 

@@ -1,24 +1,18 @@
 /**
- * The busybox emulation against real recordings (shared/fixtures/busybox-1.35): the same
+ * The busybox emulation against real recordings (test/fixtures/busybox-1.35): the same
  * command in an equivalent setting must print the same bytes and exit with the same status.
  * The recordings used a DNS server on 127.0.0.1:5353 that knows only
  * web.kp-abc123.svc.cluster.local (and answers AAAA without the authoritative bit), and an
  * HTTP/1.0 server whose /hostname answers web-578474b6fc-8rsb8; both are rebuilt here as
  * sidecar containers of the client pod.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUSYBOX, recordingIn } from '../../support/recordings.js';
 import type { KubeObj } from '../contracts.js';
 import { createFakeCluster, type FakeCluster } from '../runtime/test-support/fake-cluster.js';
 import type { EmulatedImage } from './types.js';
 
-const FIXTURES = path.resolve(import.meta.dirname, '../../../../shared/fixtures/busybox-1.35');
-
-function recording(name: string) {
-  const read = (ext: string) => readFileSync(path.join(FIXTURES, `${name}.${ext}`), 'utf8');
-  return { stdout: read('stdout'), stderr: read('stderr'), exitCode: Number(read('rc').trim()) };
-}
+const recording = recordingIn(BUSYBOX);
 
 const fixtureDns: EmulatedImage = {
   id: 'fixture-dns',

@@ -1,6 +1,6 @@
 import type { ExecResult } from '../../../kube/cluster-access.js';
-import { parseWget, type WgetOutcome } from '../../../kube/parsers/wget.js';
 import type { CheckContext } from '../../types.js';
+import { parseWget, type WgetOutcome } from '../parsers/wget.js';
 import { callOpts, requireWorkload } from './pods.js';
 
 /** Runs a command in the busybox client pod (seed 000's `kubectl exec client -- ...`). */

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../../kube/cluster-access.js';
 import { WEB_LABEL_SELECTOR } from '../../../workload/names.js';
-import type { CheckContext, WorkloadHandle } from '../../types.js';
+import type { WorkloadHandle } from '../../../workload/types.js';
+import type { CheckContext } from '../../types.js';
 
 /** What evidence says about a pod: enough to find it with `kubectl get pods -o wide`. */
 export interface PodView {

@@ -1,6 +1,6 @@
+import type { RbacNeed } from '../../../kernel/catalog.js';
 import { RUN_NAMESPACE_RBAC } from '../../../workload/rbac.js';
 import { rbacNeed as need } from '../../rbac-need.js';
-import type { RbacNeed } from '../../types.js';
 
 const readAll = (group: string, resource: string, scope: RbacNeed['scope']) =>
   ['get', 'list', 'watch'].map((verb) => need(verb, group, resource, scope));

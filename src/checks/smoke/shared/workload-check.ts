@@ -1,4 +1,5 @@
-import type { CheckContext, CheckDefinition, CheckOutcome, WorkloadHandle } from '../../types.js';
+import type { WorkloadHandle } from '../../../workload/types.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../../types.js';
 import { requireWorkload } from './pods.js';
 
 type WorkloadCheckSpec = Omit<CheckDefinition, 'group' | 'disruptive' | 'needsWorkload' | 'run'> & {

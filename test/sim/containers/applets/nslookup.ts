@@ -1,6 +1,6 @@
 /**
  * busybox nslookup (≥ 1.29, the applet that sends its own A and AAAA queries). Output follows
- * the recordings in shared/fixtures/busybox-1.35: a server block, then one block per reply,
+ * the recordings in test/fixtures/busybox-1.35: a server block, then one block per reply,
  * `** server can't find NAME: NXDOMAIN` per failed query, and `;; connection timed out; no
  * servers could be reached` when no reply came.
  */

@@ -1,4 +1,4 @@
-import type { CheckStatus } from '../checks/types.js';
+import type { CheckStatus } from '../../kernel/vocabulary.js';
 
 export type StatusCounts = Record<CheckStatus, number>;
 

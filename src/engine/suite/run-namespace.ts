@@ -3,12 +3,13 @@
  * runs (whether that check needs the web workload or only a namespace), and deleted at the end
  * of the run whenever its creation was attempted.
  */
-import { untilAborted } from '../abortable.js';
-import type { CheckDefinition, CheckOutcome, Clock } from '../checks/types.js';
-import { deleteRunNamespace } from '../workload/cleanup.js';
-import { type CreateRunNamespaceInput, createRunNamespace, type RunNamespace } from '../workload/namespace.js';
-import { sweepExpiredNamespaces } from '../workload/sweep.js';
-import type { AuditEvent, CleanupOutcome } from './types.js';
+import { untilAborted } from '../../abortable.js';
+import type { CheckDefinition, CheckOutcome } from '../../checks/types.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { AuditEvent, CleanupOutcome } from '../../kernel/results.js';
+import { deleteRunNamespace } from '../../workload/cleanup.js';
+import { type CreateRunNamespaceInput, createRunNamespace, type RunNamespace } from '../../workload/namespace.js';
+import { sweepExpiredNamespaces } from '../../workload/sweep.js';
 
 /**
  * What creating the namespace takes, plus what the sweep, cleanup and events take. `signal` is

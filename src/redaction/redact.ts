@@ -1,5 +1,4 @@
-import type { SanitizedKubeconfig } from './types.js';
-
+/** Masking of secrets in text and JSON: every log line, stored result and event passes through here. */
 const REDACTED = '[redacted]';
 const PEM_BLOCK = /-----BEGIN [A-Z ]+-----[\s\S]*?-----END [A-Z ]+-----/g;
 // Credentials as they travel in an Authorization header, should an error message echo one.
@@ -12,17 +11,6 @@ const AUTHORIZATION = /(Bearer\s+|Authorization:\s*Basic\s+)[A-Za-z0-9._~+/=-]+/
  */
 export function maskable(values: readonly unknown[]): string[] {
   return values.filter((s): s is string => typeof s === 'string' && s.length >= 4);
-}
-
-/** Values of a kubeconfig that must never appear in logs, errors, reports or the database. */
-export function secretsOf(kc: SanitizedKubeconfig): string[] {
-  const raw = [kc.token, kc.password, kc.clientKeyData, kc.clientCertData];
-  const decoded = [kc.clientKeyData, kc.clientCertData].map((b64) =>
-    b64 ? Buffer.from(b64, 'base64').toString('utf8') : undefined,
-  );
-  // What an Authorization: Basic header carries.
-  const basic = kc.password ? Buffer.from(`${kc.username ?? ''}:${kc.password}`).toString('base64') : undefined;
-  return maskable([...raw, ...decoded, basic]);
 }
 
 /**

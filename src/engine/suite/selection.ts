@@ -1,6 +1,4 @@
-import type { CheckGroup } from '../checks/types.js';
-
-export const CHECK_GROUPS: readonly CheckGroup[] = ['preflight', 'smoke', 'encryption'];
+import { CHECK_GROUPS, type CheckGroup } from '../../kernel/vocabulary.js';
 
 /** What an audit runs when the request names no checks. */
 export const DEFAULT_SELECTION: readonly string[] = CHECK_GROUPS;

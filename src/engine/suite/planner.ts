@@ -1,5 +1,5 @@
-import { PREFLIGHT_ID } from '../checks/preflight/api.js';
-import type { CheckDefinition } from '../checks/types.js';
+import { PREFLIGHT_ID } from '../../checks/preflight/api.js';
+import type { CheckDefinition } from '../../checks/types.js';
 import { DEFAULT_SELECTION, resolveSelection } from './selection.js';
 
 /** A selection naming an unknown check or group, or a prerequisite cycle. */

@@ -3,8 +3,9 @@
  * result, the row written to the database stays small. Text fields are cut, long lists shortened
  * and evidence past its budget replaced by a note saying how big it was.
  */
-import { truncateBytes } from '../untrusted-text.js';
-import type { CheckResult } from './types.js';
+
+import type { CheckResult } from '../../kernel/results.js';
+import { truncateBytes } from '../../untrusted-text.js';
 
 export const RESULT_LIMITS = {
   /** The whole evidence object, as JSON. */

@@ -1,19 +1,23 @@
 import { setMaxListeners } from 'node:events';
-import { buildCheckSet, catalogEntry, createCatalog } from '../checks/catalog.js';
-import { DEFAULT_GUIDE, type Guide } from '../checks/guide.js';
-import { newFindings, PREFLIGHT_ID } from '../checks/preflight/api.js';
-import { DEFAULT_TIMINGS, type SmokeTimings } from '../checks/smoke/shared/timings.js';
-import type { CheckDefinition, CheckOutcome, Clock, Logger } from '../checks/types.js';
-import type { ClusterAccess } from '../kube/cluster-access.js';
-import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
-import { redactingLogger } from '../logger.js';
-import { developerPolicy, type OutboundPolicy } from '../net/outbound-policy.js';
-import { workloadHandle } from '../workload/names.js';
+import { buildCheckSet, catalogEntry, createCatalog } from '../../checks/catalog.js';
+import { DEFAULT_GUIDE } from '../../checks/guide.js';
+import { newFindings, PREFLIGHT_ID } from '../../checks/preflight/api.js';
+import { DEFAULT_TIMINGS, type SmokeTimings } from '../../checks/smoke/shared/timings.js';
+import type { CheckDefinition, CheckOutcome } from '../../checks/types.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Guide } from '../../kernel/guide.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { AuditEvent, CheckResult, CleanupOutcome } from '../../kernel/results.js';
+import type { ClusterAccess } from '../../kube/cluster-access.js';
+import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
+import { redactingLogger } from '../../logger.js';
+import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.js';
+import { workloadHandle } from '../../workload/names.js';
+import { runSecrets } from '../run-secrets.js';
+import type { SuiteExecutor, SuiteInput } from '../types.js';
 import { planChecks } from './planner.js';
-import { runSecrets } from './public-options.js';
 import { needsRunNamespace, RunNamespaceStep, verdictWithoutNamespace } from './run-namespace.js';
 import { runStep } from './step.js';
-import type { AuditEvent, CheckResult, CleanupOutcome, SuiteExecutor, SuiteInput } from './types.js';
 
 export interface SuiteDeps {
   clock: Clock;
@@ -60,7 +64,7 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
       // (about 0.4 s and 60 MB), and a service that only serves reports never needs it.
       const cluster = deps.connect
         ? deps.connect(input.credentials)
-        : (await import('../kube/cluster/index.js')).createClusterAccess(
+        : (await import('../../kube/cluster/index.js')).createClusterAccess(
             input.credentials,
             deps.outbound ?? developerPolicy(),
           );

@@ -1,4 +1,4 @@
-import type { ExecResult } from '../cluster-access.js';
+import type { ExecResult } from '../../../kube/cluster-access.js';
 
 /** What busybox `wget -qO- -T N URL` said, read from stderr rather than the exit code alone. */
 export type WgetOutcome = { ok: true; body: string } | { ok: false; failure: WgetFailure; message: string };

@@ -1,17 +1,11 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { agnhostRequests } from '../../src/kube/parsers/agnhost-log.js';
-import { addressesOf, parseNslookup } from '../../src/kube/parsers/nslookup.js';
-import { parseWget } from '../../src/kube/parsers/wget.js';
+import { agnhostRequests } from '../../src/checks/smoke/parsers/agnhost-log.js';
+import { addressesOf, parseNslookup } from '../../src/checks/smoke/parsers/nslookup.js';
+import { parseWget } from '../../src/checks/smoke/parsers/wget.js';
+import { BUSYBOX, recordingIn } from '../support/recordings.js';
 
-// shared/ sits beside the repository, in every checkout and in CI.
-const FIXTURES = path.resolve(import.meta.dirname, '../../../shared/fixtures/busybox-1.35');
-const recording = (name: string) => ({
-  stdout: readFileSync(`${FIXTURES}/${name}.stdout`, 'utf8'),
-  stderr: readFileSync(`${FIXTURES}/${name}.stderr`, 'utf8'),
-  exitCode: Number(readFileSync(`${FIXTURES}/${name}.rc`, 'utf8').trim()),
-});
+// Real busybox output, recorded and committed (see its README).
+const recording = recordingIn(BUSYBOX);
 
 describe('busybox nslookup parser', () => {
   it('reads the answered address and ignores the server block address (recorded 1.35 output)', () => {

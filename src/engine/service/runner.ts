@@ -1,17 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { AuditOptions } from '../checks/options.js';
-import type { Clock, Logger } from '../checks/types.js';
-import type { AuditRunRow } from '../db/schema/index.js';
-import type { AuditStore } from '../db/store.js';
-import { redactText } from '../kube/kubeconfig/redact.js';
-import type { SanitizedKubeconfig } from '../kube/kubeconfig/types.js';
-import { truncateBytes } from '../untrusted-text.js';
+import type { AuditOptions } from '../../checks/options.js';
+import type { AuditRunRow } from '../../db/schema/index.js';
+import type { AuditStore } from '../../db/store.js';
+import type { Clock } from '../../kernel/clock.js';
+import type { Logger } from '../../kernel/logger.js';
+import type { CheckResult, CleanupOutcome } from '../../kernel/results.js';
+import type { AuditEventLevel } from '../../kernel/vocabulary.js';
+import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
+import { redactText } from '../../redaction/redact.js';
+import { truncateBytes } from '../../untrusted-text.js';
+import { runSecrets } from '../run-secrets.js';
+import type { SuiteExecutor } from '../types.js';
 import { Background } from './background.js';
 import { boundResult, RESULT_LIMITS } from './bound-result.js';
-import { publicOptions, runSecrets } from './public-options.js';
+import { publicOptions } from './public-options.js';
 import { redactResult } from './redact-result.js';
 import { type EndReason, finalStatus, type StatusCounts } from './run-status.js';
-import type { AuditEventLevel, CheckResult, CleanupOutcome, SuiteExecutor } from './types.js';
 
 export interface AuditRequest {
   credentials: SanitizedKubeconfig;

@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import { causeOf } from '../checks/causes.js';
-import type { CheckContext, CheckDefinition, CheckOutcome } from '../checks/types.js';
-import { ClusterError, WATCH_INTERRUPTED } from '../kube/cluster-access.js';
+import { causeOf } from '../../checks/causes.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../../checks/types.js';
+import { ClusterError, WATCH_INTERRUPTED } from '../../kube/cluster-access.js';
 
 /** Why a check's signal fired: the run was cancelled (or hit its deadline), or the check's own deadline passed. */
 export class CheckDeadlineExceeded extends Error {

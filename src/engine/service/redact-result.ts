@@ -1,5 +1,5 @@
-import { redactJson, redactText } from '../kube/kubeconfig/redact.js';
-import type { CheckResult } from './types.js';
+import type { CheckResult } from '../../kernel/results.js';
+import { redactJson, redactText } from '../../redaction/redact.js';
 
 /** Masks secrets anywhere in a result (summary, hint, evidence) before it is stored. */
 export function redactResult(result: CheckResult, secrets: readonly string[]): CheckResult {
