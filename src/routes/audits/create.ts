@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { QueueFullError } from '../../engine/runner.js';
+import { QueueFullError } from '../../engine/service/runner.js';
 import { ApiError, invalidField } from '../../http/errors.js';
 import { acceptMediaTypes, mediaType } from '../../http/media-type.js';
 import { tooManyRequestsResponse, unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
