@@ -171,6 +171,9 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     metricsExtra: () => storage.metricsText(),
     control,
   });
+  // The watch cache starts at the resourceVersion the API server first lists at: a watch from
+  // an older one is answered 410 Expired, as on a real server (memory-store.ts: compact).
+  store.compact(store.resourceVersion());
   const controlServer = new ControlServer(serving, token, control);
   let port: number;
   let controlPort: number;

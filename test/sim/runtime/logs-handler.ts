@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { ClusterView, KubeObj } from '../contracts.js';
+import { queryFlag } from '../query-params.js';
 import type { LogEntry } from './container-log.js';
 import type { ContainerRegistry } from './container-registry.js';
 import { kubeletRefuses, logsForbidden } from './kubelet-refusal.js';
@@ -23,7 +24,7 @@ interface LogQuery {
 }
 
 function parseQuery(query: URLSearchParams): LogQuery {
-  const flag = (name: string) => query.get(name) === 'true' || query.get(name) === '1';
+  const flag = (name: string) => queryFlag(query, name);
   const number = (name: string) => (query.has(name) ? Number(query.get(name)) : undefined);
   const sinceSeconds = number('sinceSeconds');
   const sinceTime = query.get('sinceTime');

@@ -3,6 +3,7 @@
  * apiserver's RequestInfoFactory (verb from method and path, namespace/resource/name/subresource).
  */
 import type { IncomingMessage } from 'node:http';
+import { queryFlag } from '../query-params.js';
 
 export interface RequestInfo {
   path: string;
@@ -73,7 +74,7 @@ export function requestInfo(req: IncomingMessage): RequestInfo {
   };
   let verb = verbs[method] ?? method.toLowerCase();
   if (verb === 'get' && !base.name) verb = 'list';
-  if (verb === 'list' && isTrue(url.searchParams.get('watch'))) verb = 'watch';
+  if (verb === 'list' && queryFlag(url.searchParams, 'watch')) verb = 'watch';
   if (verb === 'delete' && !base.name) verb = 'deletecollection';
   // No special case for exec/attach/portforward: RequestInfoFactory maps the method alone, so a
   // WebSocket upgrade (GET) is `get` and SPDY (POST) is `create`
@@ -83,6 +84,4 @@ export function requestInfo(req: IncomingMessage): RequestInfo {
   return base;
 }
 
-export function isTrue(v: string | null): boolean {
-  return v === 'true' || v === '1';
-}
+export { queryFlag } from '../query-params.js';

@@ -14,6 +14,7 @@ import type { ApiContext } from './context.js';
 import { remove, removeCollection } from './delete.js';
 import { coreToEventsV1, eventsV1ToCore } from './events-convert.js';
 import { readBody, readJson, sendJson } from './http-util.js';
+import { validateListOptions } from './list-options.js';
 import { sendList, sendObject } from './render.js';
 import type { RequestInfo } from './request-info.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from './reviews.js';
@@ -42,6 +43,7 @@ export function getOrNotFound(ctx: ApiContext, def: ResourceDef, info: RequestIn
 }
 
 export function selectObjects(ctx: ApiContext, def: ResourceDef, info: RequestInfo): KubeObj[] {
+  validateListOptions(def, info, false);
   const view = storageView(def);
   const labels = parseLabelSelector(info.query.get('labelSelector'));
   const fields = parseFieldSelector(info.query.get('fieldSelector'));

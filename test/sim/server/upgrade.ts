@@ -10,7 +10,7 @@ import type { ExecRequest } from '../contracts.js';
 import { badRequest, notFound, StatusError } from '../store/errors.js';
 import type { ApiContext } from './context.js';
 import { toStatusError } from './http-util.js';
-import type { RequestInfo } from './request-info.js';
+import { queryFlag, type RequestInfo } from './request-info.js';
 import { resolveContainer } from './subresources.js';
 
 const reasonPhrases: Record<number, string> = {
@@ -30,12 +30,6 @@ export function rejectUpgrade(socket: Duplex, err: unknown): number {
     `HTTP/1.1 ${status.code} ${reasonPhrases[status.code] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
   return status.code;
-}
-
-function flags(query: URLSearchParams, name: string, fallback: boolean): boolean {
-  const v = query.get(name);
-  if (v === null) return fallback;
-  return v === 'true' || v === '1';
 }
 
 /** Hands a connect request to the runtime; throws StatusError when the API server itself refuses. */
@@ -68,10 +62,11 @@ export function serveUpgrade(
     pod: info.name,
     container,
     command: info.subresource === 'exec' ? info.query.getAll('command') : [],
-    stdin: flags(info.query, 'stdin', false),
-    stdout: flags(info.query, 'stdout', true),
-    stderr: flags(info.query, 'stderr', true),
-    tty: flags(info.query, 'tty', false),
+    // PodExecOptions/PodAttachOptions booleans: absent is false, stdout and stderr too.
+    stdin: queryFlag(info.query, 'stdin'),
+    stdout: queryFlag(info.query, 'stdout'),
+    stderr: queryFlag(info.query, 'stderr'),
+    tty: queryFlag(info.query, 'tty'),
   };
   runtime.handleExec(req, socket, head, exec);
 }

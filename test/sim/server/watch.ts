@@ -10,8 +10,9 @@ import { apiVersionOf, type ResourceDef } from '../store/resources.js';
 import { parseFieldSelector, parseLabelSelector } from '../store/selectors.js';
 import type { ApiContext } from './context.js';
 import { toStatusError } from './http-util.js';
+import { validateListOptions } from './list-options.js';
 import { includeObjectOf } from './render.js';
-import { isTrue, type RequestInfo } from './request-info.js';
+import { queryFlag, type RequestInfo } from './request-info.js';
 import { storageView } from './rest.js';
 import { toTable, wantsTable } from './tables/index.js';
 
@@ -24,14 +25,15 @@ export function serveWatch(
   def: ResourceDef,
   info: RequestInfo,
 ): void {
+  validateListOptions(def, info, true);
   const view = storageView(def);
   const labels = parseLabelSelector(info.query.get('labelSelector'));
   const fields = parseFieldSelector(info.query.get('fieldSelector'));
   const matches = (o: KubeObj) => labels(o) && fields(o);
   const asTable = wantsTable(req.headers.accept);
   const include = includeObjectOf(info.query);
-  const bookmarks = isTrue(info.query.get('allowWatchBookmarks'));
-  const sendInitial = isTrue(info.query.get('sendInitialEvents'));
+  const bookmarks = queryFlag(info.query, 'allowWatchBookmarks');
+  const sendInitial = queryFlag(info.query, 'sendInitialEvents');
   const rvParam = info.query.get('resourceVersion') ?? '';
   ctx.accounting.watchOpened();
 

@@ -189,6 +189,17 @@ export class MemoryStore implements SimStore {
     return this.rv;
   }
 
+  /**
+   * Forgets the events up to `rv`: a watch from before it gets 410 Expired. The API server does
+   * this once it is up, as its watch cache starts at the resourceVersion of its initial list
+   * (watchCache.getAllEventsSinceLocked: `too old resource version: <rv> (<oldest - 1>)`).
+   */
+  compact(rv: number): void {
+    if (rv <= this.compactedRv) return;
+    this.compactedRv = rv;
+    while (this.history.length > 0 && this.history[0]!.rv <= rv) this.history.shift();
+  }
+
   watch(
     resource: string,
     namespace: string | undefined,
