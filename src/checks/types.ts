@@ -79,6 +79,13 @@ export interface CheckContext {
   signal: AbortSignal;
   clock: Clock;
   log: Logger;
+  /**
+   * Says what the check is waiting for while it waits ("rollout 2/3 ready", "web-x on worker-1:
+   * ContainerCreating"). The engine records it as a progress event of this check (persisted like
+   * the others; repeats of the same text are dropped), so a client following the run sees more
+   * than start and end. Optional so contexts built by tests need not provide it.
+   */
+  progress?: (message: string) => void;
   /** Results of checks that already finished in this run (prerequisites are always there). */
   results: ReadonlyMap<string, CheckOutcome>;
 }

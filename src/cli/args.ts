@@ -5,97 +5,153 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const OUTPUT_FORMATS = ['text', 'json', 'junit'] as const;
+/** What `--format` prints on stdout. `text` is the Markdown report, readable in a terminal. */
+export const OUTPUT_FORMATS = ['text', 'json', 'junit', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
+/** How progress is shown on stderr: `live` redraws one line per check (a terminal), `plain` appends timestamped lines. */
+export const PROGRESS_MODES = ['auto', 'live', 'plain', 'none'] as const;
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+/** Report files `--junit FILE`, `--markdown FILE`, `--json FILE`: format → path. */
+export type ReportFiles = Partial<Record<'junit' | 'markdown' | 'json', string>>;
+
 export interface AuditArgs {
-  kubeconfig: string;
+  /** `--kubeconfig`; absent: KUBECONFIG, else ~/.kube/config. */
+  kubeconfig?: string;
   context?: string;
   checks?: string[];
-  server: string;
+  /** `--server` or KUBEPROOF_URL; absent: in-process mode. */
+  server?: string;
   token?: string;
   format: OutputFormat;
   output?: string;
+  files: ReportFiles;
   timeoutSeconds?: number;
+  progress: ProgressMode;
 }
 
-export const USAGE = `Usage: kubeproof audit --kubeconfig FILE [options]
+/** The exit codes, one place: `--help`, README and the docs table say the same. */
+export const EXIT = {
+  /** every check passed */
+  passed: 0,
+  /** the cluster failed at least one check */
+  failed: 1,
+  /** kubeproof could not tell: a check error, interrupted, cancelled, --timeout, service unreachable or 5xx */
+  error: 2,
+  /** usage: bad flags, unknown check, unreadable kubeconfig, credential plugin failed, any other 4xx */
+  usage: 3,
+  /** the service refused our API token (401/403) */
+  refused: 4,
+} as const;
 
-Runs an audit on a kubeproof service and prints the report.
+export const USAGE = `Usage: kubeproof audit [options]
 
-Options:
-  --kubeconfig FILE   kubeconfig to audit (inline certificates: kubectl config view --raw --minify --flatten)
+Audits the cluster of your kubeconfig's current context and prints the report.
+Without --server the audit runs here, in this process (no service to host, nothing stored);
+with --server URL (or KUBEPROOF_URL) a kubeproof service runs it and keeps the result.
+
+Cluster (as kubectl finds it):
+  --kubeconfig FILE   kubeconfig to use (default: $KUBECONFIG, a ':'-separated list merged as
+                      kubectl merges it, else ~/.kube/config)
   --context NAME      context to use (default: current-context)
   --checks LIST       comma-separated check ids or groups (default: preflight,smoke,encryption)
-  --server URL        kubeproof service URL (default: $KUBEPROOF_URL or http://127.0.0.1:8080)
-  --token TOKEN       API bearer token (default: $KUBEPROOF_TOKEN)
-  --format FORMAT     text | json | junit (default: text)
-  --output FILE       write the report to FILE instead of stdout
-  --timeout SECONDS   cancel the audit if it has not finished after SECONDS
+  Exec credential plugins (EKS, GKE, AKS) and certificate/token files are used here, as kubectl
+  would; a service only ever receives the resulting token or certificate.
 
-Exit status: 0 passed, 1 failed, 2 error (kubeproof could not tell), 3 usage error or cancelled.
+Service:
+  --server URL        kubeproof service URL (default: $KUBEPROOF_URL; none: run in-process)
+  --token TOKEN       the service's API bearer token (default: $KUBEPROOF_TOKEN)
+
+Output:
+  --format FORMAT     report on stdout: text | json | junit | markdown (default: text)
+  --output FILE       write that report to FILE instead of stdout
+  --junit FILE        also write JUnit XML to FILE      (any combination; written on every ending,
+  --markdown FILE     also write Markdown to FILE        with one error testcase saying why when
+  --json FILE         also write the JSON report to FILE the audit could not reach a verdict)
+  --progress MODE     auto | live | plain | none (default: auto: live on a terminal, plain in a pipe)
+  --timeout SECONDS   cancel the audit if it has not finished after SECONDS (exit 2)
+
+Exit status:
+  0  every check passed
+  1  the cluster failed at least one check
+  2  kubeproof could not tell: a check error, interrupted, cancelled, --timeout reached,
+     service unreachable or answering 5xx
+  3  usage: bad flags, unknown check, unreadable kubeconfig, credential plugin failed,
+     the service refused the request (4xx other than 401/403)
+  4  the service refused the API token (401/403)
 `;
+
+const FLAGS = {
+  kubeconfig: { type: 'string' },
+  context: { type: 'string' },
+  checks: { type: 'string' },
+  server: { type: 'string' },
+  token: { type: 'string' },
+  format: { type: 'string' },
+  output: { type: 'string' },
+  junit: { type: 'string' },
+  markdown: { type: 'string' },
+  json: { type: 'string' },
+  progress: { type: 'string' },
+  timeout: { type: 'string' },
+} as const;
+
+function oneOf<T extends string>(flag: string, value: string, allowed: readonly T[]): T {
+  if (!(allowed as readonly string[]).includes(value))
+    throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${value}"`);
+  return value as T;
+}
 
 /**
  * Parses `kubeproof audit ...` arguments. Throws UsageError with a message a person can act on.
- * @example parseAuditArgs(['--kubeconfig', 'k.yaml', '--format', 'junit'], {})
+ * @example parseAuditArgs(['--kubeconfig', 'k.yaml', '--junit', 'kubeproof.xml'], {})
  */
 export function parseAuditArgs(argv: string[], env: Record<string, string | undefined>): AuditArgs {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Partial<Record<keyof typeof FLAGS, string>>;
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        kubeconfig: { type: 'string' },
-        context: { type: 'string' },
-        checks: { type: 'string' },
-        server: { type: 'string' },
-        token: { type: 'string' },
-        format: { type: 'string' },
-        output: { type: 'string' },
-        timeout: { type: 'string' },
-      },
-    }));
+    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS }));
   } catch (err) {
     throw new UsageError(err instanceof Error ? err.message : String(err));
   }
-  const str = (name: string) => (typeof values[name] === 'string' ? (values[name] as string) : undefined);
-  const kubeconfig = str('kubeconfig');
-  if (!kubeconfig) throw new UsageError('--kubeconfig FILE is required');
-  const format = str('format') ?? 'text';
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format must be one of ${OUTPUT_FORMATS.join(', ')}, got "${format}"`);
+  for (const [name, value] of Object.entries(values)) if (value === '') throw new UsageError(`--${name} needs a value`);
+  const format = oneOf('format', values.format ?? 'text', OUTPUT_FORMATS);
+  const progress = oneOf('progress', values.progress ?? 'auto', PROGRESS_MODES);
+  const server = values.server ?? (env.KUBEPROOF_URL?.trim() || undefined);
+  if (server !== undefined) {
+    let url: URL | undefined;
+    try {
+      url = new URL(server);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
+      throw new UsageError(`--server must be an http(s) URL, got "${server}"`);
   }
-  const server = str('server') ?? env.KUBEPROOF_URL ?? 'http://127.0.0.1:8080';
-  try {
-    const url = new URL(server);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('scheme');
-  } catch {
-    throw new UsageError(`--server must be an http(s) URL, got "${server}"`);
-  }
-  const timeout = str('timeout');
   let timeoutSeconds: number | undefined;
-  if (timeout !== undefined) {
-    timeoutSeconds = Number(timeout);
+  if (values.timeout !== undefined) {
+    timeoutSeconds = Number(values.timeout);
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
-      throw new UsageError(`--timeout must be a positive number of seconds, got "${timeout}"`);
+      throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   }
-  const checks = str('checks')
+  const checks = values.checks
     ?.split(',')
     .map((s) => s.trim())
     .filter(Boolean);
   if (checks && checks.length === 0) throw new UsageError('--checks needs at least one check id or group');
-  const token = str('token') ?? env.KUBEPROOF_TOKEN;
+  const files: ReportFiles = {};
+  for (const kind of ['junit', 'markdown', 'json'] as const) if (values[kind]) files[kind] = values[kind];
+  const token = values.token ?? (env.KUBEPROOF_TOKEN?.trim() || undefined);
   return {
-    kubeconfig,
-    server: server.replace(/\/+$/, ''),
-    format: format as OutputFormat,
-    ...(str('context') ? { context: str('context') } : {}),
+    format,
+    files,
+    progress,
+    ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
+    ...(values.context ? { context: values.context } : {}),
     ...(checks ? { checks } : {}),
+    ...(server ? { server: server.replace(/\/+$/, '') } : {}),
     ...(token ? { token } : {}),
-    ...(str('output') ? { output: str('output') } : {}),
+    ...(values.output ? { output: values.output } : {}),
     ...(timeoutSeconds ? { timeoutSeconds } : {}),
   };
 }

@@ -58,8 +58,11 @@ export class ApiClient {
   }
 }
 
-/** Reads an SSE response, calling onEvent per event; resolves when the stream ends. */
-export async function readSse(res: Response, onEvent: (event: string, data: string) => void): Promise<void> {
+/** Reads an SSE response, calling onEvent per event (comments skipped); resolves when the stream ends. */
+export async function readSse(
+  res: Response,
+  onEvent: (event: string, data: string, id: string | undefined) => void,
+): Promise<void> {
   if (!res.body) return;
   const decoder = new TextDecoder();
   let buffer = '';
@@ -79,7 +82,12 @@ export async function readSse(res: Response, onEvent: (event: string, data: stri
         .filter((l) => l.startsWith('data:'))
         .map((l) => l.slice(5).trimStart())
         .join('\n');
-      onEvent(event, data);
+      const id = lines
+        .find((l) => l.startsWith('id:'))
+        ?.slice(3)
+        .trim();
+      // A block of comments only (`: heartbeat`) carries no event.
+      if (lines.some((l) => l.startsWith('data:'))) onEvent(event, data, id);
       end = buffer.indexOf('\n\n');
     }
   }

@@ -15,6 +15,8 @@ export interface HttpSettings {
   bodyLimitBytes: number;
   /** Server-Sent Event streams one tenant may hold open (default 8). */
   maxEventStreamsPerTenant?: number;
+  /** Interval of the SSE heartbeat comment on open event streams (default 15 s; tests shorten it). */
+  sseHeartbeatMs?: number;
 }
 
 /** Everything createApp needs, injected (never imported as singletons). */

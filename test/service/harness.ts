@@ -23,6 +23,8 @@ export interface HarnessOptions {
   bodyLimitBytes?: number;
   /** What intake lets through (default: the developer policy, loopback allowed). */
   outbound?: OutboundPolicy;
+  /** SSE heartbeat interval (default: the app's 15 s). */
+  sseHeartbeatMs?: number;
 }
 
 /**
@@ -65,6 +67,7 @@ export function createHarness(options: HarnessOptions = {}) {
       apiTokens: options.apiTokens ?? [],
       bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
       ...(options.maxEventStreamsPerTenant ? { maxEventStreamsPerTenant: options.maxEventStreamsPerTenant } : {}),
+      ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
     },
   });
   const close = async () => {

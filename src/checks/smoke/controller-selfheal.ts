@@ -2,7 +2,7 @@ import { convergedWithin } from '../../kube/converge.js';
 import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
-import { callOpts, describePods, isRunningAndReady, readyWebPods } from './shared/pods.js';
+import { callOpts, describePods, isRunningAndReady, progressLine, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
@@ -32,6 +32,7 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
             const live = pods.filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.name !== victim.name);
             const ready = live.filter(isRunningAndReady);
             replacement = live.find((p) => !before.some((b) => b.name === p.metadata?.name))?.metadata?.name;
+            ctx.progress?.(progressLine(`replacing ${victim.name}:`, live, w.replicas));
             return ready.length >= w.replicas && replacement ? true : undefined;
           },
           { signal: ctx.signal, timeoutMs: t.selfHealMs },

@@ -38,6 +38,7 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
           ([d]) => {
             last = d;
             const s = d?.status ?? {};
+            ctx.progress?.(`scale to ${target}: ${s.availableReplicas ?? 0}/${target} available`);
             return (s.observedGeneration ?? 0) >= generation &&
               (s.availableReplicas ?? 0) >= target &&
               (s.readyReplicas ?? s.availableReplicas ?? 0) >= target

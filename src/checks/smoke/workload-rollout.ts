@@ -2,9 +2,10 @@ import type { KubeObject } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
+import { WEB_SELECTOR } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
-import { describePods, isRunningAndReady } from './shared/pods.js';
+import { describePods, isRunningAndReady, progressLine, waitingFor } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
@@ -63,10 +64,18 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
               },
               { signal: ctx.signal, timeoutMs: t.rolloutMs },
             ),
+            // Every pod of the namespace (one watch, as before one per name): the client's readiness
+            // decides, the others say what the rollout waits for.
             ctx.cluster.waitFor(
               'pods',
-              byName(w.clientPodName, w.namespace),
-              ([client]) => (isRunningAndReady(client) ? true : undefined),
+              { namespace: w.namespace },
+              (pods) => {
+                const client = pods.find((p) => p.metadata?.name === w.clientPodName);
+                const web = pods.filter((p) => p.metadata?.labels?.app === WEB_SELECTOR.app);
+                const line = progressLine('rollout', web, w.replicas);
+                ctx.progress?.(client && !isRunningAndReady(client) ? `${line}; ${waitingFor(client)}` : line);
+                return isRunningAndReady(client) ? true : undefined;
+              },
               { signal: ctx.signal, timeoutMs: t.rolloutMs },
             ),
           ]),

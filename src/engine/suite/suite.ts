@@ -19,6 +19,9 @@ import { planChecks } from './planner.js';
 import { needsRunNamespace, RunNamespaceStep, verdictWithoutNamespace } from './run-namespace.js';
 import { runStep } from './step.js';
 
+/** Progress events one check may write: enough for every wait of a slow cluster, bounded for a flapping one. */
+const MAX_PROGRESS_EVENTS_PER_CHECK = 100;
+
 export interface SuiteDeps {
   clock: Clock;
   logger: Logger;
@@ -135,6 +138,19 @@ class AuditExecution {
     return { cleanup: await this.namespace.cleanup() };
   }
 
+  /** A check's progress callback: each new text becomes one event; repeats and floods are dropped. */
+  private progressOf(checkId: string): (message: string) => void {
+    let last = '';
+    let count = 0;
+    return (message) => {
+      const text = message.trim().slice(0, 300);
+      if (text === '' || text === last || count >= MAX_PROGRESS_EVENTS_PER_CHECK || this.signal.aborted) return;
+      last = text;
+      count++;
+      this.event('info', text, checkId);
+    };
+  }
+
   private event(level: AuditEvent['level'], message: string, checkId?: string) {
     const event: AuditEvent = { at: this.deps.clock.now(), level, message };
     if (checkId) event.checkId = checkId;
@@ -249,6 +265,7 @@ class AuditExecution {
         options: this.input.options,
         clock: this.deps.clock,
         log: this.log,
+        progress: this.progressOf(def.id),
         results: this.outcomes,
       },
       this.signal,

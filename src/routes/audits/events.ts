@@ -18,7 +18,8 @@ const route = v1Route({
   summary: 'Follow progress',
   description:
     'Progress events. JSON list by default; with `Accept: text/event-stream`, Server-Sent Events (`event: progress`, id = seq) ' +
-    'that end with one `event: end` carrying the final status. `Last-Event-ID` or `?after=` resumes.',
+    'that end with one `event: end` carrying the final status; a `: heartbeat` comment every 15 s while nothing happens. ' +
+    '`Last-Event-ID` or `?after=` resumes.',
   request: { params: AuditIdParams, query: EventsQuery },
   responses: {
     200: {
@@ -41,6 +42,29 @@ function presentEvent(row: ReturnType<AuditStore['listEvents']>[number]) {
   return { seq: row.seq, at: row.at.toISOString(), level: row.level, message: row.message, checkId: row.checkId };
 }
 
+/**
+ * Proxies and load balancers close a connection that carries nothing for a while (nginx's
+ * proxy_read_timeout is 60 s); an SSE comment line keeps it open while a check waits.
+ */
+const SSE_HEARTBEAT_MS = 15_000;
+
+/** Waits for the next change, writing a heartbeat each time the interval passes without one. */
+async function untilChangedOrHeartbeat(changed: Promise<void>, everyMs: number, beat: () => Promise<unknown>) {
+  let done = false;
+  void changed.then(() => {
+    done = true;
+  });
+  while (!done) {
+    let timer: NodeJS.Timeout | undefined;
+    const tick = new Promise<'tick'>((resolve) => {
+      timer = setTimeout(() => resolve('tick'), everyMs);
+    });
+    const first = await Promise.race([changed, tick]);
+    clearTimeout(timer);
+    if (first === 'tick' && !done) await beat();
+  }
+}
+
 /** Streams events as they are written, until the run is final (then one `end` event) or the client leaves. */
 function streamEvents(c: Context<AppEnv>, id: string, after: number): Response {
   const store = c.var.store;
@@ -52,6 +76,7 @@ function streamEvents(c: Context<AppEnv>, id: string, after: number): Response {
       headers: { 'Retry-After': '10' },
     });
   }
+  const heartbeatMs = c.var.settings.sseHeartbeatMs ?? SSE_HEARTBEAT_MS;
   return streamSSE(c, async (stream) => {
     let last = after;
     let wake: (() => void) | undefined;
@@ -73,7 +98,7 @@ function streamEvents(c: Context<AppEnv>, id: string, after: number): Response {
           await stream.writeSSE({ event: 'end', data: JSON.stringify({ id, status: run?.status ?? 'unknown' }) });
           return;
         }
-        await changed;
+        await untilChangedOrHeartbeat(changed, heartbeatMs, () => stream.write(': heartbeat\n\n'));
       }
     } finally {
       unsubscribe();

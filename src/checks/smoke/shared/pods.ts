@@ -99,3 +99,31 @@ export function describePods(pods: readonly PodView[]): string[] {
       `${p.name} on ${p.node ?? '(no node)'} ip=${p.ips.join(',') || '-'} ${p.phase ?? ''}${p.reasons.length ? ` (${p.reasons.join(', ')})` : ''}`,
   );
 }
+
+/** What a pod that is not Ready yet waits for, said as the operator would look it up. */
+export function waitingFor(pod: KubeObject): string {
+  const view = podView(pod);
+  const where = view.node ? ` on ${view.node}` : '';
+  if (!view.node) return `${view.name}: not scheduled yet`;
+  const reason = view.reasons[0];
+  if (reason === 'ContainerCreating') return `${view.name}: pulling image / creating container${where}`;
+  if (reason === 'ErrImagePull' || reason === 'ImagePullBackOff')
+    return `${view.name}: cannot pull image${where} (${reason})`;
+  if (reason) return `${view.name}${where}: ${reason}`;
+  return `${view.name}${where}: ${view.phase ?? 'Pending'}, not ready`;
+}
+
+/**
+ * One progress line for a wait on pods: `ready/wanted ready` and, for the first few pods not
+ * ready, what each waits for (`web-x: pulling image / creating container on worker-1`).
+ * @example progressLine('rollout', pods, 3) // "rollout 2/3 ready; web-7d: pulling image / creating container on worker-1"
+ */
+export function progressLine(what: string, pods: readonly KubeObject[], wanted: number): string {
+  const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
+  const ready = live.filter(isRunningAndReady).length;
+  const waiting = live
+    .filter((p) => !isRunningAndReady(p))
+    .slice(0, 3)
+    .map(waitingFor);
+  return [`${what} ${ready}/${wanted} ready`, ...waiting].join('; ');
+}

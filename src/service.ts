@@ -1,0 +1,77 @@
+/**
+ * The service without a listener: database (migrated; stale runs marked interrupted), check
+ * engine, runner and the HTTP app. `npm start` puts a listener in front of it; the CLI's
+ * in-process mode calls `app.request` directly on an in-memory database.
+ */
+import { createApp } from './app.js';
+import { secretsEncryption } from './checks/encryption/index.js';
+import { DEFAULT_GUIDE, loadRunbook } from './checks/guide.js';
+import { type Config, isLoopback } from './config.js';
+import { openDatabase } from './db/client.js';
+import { AuditStore } from './db/store.js';
+import { AuditRunner } from './engine/service/runner.js';
+import { createSuiteExecutor, suiteCatalog } from './engine/suite/suite.js';
+import type { Clock } from './kernel/clock.js';
+import type { Logger } from './kernel/logger.js';
+import { createLogger } from './logger.js';
+import { OutboundPolicy } from './net/outbound-policy.js';
+
+/** The checks side: the suite and its catalog, both using the operator's runbook when one is configured. */
+function buildCheckEngine(config: Config, clock: Clock, logger: Logger, outbound: OutboundPolicy) {
+  // loadRunbook throws a readable error for an invalid file; main() prints it and exits.
+  const guide = config.runbookPath ? loadRunbook(config.runbookPath) : DEFAULT_GUIDE;
+  const extraChecks = [secretsEncryption];
+  // A run's namespace must outlive the run, or a concurrent audit's sweep would delete it.
+  const namespaceTtlMs = (config.auditDeadlineSeconds + 3600) * 1000;
+  return {
+    executor: createSuiteExecutor({ clock, logger, guide, extraChecks, namespaceTtlMs, outbound }),
+    catalog: suiteCatalog({ guide, extraChecks }),
+  };
+}
+
+/**
+ * Builds the service around its database. `close()` drains in-flight audits (their cleanup
+ * runs), then closes the database.
+ * @example const service = createService(loadConfig({ KUBEPROOF_DB: ':memory:' }), { writeLog: () => {} })
+ */
+export function createService(config: Config, io: { writeLog?: (line: string) => void } = {}) {
+  const logger = createLogger({ write: io.writeLog ?? ((line) => process.stderr.write(line)) });
+  const clock = { now: () => new Date() };
+  const database = openDatabase(config.dbPath);
+  const store = new AuditStore(database.db);
+  const interrupted = store.interruptUnfinished(clock.now());
+  if (interrupted.length > 0)
+    logger.warn('marked audits left by a previous process as interrupted', { count: interrupted.length });
+  // Loopback targets are dialled only when the service itself listens on loopback (a developer set-up).
+  const outbound = new OutboundPolicy({ allowed: config.allowedTargets, allowLoopback: isLoopback(config.host) });
+  const { executor, catalog } = buildCheckEngine(config, clock, logger, outbound);
+  const runner = new AuditRunner({
+    store,
+    executor,
+    clock,
+    logger,
+    maxConcurrent: config.maxConcurrentAudits,
+    maxQueued: config.maxQueuedAudits,
+    tenantMaxConcurrent: config.tenantMaxConcurrentAudits,
+    tenantMaxQueued: config.tenantMaxQueuedAudits,
+    deadlineSeconds: config.auditDeadlineSeconds,
+  });
+  const app = createApp({
+    store,
+    runner,
+    catalog,
+    clock,
+    logger,
+    outbound,
+    settings: {
+      apiTokens: config.apiTokens,
+      bodyLimitBytes: config.bodyLimitBytes,
+      maxEventStreamsPerTenant: config.maxEventStreamsPerTenant,
+    },
+  });
+  const close = async () => {
+    await runner.shutdown();
+    database.close();
+  };
+  return { app, runner, store, logger, close };
+}
