@@ -17,6 +17,9 @@ const reports = (prefix: string) => [
   '--json',
   fx.path(`${prefix}.json`),
 ];
+/** `kubeproof audit` on the sim's kubeconfig, with all three report files named after the case. */
+const audit = (name: string, sim: { kubeconfig: string }, flags: string[], io: Parameters<typeof kubeproof>[1] = {}) =>
+  kubeproof(['audit', '--kubeconfig', fx.write(`${name}.kubeconfig`, sim.kubeconfig), ...flags, ...reports(name)], io);
 const junit = (prefix: string) => readFileSync(fx.path(`${prefix}.xml`), 'utf8');
 const json = (prefix: string) => JSON.parse(readFileSync(fx.path(`${prefix}.json`), 'utf8'));
 
@@ -35,17 +38,7 @@ describe('kubeproof audit exit codes', () => {
 
   it('1: the cluster failed a check', async () => {
     const sim = await fx.sim({ faults: ['kube-proxy-no-balance'] });
-    const kubeconfig = fx.write('nobalance.kubeconfig', sim.kubeconfig);
-    const r = await kubeproof([
-      'audit',
-      '--kubeconfig',
-      kubeconfig,
-      '--checks',
-      'service.loadbalancing',
-      '--format',
-      'json',
-      ...reports('failed'),
-    ]);
+    const r = await audit('failed', sim, ['--checks', 'service.loadbalancing', '--format', 'json']);
     expect(r.code, r.stderr).toBe(1);
     expect(JSON.parse(r.stdout).audit.status).toBe('failed');
     expect(junit('failed')).toMatch(/<failure[^>]*>/);
@@ -53,14 +46,7 @@ describe('kubeproof audit exit codes', () => {
 
   it('2: kubeproof could not tell (API server unreachable)', async () => {
     const sim = await fx.sim({ faults: ['apiserver-unreachable'] });
-    const r = await kubeproof([
-      'audit',
-      '--kubeconfig',
-      fx.write('unreachable.kubeconfig', sim.kubeconfig),
-      '--checks',
-      'nodes.ready',
-      ...reports('error'),
-    ]);
+    const r = await audit('error', sim, ['--checks', 'nodes.ready']);
     expect(r.code, r.stderr).toBe(2);
     expect(json('error').audit.status).toBe('error');
     expect(junit('error')).toContain('<error');
@@ -69,16 +55,7 @@ describe('kubeproof audit exit codes', () => {
   it('2: --timeout cancels, cleanup runs, the report says why', async () => {
     // Pods take a minute to start: the audit cannot finish within one second.
     const sim = await fx.sim({ latencies: { podStartMs: 60_000 } });
-    const r = await kubeproof([
-      'audit',
-      '--kubeconfig',
-      fx.write('slow.kubeconfig', sim.kubeconfig),
-      '--checks',
-      'workload.rollout',
-      '--timeout',
-      '1',
-      ...reports('timeout'),
-    ]);
+    const r = await audit('timeout', sim, ['--checks', 'workload.rollout', '--timeout', '1']);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('no verdict within --timeout 1 s; cancelling');
     const xml = junit('timeout');
@@ -93,14 +70,7 @@ describe('kubeproof audit exit codes', () => {
     const sim = await fx.sim();
     const service = await fx.service();
     await service.stop();
-    const r = await kubeproof([
-      'audit',
-      '--kubeconfig',
-      fx.write('nosvc.kubeconfig', sim.kubeconfig),
-      '--server',
-      service.url,
-      ...reports('nosvc'),
-    ]);
+    const r = await audit('nosvc', sim, ['--server', service.url]);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toContain('could not be reached');
     expect(junit('nosvc')).toContain('type="unreachable"');
@@ -120,16 +90,7 @@ describe('kubeproof audit exit codes', () => {
   it('3: an unknown check is refused by the service (400)', async () => {
     const sim = await fx.sim();
     const service = await fx.service();
-    const r = await kubeproof([
-      'audit',
-      '--kubeconfig',
-      fx.write('unknown.kubeconfig', sim.kubeconfig),
-      '--server',
-      service.url,
-      '--checks',
-      'no.such-check',
-      ...reports('unknown'),
-    ]);
+    const r = await audit('unknown', sim, ['--server', service.url, '--checks', 'no.such-check']);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toContain('no.such-check');
     expect(junit('unknown')).toContain('no.such-check');
