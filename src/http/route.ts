@@ -2,7 +2,8 @@ import { createRoute, type RouteConfig } from '@hono/zod-openapi';
 import { commonErrorResponses } from './responses.js';
 import { bearerSecurity } from './router.js';
 
-type V1RouteConfig = Omit<RouteConfig, 'security' | 'tags'> & { tag: string };
+/** Every `/v1` operation names a stable camelCase operationId: generated clients' method names. */
+type V1RouteConfig = Omit<RouteConfig, 'security' | 'tags' | 'operationId'> & { tag: string; operationId: string };
 
 /**
  * `createRoute` for a `/v1` route: its tag, the bearer security requirement and the shared

@@ -47,6 +47,22 @@ describe('OpenAPI document', () => {
     );
   });
 
+  it('names every operation with a unique camelCase operationId; probes need no token', async () => {
+    harness = createHarness();
+    const res = await call(harness, 'GET', '/openapi.json');
+    const operations = Object.values(
+      res.body.paths as Record<string, Record<string, { operationId?: string; security?: unknown[] }>>,
+    ).flatMap((item) => Object.values(item));
+    const ids = operations.map((op) => op.operationId);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-z][a-zA-Z]+$/.test(id))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(res.body.paths['/healthz'].get.security).toEqual([]);
+    expect(res.body.paths['/readyz'].get.security).toEqual([]);
+    expect(res.body.paths['/v1/audits'].post.operationId).toBe('createAudit');
+    expect(res.body.paths['/v1/audits/{id}/report'].get.operationId).toBe('getAuditReport');
+    expect(res.body.servers?.length).toBeGreaterThan(0);
+  });
+
   it('describes every field of every named schema', async () => {
     harness = createHarness();
     const res = await call(harness, 'GET', '/openapi.json');

@@ -10,6 +10,7 @@ const route = v1Route({
   tag: 'audits',
   method: 'post',
   path: '/v1/audits/{id}/cancel',
+  operationId: 'cancelAudit',
   summary: 'Cancel an audit',
   description: 'Aborts every in-flight Kubernetes call; cleanup still runs; the final status is `cancelled`.',
   request: { params: AuditIdParams },

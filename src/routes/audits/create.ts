@@ -16,6 +16,7 @@ const route = v1Route({
   tag: 'audits',
   method: 'post',
   path: '/v1/audits',
+  operationId: 'createAudit',
   summary: 'Start an audit',
   description:
     'Submits a kubeconfig and starts an audit in the background. Send JSON, or the raw kubeconfig with ' +

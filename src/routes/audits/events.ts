@@ -15,6 +15,7 @@ const route = v1Route({
   tag: 'audits',
   method: 'get',
   path: '/v1/audits/{id}/events',
+  operationId: 'listAuditEvents',
   summary: 'Follow progress',
   description:
     'Progress events. JSON list by default; with `Accept: text/event-stream`, Server-Sent Events (`event: progress`, id = seq) ' +

@@ -9,6 +9,7 @@ const route = v1Route({
   tag: 'audits',
   method: 'get',
   path: '/v1/audits/{id}',
+  operationId: 'getAudit',
   summary: 'Get an audit',
   description: 'Status, cluster identity, timings, summary counts and every check result written so far.',
   request: { params: AuditIdParams },

@@ -10,6 +10,7 @@ const route = v1Route({
   tag: 'audits',
   method: 'get',
   path: '/v1/audits',
+  operationId: 'listAudits',
   summary: 'List audits',
   description: 'Newest first, with cursor pagination; filter by status, API server URL and labels.',
   request: { query: ListAuditsQuery },

@@ -13,6 +13,7 @@ const route = v1Route({
   tag: 'audits',
   method: 'get',
   path: '/v1/audits/{id}/report',
+  operationId: 'getAuditReport',
   summary: 'Get the report',
   description:
     'Root causes first, then the observation → component → guide references table. Format by `?format=` or `Accept`: ' +

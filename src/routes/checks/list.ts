@@ -7,6 +7,7 @@ const route = v1Route({
   tag: 'checks',
   method: 'get',
   path: '/v1/checks',
+  operationId: 'listChecks',
   summary: 'List the checks',
   description:
     'The catalog: id, title, group, component confirmed, guide references, prerequisites and the RBAC each needs.',

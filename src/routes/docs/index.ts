@@ -14,6 +14,9 @@ export const OPENAPI_CONFIG = {
       'check in the background, and every observation names the component it confirms and the guide chapter that built it.',
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
   },
+  servers: [
+    { url: 'http://127.0.0.1:8080', description: 'The service as `npm start` runs it (HOST and PORT move it)' },
+  ],
   tags: [
     { name: 'audits', description: 'Submit, follow and read audits' },
     { name: 'checks', description: 'The check catalog and the RBAC it needs' },

@@ -9,6 +9,7 @@ import { RbacQuery } from './schema.js';
 const route = createRoute({
   method: 'get',
   path: '/v1/rbac',
+  operationId: 'getRbacManifests',
   tags: ['checks'],
   summary: 'RBAC manifests for the selected checks',
   description:
