@@ -111,7 +111,10 @@ export type ResourceKind =
   | 'secrets'
   | 'configmaps'
   | 'leases'
-  | 'serviceaccounts';
+  | 'serviceaccounts'
+  | 'daemonsets'
+  /** Calico's IP pools (crd.projectcalico.org/v1), read to know where pod IPs come from. */
+  | 'ippools';
 
 export interface ListSelector {
   /** Omit for cluster-scoped resources or to list across all namespaces. */

@@ -1,3 +1,6 @@
+import { clusterShape } from '../shape/detect.js';
+import { cniRoutingHint, networkPolicyNote } from '../shape/hints.js';
+import { SHAPE_RBAC } from '../shape/rbac.js';
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
 import { httpUrl, ipFamily } from './shared/ip.js';
@@ -13,10 +16,13 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
     title: 'The client pod reaches every web pod by its pod IP, across nodes',
     component: 'cni-routing',
     prerequisites: ['pods.exec'],
-    rbac: [...RBAC.readPods, ...RBAC.exec],
+    rbac: [...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
     deadlineMs: 60_000,
     async run(ctx, w) {
-      const client = await ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx));
+      const [client, shape] = await Promise.all([
+        ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx)),
+        clusterShape(ctx.cluster),
+      ]);
       const clientNode: string | undefined = client.spec?.nodeName;
       const pods = await readyWebPods(ctx);
       // Every address of every pod: on a dual-stack cluster each family has its own routes.
@@ -41,7 +47,7 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
       );
       const failing = calls.filter((c) => !c.ok);
       const crossNodeCalls = calls.filter((c) => c.crossNode).length;
-      const evidence = { clientNode, calls };
+      const evidence = { clientNode, calls, cni: shape.cni };
       if (failing.length === 0) {
         const note =
           crossNodeCalls === 0
@@ -58,8 +64,9 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
         evidence,
         hint:
           failedCross.length === failing.length
-            ? `Pods on other nodes than ${clientNode} are unreachable while same-node pods answer: the CNI does not route between nodes (routes/overlay between node pod CIDRs, firewall on the overlay port) (article 14).`
-            : 'Pod IPs do not answer even on the same node: check the CNI plugin and the pods themselves (article 14).',
+            ? cniRoutingHint(shape, clientNode) +
+              (failing.some((c) => /timed out/.test(c.error ?? '')) ? networkPolicyNote(shape, w.namespace) : '')
+            : `Pod IPs do not answer even on the same node: check the CNI plugin${shape.cni ? ` (${shape.cni.name}, ${shape.cni.from})` : ''} and the pods themselves (article 14).${networkPolicyNote(shape, w.namespace)}`,
       };
     },
   });

@@ -19,6 +19,8 @@ const RESOURCES: Record<ResourceKind, ResourceInfo> = {
   deployments: { base: '/apis/apps/v1', namespaced: true },
   replicasets: { base: '/apis/apps/v1', namespaced: true },
   leases: { base: '/apis/coordination.k8s.io/v1', namespaced: true },
+  daemonsets: { base: '/apis/apps/v1', namespaced: true },
+  ippools: { base: '/apis/crd.projectcalico.org/v1', namespaced: false },
 };
 
 /** The collection path of a resource, e.g. `/apis/apps/v1/namespaces/ns/deployments`. */

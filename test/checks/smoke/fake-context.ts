@@ -81,7 +81,7 @@ export function fakeContext(spec: FakeSpec): { ctx: CheckContext; calls: string[
     close() {},
   };
   const options = AuditOptions.parse(spec.options ?? {});
-  const workload = workloadHandle('run1', options.replicas, options.clusterDomain ?? 'cluster.local');
+  const workload = workloadHandle('run1', options.replicas);
   const ctx: CheckContext = {
     cluster,
     workload,

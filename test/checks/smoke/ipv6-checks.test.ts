@@ -99,6 +99,7 @@ describe('URLs kubeproof builds bracket IPv6 literals', () => {
     const { ctx, calls } = fakeContext({
       objects: {
         nodes: DUAL_NODES,
+        [`pods ${NS}`]: [{ metadata: { name: 'client', namespace: NS }, spec: { nodeName: 'worker-0' } }],
         [`services ${NS}`]: [
           {
             metadata: { name: 'web-nodeport' },

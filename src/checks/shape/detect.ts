@@ -1,0 +1,255 @@
+import { parse } from 'yaml';
+import { type ClusterAccess, ClusterError, type KubeObject } from '../../kube/cluster-access.js';
+import { flagValue, modeFromArgs, modeFromConfig } from './kube-proxy-config.js';
+import type { ClusterShape, CniName, Distribution, DnsShape, ServiceProxy } from './types.js';
+
+const KS = 'kube-system';
+/** Each read's own budget: the shape is best effort and must never hold a check up for long. */
+const READ_OPTS = { timeoutMs: 10_000 };
+
+/** kube-system DaemonSets that name the CNI (REAL-SHAPES.md §2). */
+const CNI_DAEMONSETS: ReadonlyArray<[RegExp, CniName]> = [
+  [/^calico-node$/, 'calico'],
+  [/^cilium$/, 'cilium'],
+  [/^(kube-)?flannel(-ds)?(-\w+)?$/, 'flannel'],
+  [/^aws-node$/, 'aws-vpc-cni'],
+  [/^kindnet$/, 'kindnet'],
+  [/^weave-net$/, 'weave'],
+  [/^antrea-agent$/, 'antrea'],
+  [/^anetd$/, 'gke-dataplane-v2'],
+  [/^azure-cns$/, 'azure-cni'],
+];
+
+interface Raw {
+  gitVersion?: string;
+  nodes?: KubeObject[];
+  daemonSets?: KubeObject[];
+  deployments?: KubeObject[];
+  pods?: KubeObject[];
+  configMaps: Record<string, KubeObject | undefined>;
+  ipPools?: KubeObject[];
+}
+
+const shapes = new WeakMap<ClusterAccess, Promise<ClusterShape>>();
+
+/** The run's cluster shape, read once per ClusterAccess (one per run) and shared by the checks. */
+export function clusterShape(cluster: ClusterAccess): Promise<ClusterShape> {
+  let shape = shapes.get(cluster);
+  if (!shape) {
+    shape = readShape(cluster);
+    shapes.set(cluster, shape);
+  }
+  return shape;
+}
+
+async function readShape(cluster: ClusterAccess): Promise<ClusterShape> {
+  const unseen: string[] = [];
+  /** A read that may fail: absent (404) is an answer, anything else is noted as unseen. */
+  const tryRead = async <T>(what: string, read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (err) {
+      if (err instanceof ClusterError && err.kind === 'not-found') return undefined;
+      unseen.push(`${what}: ${err instanceof Error ? err.message : String(err)}`);
+      return undefined;
+    }
+  };
+  const list = (what: string, resource: Parameters<ClusterAccess['list']>[0], namespace?: string) =>
+    tryRead(what, async () => (await cluster.list(resource, namespace ? { namespace } : {}, READ_OPTS)).items);
+  const configMap = (name: string) =>
+    tryRead(`configmap ${KS}/${name}`, () => cluster.get('configmaps', name, KS, READ_OPTS));
+  const [version, nodes, daemonSets, deployments, pods, kubeProxy, eksKubeProxy, cilium, kubeadm] = await Promise.all([
+    tryRead('server version', () => cluster.version(READ_OPTS)),
+    list('nodes', 'nodes'),
+    list(`daemonsets in ${KS}`, 'daemonsets', KS),
+    list(`deployments in ${KS}`, 'deployments', KS),
+    list(`pods in ${KS}`, 'pods', KS),
+    configMap('kube-proxy'),
+    configMap('kube-proxy-config'),
+    configMap('cilium-config'),
+    configMap('kubeadm-config'),
+  ]);
+  const raw: Raw = {
+    configMaps: {
+      'kube-proxy': kubeProxy,
+      'kube-proxy-config': eksKubeProxy,
+      'cilium-config': cilium,
+      'kubeadm-config': kubeadm,
+    },
+  };
+  if (version?.gitVersion) raw.gitVersion = version.gitVersion;
+  if (nodes) raw.nodes = nodes;
+  if (daemonSets) raw.daemonSets = daemonSets;
+  if (deployments) raw.deployments = deployments;
+  if (pods) raw.pods = pods;
+  const cni = detectCni(raw);
+  if (cni?.name === 'calico') {
+    const pools = await list('Calico IPPools (crd.projectcalico.org)', 'ippools');
+    if (pools) raw.ipPools = pools;
+  }
+  return shapeFrom(raw, unseen);
+}
+
+/** The shape from what was read; pure, so tests can feed it any cluster's objects. */
+export function shapeFrom(raw: Raw, unseen: string[] = []): ClusterShape {
+  const distribution = detectDistribution(raw);
+  const cni =
+    detectCni(raw) ?? (distribution === 'k3s' ? { name: 'flannel' as const, from: 'embedded in k3s' } : undefined);
+  return {
+    distribution,
+    controlPlane: detectControlPlane(raw, distribution),
+    cni,
+    serviceProxy: detectServiceProxy(raw, distribution),
+    dns: detectDns(raw),
+    podPools: detectPools(raw),
+    unseen,
+  };
+}
+
+export type { Raw as RawShape };
+
+const names = (objs: KubeObject[] | undefined) => (objs ?? []).map((o) => o.metadata?.name ?? '');
+const containersOf = (o: KubeObject | undefined): KubeObject[] =>
+  o?.spec?.template?.spec?.containers ?? o?.spec?.containers ?? [];
+
+function detectDistribution(raw: Raw): Distribution {
+  const v = raw.gitVersion ?? '';
+  if (/-eks-/.test(v)) return 'eks';
+  if (/-gke\./.test(v)) return 'gke';
+  if (/\+k3s/.test(v)) return 'k3s';
+  const providers = (raw.nodes ?? []).map((n) => String(n.spec?.providerID ?? ''));
+  if (providers.some((p) => p.startsWith('k3s://'))) return 'k3s';
+  if (providers.some((p) => p.startsWith('kind://'))) return 'kind';
+  if (providers.some((p) => p.startsWith('azure://'))) return 'aks';
+  if (providers.some((p) => p.startsWith('gce://')) && !raw.configMaps['kubeadm-config']) return 'gke';
+  if ((raw.nodes ?? []).some((n) => n.metadata?.labels?.['minikube.k8s.io/name'])) return 'minikube';
+  if (raw.configMaps['kubeadm-config']) return 'kubeadm';
+  return 'unknown';
+}
+
+function detectControlPlane(raw: Raw, distribution: Distribution): ClusterShape['controlPlane'] {
+  if (distribution === 'eks' || distribution === 'gke' || distribution === 'aks') return 'managed';
+  if (distribution !== 'unknown') return 'self-hosted';
+  const staticApiserver = (raw.pods ?? []).some((p) => p.metadata?.labels?.component === 'kube-apiserver');
+  const cpNode = (raw.nodes ?? []).some((n) => 'node-role.kubernetes.io/control-plane' in (n.metadata?.labels ?? {}));
+  return staticApiserver || cpNode ? 'self-hosted' : 'unknown';
+}
+
+function detectCni(raw: Raw): ClusterShape['cni'] {
+  for (const name of names(raw.daemonSets)) {
+    const hit = CNI_DAEMONSETS.find(([re]) => re.test(name));
+    if (hit) return { name: hit[1], from: `DaemonSet ${KS}/${name}` };
+  }
+  return undefined;
+}
+
+const isKubeProxyPod = (p: KubeObject) =>
+  p.metadata?.labels?.['k8s-app'] === 'kube-proxy' ||
+  p.metadata?.labels?.component === 'kube-proxy' ||
+  /^kube-proxy-/.test(p.metadata?.name ?? '');
+
+function kubeProxyMode(raw: Raw, container: KubeObject | undefined) {
+  const kubeadm = modeFromConfig(raw.configMaps['kube-proxy']?.data?.['config.conf']);
+  if (kubeadm) return { mode: kubeadm, from: `ConfigMap ${KS}/kube-proxy (config.conf)` };
+  const eks = modeFromConfig(raw.configMaps['kube-proxy-config']?.data?.config);
+  if (eks) return { mode: eks, from: `ConfigMap ${KS}/kube-proxy-config (config)` };
+  const args = modeFromArgs(container);
+  if (args) return { mode: args, from: '--proxy-mode' };
+  return { mode: undefined, from: 'mode not visible' };
+}
+
+function detectServiceProxy(raw: Raw, distribution: Distribution): ServiceProxy {
+  const ds = (raw.daemonSets ?? []).find((d) => d.metadata?.name === 'kube-proxy');
+  const scheduled = ds ? Number(ds.status?.desiredNumberScheduled ?? 1) > 0 : false;
+  if (ds && scheduled) {
+    const m = kubeProxyMode(raw, containersOf(ds)[0]);
+    return { kind: 'kube-proxy', runsAs: 'daemonset', mode: m.mode, from: `DaemonSet ${KS}/kube-proxy; ${m.from}` };
+  }
+  const staticPod = (raw.pods ?? []).find(
+    (p) => isKubeProxyPod(p) && !p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet'),
+  );
+  if (staticPod) {
+    const m = kubeProxyMode(raw, containersOf(staticPod)[0]);
+    return {
+      kind: 'kube-proxy',
+      runsAs: 'static-pods',
+      mode: m.mode,
+      from: `pod ${KS}/${staticPod.metadata?.name}; ${m.from}`,
+    };
+  }
+  const dsNames = names(raw.daemonSets);
+  const kpr = String(raw.configMaps['cilium-config']?.data?.['kube-proxy-replacement'] ?? '');
+  if (dsNames.includes('cilium') && /^(true|strict)$/.test(kpr))
+    return { kind: 'cilium', from: `ConfigMap ${KS}/cilium-config kube-proxy-replacement: ${kpr}, no kube-proxy` };
+  if (dsNames.includes('anetd')) return { kind: 'gke-dataplane-v2', from: `DaemonSet ${KS}/anetd, no kube-proxy` };
+  if (distribution === 'k3s')
+    return { kind: 'k3s-embedded', from: 'k3s, no kube-proxy pods (embedded in the k3s process)' };
+  if (raw.daemonSets && raw.pods)
+    return {
+      kind: 'kube-proxy',
+      runsAs: 'systemd',
+      mode: undefined,
+      from: `no kube-proxy pods in ${KS}: a host service`,
+    };
+  return { kind: 'unknown', from: `${KS} not readable` };
+}
+
+function detectDns(raw: Raw): DnsShape {
+  const nodeLocal = names(raw.daemonSets).includes('node-local-dns');
+  const candidates = [...(raw.deployments ?? []), ...(raw.pods ?? [])].filter(
+    (o) => (o.spec?.template?.metadata?.labels ?? o.metadata?.labels)?.['k8s-app'] === 'kube-dns',
+  );
+  for (const o of candidates) {
+    const containers = containersOf(o);
+    const kind = o.spec?.template ? 'Deployment' : 'pod';
+    const where = `${kind} ${KS}/${o.metadata?.name}`;
+    if (containers.some((c) => /coredns/.test(String(c.image ?? '')) || c.name === 'coredns'))
+      return { server: 'coredns', nodeLocal, from: where };
+    if (containers.some((c) => c.name === 'kubedns' || /k8s-dns-kube-dns/.test(String(c.image ?? ''))))
+      return { server: 'kube-dns', nodeLocal, from: where };
+  }
+  return {
+    server: 'unknown',
+    nodeLocal,
+    from: raw.deployments ? `no k8s-app=kube-dns Deployment in ${KS}` : `${KS} not readable`,
+  };
+}
+
+const cidrList = (text: unknown): string[] =>
+  String(text ?? '')
+    .split(/[\s,]+/)
+    .filter((c) => c.includes('/'));
+
+function detectPools(raw: Raw): ClusterShape['podPools'] {
+  const pools: ClusterShape['podPools'] = {};
+  const calico = (raw.ipPools ?? []).filter((p) => !p.spec?.disabled).map((p) => String(p.spec?.cidr ?? ''));
+  if (calico.length > 0)
+    pools.calico = { cidrs: calico.filter(Boolean), from: `Calico IPPools ${names(raw.ipPools).join(', ')}` };
+  const cilium = raw.configMaps['cilium-config']?.data;
+  if (cilium) {
+    pools.cilium = {
+      ipam: String(cilium.ipam ?? 'cluster-pool'),
+      cidrs: [...cidrList(cilium['cluster-pool-ipv4-cidr']), ...cidrList(cilium['cluster-pool-ipv6-cidr'])],
+      from: `ConfigMap ${KS}/cilium-config`,
+    };
+  }
+  const kcm = (raw.pods ?? []).find((p) => p.metadata?.labels?.component === 'kube-controller-manager');
+  // --cluster-cidr is where pod IPs come from only when the controller-manager allocates node
+  // CIDRs from it (kubeadm's --allocate-node-cidrs=true); KTHW sets it for kube-proxy alone.
+  const allocates = flagValue(containersOf(kcm)[0], '--allocate-node-cidrs') === 'true';
+  const flag = allocates ? cidrList(flagValue(containersOf(kcm)[0], '--cluster-cidr')) : [];
+  if (flag.length > 0) {
+    pools.cluster = { cidrs: flag, from: `pod ${KS}/${kcm?.metadata?.name} --cluster-cidr` };
+  } else {
+    const text = raw.configMaps['kubeadm-config']?.data?.ClusterConfiguration;
+    let subnet: unknown;
+    try {
+      subnet = (parse(String(text ?? '')) as { networking?: { podSubnet?: string } } | null)?.networking?.podSubnet;
+    } catch {
+      subnet = undefined;
+    }
+    const cidrs = cidrList(subnet);
+    if (cidrs.length > 0) pools.cluster = { cidrs, from: `ConfigMap ${KS}/kubeadm-config networking.podSubnet` };
+  }
+  return pools;
+}
