@@ -72,8 +72,15 @@ export const AuditOptions = z
     clusterDomain: z
       .string()
       .min(1)
-      .default('cluster.local')
-      .openapi({ description: 'Cluster DNS domain', example: 'cluster.local' }),
+      .max(253)
+      .regex(/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/, 'a DNS domain such as cluster.local')
+      .optional()
+      .openapi({
+        description:
+          "Cluster DNS domain. When absent, dns.service reads it from the client pod's /etc/resolv.conf search list " +
+          '(the kubelet writes `<namespace>.svc.<domain>` there); the report says where it came from.',
+        example: 'cluster.local',
+      }),
     encryption: z
       .object({
         strategy: EncryptionStrategy.default('auto'),

@@ -34,7 +34,7 @@ export function runIdLabelValue(runId: string): string {
 }
 
 /** The names of everything a run creates, derived from its id. */
-export function workloadHandle(runId: string, replicas: number, clusterDomain: string): WorkloadHandle {
+export function workloadHandle(runId: string, replicas: number): WorkloadHandle {
   return {
     namespace: namespaceFor(runId),
     deploymentName: 'web',
@@ -42,7 +42,6 @@ export function workloadHandle(runId: string, replicas: number, clusterDomain: s
     nodePortServiceName: 'web-nodeport',
     clientPodName: 'client',
     replicas,
-    clusterDomain,
     requestLog: [],
   };
 }

@@ -6,7 +6,6 @@ export interface WorkloadHandle {
   nodePortServiceName: string;
   clientPodName: string;
   replicas: number;
-  clusterDomain: string;
   /**
    * Requests kubeproof made to the web pods, so pods.logs can look for them: one entry per
    * answered `GET /hostname`, the name of the pod that answered.

@@ -14,7 +14,7 @@ import { workloadHandle } from '../../src/workload/names.js';
 import { kubeconfigYaml } from '../service/kubeconfigs.js';
 
 const runId = '0b6f4c1e-8d0a-4c55-9a8e-2f1d3c4b5a69';
-const w = workloadHandle(runId, 3, 'cluster.local');
+const w = workloadHandle(runId, 3);
 const defaults = AuditOptions.parse({});
 const dockerConfig = JSON.stringify({ auths: { 'mirror.example:5000': { auth: 'dXNlcjpzM2NyZXQtcHVsbA==' } } });
 const withPullSecret = AuditOptions.parse({

@@ -84,14 +84,20 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
     expect(find('ClusterRole', 'kubeproof-audit')?.rules, text).toContainEqual(
       expect.objectContaining({ resources: ['pods/exec'] }),
     );
-    expect(find('Role', 'kubeproof-audit-optional'), text).toBeUndefined();
+    // The cluster-shape reads (optional): listing pods and Deployments in kube-system is covered by
+    // the cluster-wide grant, the ConfigMaps and DaemonSets there are not.
+    expect(find('Role', 'kubeproof-audit-optional')?.rules, text).toEqual([
+      expect.objectContaining({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }),
+      expect.objectContaining({ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list'] }),
+    ]);
     expect(find('ClusterRole', 'kubeproof-audit-optional')?.rules, text).toEqual([
+      expect.objectContaining({ apiGroups: ['crd.projectcalico.org'], resources: ['ippools'], verbs: ['list'] }),
       { nonResourceURLs: ['/metrics'], verbs: ['get'] },
     ]);
   });
 
   it('renders no optional role when the selection has no optional need', async () => {
-    const { text, manifests } = await rbacFor('smoke');
+    const { text, manifests } = await rbacFor('pods.exec');
     expect(
       manifests.map((m) => m.metadata.name),
       text,

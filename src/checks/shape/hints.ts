@@ -110,3 +110,25 @@ export function networkPolicyNote(shape: ClusterShape | undefined, namespace: st
     ? ` A NetworkPolicy (a default-deny in the namespace, or one a policy engine adds) drops packets the same way: \`kubectl get networkpolicy -n ${namespace}\`.`
     : '';
 }
+
+/** Where to look at a control-plane component: the provider's logs on a managed control plane, the node otherwise. */
+export function controlPlaneHint(
+  shape: ClusterShape | undefined,
+  component: 'kube-controller-manager' | 'kube-scheduler',
+): string {
+  const logType = component === 'kube-controller-manager' ? 'controllerManager' : 'scheduler';
+  switch (shape?.distribution) {
+    case 'eks':
+      return `EKS runs ${component} for you: enable control plane logging (log type \`${logType}\`) and read it in CloudWatch Logs, and check the cluster's health in the EKS console.`;
+    case 'gke':
+      return `GKE runs ${component} for you: read its logs in Cloud Logging (resource type k8s_control_plane_component) and check the cluster's operations.`;
+    case 'aks':
+      return `AKS runs ${component} for you: enable the \`${component}\` diagnostic setting and read it in Log Analytics.`;
+    case 'k3s':
+      return `${component} runs inside the k3s server process: \`journalctl -u k3s\` on the servers.`;
+    default:
+      return shape?.controlPlane === 'self-hosted' || shape?.distribution === 'kubeadm'
+        ? `\`kubectl -n kube-system get pods -l component=${component}\` and \`kubectl -n kube-system logs -l component=${component}\` (static pods), or \`systemctl status ${component}\` and \`journalctl -u ${component}\` where it runs as a service.`
+        : `check ${component} is running and its logs (a static pod in kube-system, or \`systemctl status ${component}\` on the control-plane hosts).`;
+  }
+}

@@ -1,5 +1,5 @@
+import type { RbacNeed } from '../../kernel/catalog.js';
 import { rbacNeed } from '../rbac-need.js';
-import type { RbacNeed } from '../types.js';
 
 const optional = (n: RbacNeed, purpose: string): RbacNeed => ({ ...n, optional: true, purpose });
 const WHY =

@@ -1,8 +1,14 @@
-import type { CheckContext, CheckDefinition } from '../types.js';
+import type { KubeObject } from '../../kube/cluster-access.js';
+import { clusterShape } from '../shape/detect.js';
+import { dnsHint } from '../shape/hints.js';
+import { SHAPE_RBAC } from '../shape/rbac.js';
+import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { addressesOf, parseNslookup } from './parsers/nslookup.js';
 import { execInClient, recordAnswer, wgetFromClient } from './shared/client.js';
+import { clusterDomain } from './shared/cluster-domain.js';
+import { crossNodeBroken, PARTIAL_BECAUSE_CROSS_NODE } from './shared/cross-node.js';
 import { ipFamily, sameIp } from './shared/ip.js';
-import { callOpts } from './shared/pods.js';
+import { callOpts, isRunningAndReady } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { serviceClusterIps } from './shared/service-ips.js';
 import type { SmokeTimings } from './shared/timings.js';
@@ -34,6 +40,7 @@ async function lookup(ctx: CheckContext, name: string, expected: readonly string
     server: parsed.server,
     exitCode: result.exitCode,
     problem: parsed.problem,
+    noServer: parsed.noServer,
     ...(matches && missingFamilies.length > 0 ? { missingFamilies } : {}),
     ok: matches,
   };
@@ -48,18 +55,49 @@ async function kubernetesClusterIps(ctx: CheckContext): Promise<string[] | undef
   }
 }
 
+interface DnsServerPod {
+  pod: string;
+  node?: string;
+  ready: boolean;
+}
+
+/** The cluster DNS pods (label k8s-app=kube-dns, every flavour) when kube-system's pods are visible to us. */
+async function dnsServerPods(ctx: CheckContext): Promise<DnsServerPod[] | undefined> {
+  try {
+    const { items } = await ctx.cluster.list(
+      'pods',
+      { namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' },
+      callOpts(ctx),
+    );
+    return items.map((p: KubeObject) => ({
+      pod: p.metadata?.name ?? '',
+      ...(p.spec?.nodeName ? { node: p.spec.nodeName as string } : {}),
+      ready: isRunningAndReady(p),
+    }));
+  } catch {
+    return undefined;
+  }
+}
+
 /** `dns.service`: Service names resolve to their ClusterIPs and http://web answers by name. */
 export function dnsService(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
     id: 'dns.service',
     title: 'Service names resolve to their ClusterIPs and http://web answers by name',
     component: 'coredns',
-    prerequisites: ['pods.cross-node'],
-    rbac: [...RBAC.readServices, ...RBAC.exec],
+    // Not behind pods.cross-node: DNS is observed even when routing between nodes fails (the
+    // client asks whichever DNS server kube-proxy picks), and only what routing explains is excused.
+    prerequisites: ['pods.exec'],
+    after: ['pods.cross-node'],
+    rbac: [...RBAC.readServices, ...RBAC.exec, ...SHAPE_RBAC],
     deadlineMs: 60_000,
     async run(ctx, w) {
-      const domain = ctx.options.clusterDomain;
-      const web = await ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx));
+      const [shape, found, web] = await Promise.all([
+        clusterShape(ctx.cluster),
+        clusterDomain(ctx, w),
+        ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx)),
+      ]);
+      const domain = found.domain;
       // busybox nslookup applies no search domain to dotted names: ask the FQDNs.
       const lookups = await Promise.all([
         lookup(ctx, `${w.serviceName}.${w.namespace}.svc.${domain}`, serviceClusterIps(web)),
@@ -70,12 +108,54 @@ export function dnsService(t: SmokeTimings): CheckDefinition {
       const httpByName = byName.ok
         ? { answeredBy: byName.body.trim() }
         : { failure: byName.failure, message: byName.message };
-      const evidence = { lookups, httpByName };
+      const dns = { server: shape.dns.server, nodeLocal: shape.dns.nodeLocal, from: shape.dns.from };
+      const evidence: Record<string, unknown> = { clusterDomain: { ...found }, dns, lookups, httpByName };
+      const warnings = [
+        ...(found.warning ? [found.warning] : []),
+        ...lookups
+          .filter((l) => l.missingFamilies)
+          .map((l) => `${l.name} got no ${l.missingFamilies?.join('/')} answer although the Service has that family`),
+      ];
+      const withWarnings = (o: CheckOutcome): CheckOutcome =>
+        warnings.length ? { ...o, warnings: [...(o.warnings ?? []), ...warnings] } : o;
+      const hint = `${dnsHint(shape)} The cluster domain used (${domain}) came from ${found.source}.`;
       const bad = lookups.filter((l) => !l.ok);
-      const hint =
-        'CoreDNS is not answering correctly: check the CoreDNS pods in kube-system, the kube-dns Service and its endpoints, the Corefile (cluster domain, kubernetes plugin) and the kubelet --cluster-dns setting (article 15).';
+      const client = await ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx)).catch(() => undefined);
+      const clientNode: string | undefined = client?.spec?.nodeName;
+      // Routing between nodes is broken (pods.cross-node failed): queries to a DNS server on another
+      // node time out, which says nothing about DNS itself. What can still be seen is judged: the
+      // DNS pods' readiness, and that the queries were forwarded (dropped, not refused).
+      const timedOutOnly =
+        bad.length > 0 && bad.every((l) => l.noServer && !/Connection refused/.test(l.problem ?? ''));
+      if (timedOutOnly && crossNodeBroken(ctx)) {
+        const servers = await dnsServerPods(ctx);
+        const ready = (servers ?? []).filter((s) => s.ready);
+        const readyHere = ready.filter((s) => s.node === clientNode);
+        const partialEvidence = { ...evidence, dnsServerPods: servers, clientNode };
+        if (servers !== undefined && ready.length === 0) {
+          return withWarnings({
+            status: 'failed',
+            summary: `no DNS server answered, and none of the ${servers.length} cluster DNS pod(s) in kube-system is Ready`,
+            evidence: partialEvidence,
+            hint,
+          });
+        }
+        if (readyHere.length === 0) {
+          const where = servers
+            ? `the Ready DNS pods run on ${[...new Set(ready.map((s) => s.node))].join(', ')}`
+            : 'where the DNS pods run is not visible';
+          return withWarnings({
+            status: 'passed',
+            summary: `partial: ${where}, which the client on ${clientNode ?? 'its node'} cannot reach while routing between nodes is broken; its queries were forwarded (timed out, not refused)`,
+            evidence: partialEvidence,
+            warnings: [
+              `name resolution not observed: no DNS server on ${clientNode ?? "the client's node"} and routing between nodes is broken (pods.cross-node). ${PARTIAL_BECAUSE_CROSS_NODE}`,
+            ],
+          });
+        }
+      }
       if (bad.length > 0) {
-        return {
+        return withWarnings({
           status: 'failed',
           summary: bad
             .map((l) =>
@@ -86,32 +166,32 @@ export function dnsService(t: SmokeTimings): CheckDefinition {
             .join('; '),
           evidence,
           hint,
-        };
+        });
       }
       if (!byName.ok && byName.failure === 'bad-address') {
-        return {
+        return withWarnings({
           status: 'failed',
           summary: `http://${w.serviceName}/hostname: ${byName.message} (the short name did not resolve through the pod's search path)`,
           evidence,
           hint,
-        };
+        });
       }
       const names = lookups.map((l) => `${l.name} → ${l.addresses.join(',')}`).join('; ');
       if (!byName.ok) {
-        return {
+        return withWarnings({
           status: 'passed',
           summary: `${names}; http://${w.serviceName} resolved but did not answer (${byName.message}): not a DNS fault, see service.loadbalancing`,
           evidence: {
             ...evidence,
             note: 'name resolution works; the HTTP failure is about the Service path (kube-proxy/endpoints), see service.loadbalancing',
           },
-        };
+        });
       }
-      return {
+      return withWarnings({
         status: 'passed',
         summary: `${names}; http://${w.serviceName}/hostname answered ${byName.body.trim()}`,
         evidence,
-      };
+      });
     },
   });
 }

@@ -1,5 +1,8 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
+import { clusterShape } from '../shape/detect.js';
+import { controlPlaneHint } from '../shape/hints.js';
+import { SHAPE_RBAC } from '../shape/rbac.js';
 import type { CheckDefinition } from '../types.js';
 import { canonicalIp, ipFamily } from './shared/ip.js';
 import { callOpts, readyWebPods } from './shared/pods.js';
@@ -27,7 +30,7 @@ export function endpointsSlices(t: SmokeTimings): CheckDefinition {
     title: "The Service's EndpointSlices hold exactly the ready pod IPs",
     component: 'endpoint-controller',
     prerequisites: ['workload.rollout'],
-    rbac: [...RBAC.readPods, ...RBAC.readServices, ...RBAC.readEndpointSlices],
+    rbac: [...RBAC.readPods, ...RBAC.readServices, ...RBAC.readEndpointSlices, ...SHAPE_RBAC],
     deadlineMs: t.endpointsMs + 30_000,
     async run(ctx, w) {
       // One EndpointSlice per address family of the Service (addressType IPv4/IPv6): on a
@@ -69,7 +72,7 @@ export function endpointsSlices(t: SmokeTimings): CheckDefinition {
             ? `no EndpointSlice for Service ${w.serviceName} after ${t.endpointsMs / 1000}s`
             : `EndpointSlices disagree with the ready pods: missing ${missing.join(', ') || 'none'}, extra ${extra.join(', ') || 'none'}`,
         evidence,
-        hint: 'The endpoint(slice) controller in kube-controller-manager is not maintaining the Service: check the controller-manager is running and its logs (article 8).',
+        hint: `The endpoint(slice) controller in kube-controller-manager is not maintaining the Service: ${controlPlaneHint(await clusterShape(ctx.cluster), 'kube-controller-manager')} (article 8).`,
       };
     },
   });

@@ -1,7 +1,11 @@
+import { clusterShape } from '../shape/detect.js';
+import { networkPolicyNote, serviceProxyHint } from '../shape/hints.js';
+import { SHAPE_RBAC } from '../shape/rbac.js';
 import type { CheckDefinition } from '../types.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { crossNodeBroken, PARTIAL_BECAUSE_CROSS_NODE } from './shared/cross-node.js';
 import { httpUrl } from './shared/ip.js';
-import { callOpts } from './shared/pods.js';
+import { callOpts, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import type { SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
@@ -12,44 +16,94 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
     id: 'service.loadbalancing',
     title: 'Repeated calls to the ClusterIP land on more than one pod',
     component: 'kube-proxy',
-    prerequisites: ['pods.cross-node', 'endpoints.slices'],
-    rbac: [...RBAC.readServices, ...RBAC.exec],
-    deadlineMs: 30_000 + t.loadBalancingCalls * (t.wgetTimeoutSec + 5) * 1000,
+    // Not behind pods.cross-node: the ClusterIP path is observed through the endpoints on the
+    // client's own node even when routing between nodes fails.
+    prerequisites: ['pods.exec', 'endpoints.slices'],
+    after: ['pods.cross-node'],
+    rbac: [...RBAC.readServices, ...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
+    // Up to twice the calls when cross-node routing is broken (see below).
+    deadlineMs: 30_000 + 2 * t.loadBalancingCalls * (t.wgetTimeoutSec + 5) * 1000,
     async run(ctx, w) {
-      const clusterIp: string = (await ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx))).spec
-        ?.clusterIP;
+      const [svc, shape, pods, client] = await Promise.all([
+        ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx)),
+        clusterShape(ctx.cluster),
+        readyWebPods(ctx),
+        ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx)),
+      ]);
+      const clusterIp: string = svc.spec?.clusterIP;
+      const clientNode: string | undefined = client.spec?.nodeName;
+      const local = pods.filter((p) => p.node === clientNode).map((p) => p.name);
+      const partial = crossNodeBroken(ctx);
       // By IP, so DNS is not involved; one exec per call = one new connection each, as kube-proxy balances per connection.
       const answers: string[] = [];
-      const errors: string[] = [];
-      for (let i = 0; i < t.loadBalancingCalls; i++) {
+      const errors: Array<{ failure: string; message: string }> = [];
+      const call = async () => {
         const out = await wgetFromClient(ctx, httpUrl(clusterIp, 80, '/hostname'), t.wgetTimeoutSec);
         if (out.ok) {
           answers.push(out.body.trim());
           recordAnswer(ctx, out.body);
-        } else errors.push(out.message);
-      }
+        } else errors.push({ failure: out.failure, message: out.message });
+      };
+      for (let i = 0; i < t.loadBalancingCalls; i++) await call();
+      // With cross-node routing broken only calls sent to local endpoints can answer: give them a
+      // second round before concluding that even those are not served.
+      if (partial && answers.length === 0 && local.length > 0)
+        for (let i = 0; i < t.loadBalancingCalls; i++) await call();
+      const calls = answers.length + errors.length;
       const distinct = [...new Set(answers)];
       const counts = Object.fromEntries(distinct.map((n) => [n, answers.filter((a) => a === n).length]));
-      const evidence = { clusterIp, calls: t.loadBalancingCalls, answeredBy: counts, errors: [...new Set(errors)] };
+      const timedOut = errors.filter((e) => e.failure === 'timeout').length;
+      const messages = [...new Set(errors.map((e) => e.message))];
+      const evidence = {
+        clusterIp,
+        calls,
+        answeredBy: counts,
+        errors: messages,
+        clientNode,
+        endpointsOnClientNode: local,
+        serviceProxy: shape.serviceProxy,
+      };
       if (distinct.length >= 2) {
         return {
           status: 'passed',
-          summary: `${answers.length}/${t.loadBalancingCalls} calls to ${clusterIp} answered by ${distinct.length} pods`,
+          summary: `${answers.length}/${calls} calls to ${clusterIp} answered by ${distinct.length} pods`,
           evidence,
+          ...(errors.length && partial
+            ? { warnings: [`${errors.length} calls went to pods on other nodes and timed out (pods.cross-node)`] }
+            : {}),
+        };
+      }
+      if (partial && distinct.length === 1 && timedOut === errors.length && errors.length > 0) {
+        return {
+          status: 'passed',
+          summary: `the ClusterIP ${clusterIp} is served: ${distinct[0]} on ${clientNode} answered ${answers.length} call(s); the other ${errors.length} were sent to pods on other nodes and timed out, so kube-proxy does spread calls (seen indirectly)`,
+          evidence,
+          warnings: [
+            `balancing was observed indirectly: only ${distinct[0]} (on the client's node) can answer while routing between nodes is broken (pods.cross-node). ${PARTIAL_BECAUSE_CROSS_NODE}`,
+          ],
+        };
+      }
+      if (partial && answers.length === 0 && timedOut === errors.length && local.length === 0) {
+        return {
+          status: 'passed',
+          summary: `partial: no web pod runs on ${clientNode}, and the calls to ClusterIP ${clusterIp} were forwarded to pods elsewhere (timed out, not refused) while routing between nodes is broken`,
+          evidence,
+          warnings: [
+            `the ClusterIP path was not observed answering: every endpoint is on another node than the client (${clientNode}) and routing between nodes is broken (pods.cross-node). ${PARTIAL_BECAUSE_CROSS_NODE}`,
+          ],
         };
       }
       const summary =
         answers.length === 0
-          ? `no call to ClusterIP ${clusterIp} answered (${[...new Set(errors)].join('; ')})`
+          ? `no call to ClusterIP ${clusterIp} answered (${messages.join('; ')})${partial && local.length ? `, not even through ${local.join(', ')} on the client's node` : ''}`
           : `every answered call to ${clusterIp} landed on ${distinct[0]}${errors.length ? `; ${errors.length} failed` : ''}`;
       return {
         status: 'failed',
         summary,
         evidence,
         hint:
-          answers.length === 0
-            ? "kube-proxy has not programmed this Service's rules: check kube-proxy is running on the nodes (`iptables -t nat -L KUBE-SERVICES -n` / ipvsadm) and its logs (article 12)."
-            : 'kube-proxy is not balancing over the endpoints: check its mode and rules (KUBE-SVC-* chains with probabilities, or IPVS scheduler) (article 12).',
+          serviceProxyHint(shape, answers.length === 0 ? 'no-answer' : 'no-balance') +
+          (timedOut > 0 ? networkPolicyNote(shape, w.namespace) : ''),
       };
     },
   });

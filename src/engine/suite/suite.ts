@@ -105,7 +105,7 @@ class AuditExecution {
     else input.signal.addEventListener('abort', () => relay.abort(input.signal.reason), { once: true });
     this.signal = relay.signal;
     this.log = redactingLogger(deps.logger, runSecrets(input.credentials, input.options));
-    this.workload = workloadHandle(input.runId, input.options.replicas, input.options.clusterDomain);
+    this.workload = workloadHandle(input.runId, input.options.replicas);
     const expiresAt = new Date(deps.clock.now().getTime() + (deps.namespaceTtlMs ?? 2 * 3600_000));
     let planned: readonly CheckDefinition[] = [];
     this.namespace = new RunNamespaceStep({

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { shapeFrom } from '../../../src/checks/shape/detect.js';
-import { cniRoutingHint, dnsHint, serviceProxyHint } from '../../../src/checks/shape/hints.js';
+import { cniRoutingHint, controlPlaneHint, dnsHint, serviceProxyHint } from '../../../src/checks/shape/hints.js';
 import { modeFromConfig } from '../../../src/checks/shape/kube-proxy-config.js';
 import { rangePlan } from '../../../src/checks/shape/pod-ranges.js';
 import type { KubeObject } from '../../../src/kube/cluster-access.js';
@@ -169,5 +169,16 @@ describe('cluster shapes', () => {
     expect(shape).toMatchObject({ distribution: 'unknown', cni: undefined, serviceProxy: { kind: 'unknown' } });
     expect(shape.unseen).toHaveLength(1);
     expect(rangePlan(shape, []).source).toBe('unknown');
+  });
+});
+
+describe('control-plane hints follow who runs the control plane', () => {
+  it("managed: the provider's logs; kubeadm: the static pods; k3s: the k3s unit", () => {
+    const eks = shapeFrom({ gitVersion: 'v1.29.3-eks-adc7111', configMaps: {} });
+    expect(controlPlaneHint(eks, 'kube-controller-manager')).toMatch(/controllerManager[\s\S]*CloudWatch/);
+    const kubeadm = shapeFrom({ gitVersion: 'v1.31.0', configMaps: { 'kubeadm-config': cm('kubeadm-config', {}) } });
+    expect(controlPlaneHint(kubeadm, 'kube-controller-manager')).toMatch(/-l component=kube-controller-manager/);
+    const k3s = shapeFrom({ gitVersion: 'v1.29.6+k3s1', configMaps: {} });
+    expect(controlPlaneHint(k3s, 'kube-controller-manager')).toMatch(/journalctl -u k3s/);
   });
 });
