@@ -223,8 +223,19 @@ const cidrList = (text: unknown): string[] =>
 function detectPools(raw: Raw): ClusterShape['podPools'] {
   const pools: ClusterShape['podPools'] = {};
   const calico = (raw.ipPools ?? []).filter((p) => !p.spec?.disabled).map((p) => String(p.spec?.cidr ?? ''));
-  if (calico.length > 0)
+  if (calico.length > 0) {
     pools.calico = { cidrs: calico.filter(Boolean), from: `Calico IPPools ${names(raw.ipPools).join(', ')}` };
+  } else {
+    // The manifest install seeds its first pool from calico-node's CALICO_IPV4POOL_CIDR /
+    // CALICO_IPV6POOL_CIDR (projectcalico/calico manifests/calico.yaml) when the IPPools are not readable.
+    const node = (raw.daemonSets ?? []).find((d) => d.metadata?.name === 'calico-node');
+    const env: KubeObject[] = containersOf(node).find((c) => c.name === 'calico-node')?.env ?? [];
+    const seeded = env
+      .filter((e) => e.name === 'CALICO_IPV4POOL_CIDR' || e.name === 'CALICO_IPV6POOL_CIDR')
+      .flatMap((e) => cidrList(e.value));
+    if (seeded.length > 0)
+      pools.calico = { cidrs: seeded, from: `DaemonSet ${KS}/calico-node CALICO_IPV4POOL_CIDR/CALICO_IPV6POOL_CIDR` };
+  }
   const cilium = raw.configMaps['cilium-config']?.data;
   if (cilium) {
     pools.cilium = {

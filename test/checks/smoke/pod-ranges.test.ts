@@ -122,3 +122,32 @@ describe('pods.network uses the ranges the CNI allocates from', () => {
     expect(out.summary).toMatch(/outside w1's 10\.244\.1\.0\/24/);
   });
 });
+
+describe('Calico pools from the manifest when IPPools are not readable', () => {
+  it("takes calico-node's CALICO_IPV4POOL_CIDR", async () => {
+    const calicoNode: KubeObject = {
+      metadata: { name: 'calico-node', namespace: 'kube-system' },
+      spec: {
+        template: {
+          spec: {
+            containers: [{ name: 'calico-node', env: [{ name: 'CALICO_IPV4POOL_CIDR', value: '192.168.0.0/16' }] }],
+          },
+        },
+      },
+      status: { desiredNumberScheduled: 2 },
+    };
+    const { ctx } = fakeContext({
+      objects: {
+        nodes: KUBEADM_NODES,
+        'daemonsets kube-system': [calicoNode],
+        [`pods ${NS}`]: [webPod('web-a', 'w1', ['192.168.34.65'])],
+      },
+    });
+    const out = await podsNetwork.run(ctx);
+    expect(out.status, out.summary).toBe('passed');
+    expect(out.evidence.ranges).toMatchObject({
+      source: 'cni-pools',
+      from: expect.stringMatching(/CALICO_IPV4POOL_CIDR/),
+    });
+  });
+});
