@@ -10,21 +10,35 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadConfig } from '../src/config.js';
 import { startServer } from '../src/server.js';
 import { startSimCluster } from '../test/sim/index.js';
+import { scriptArgs } from './script-args.js';
 
-const { values } = parseArgs({
-  options: {
+const values = scriptArgs(
+  `Usage: npm run bench -- [--audits N] [--concurrent N] [--reads N]
+
+Measures audits against the simulated cluster (all traffic on loopback) and prints the figures.
+  --audits N      sequential audits to time (default 3)
+  --concurrent N  audits started at once (default 4)
+  --reads N       report reads to time (default 300)`,
+  {
     audits: { type: 'string', default: '3' },
     concurrent: { type: 'string', default: '4' },
     reads: { type: 'string', default: '300' },
   },
-});
-const sequentialAudits = Number(values.audits);
-const concurrentAudits = Number(values.concurrent);
-const reads = Number(values.reads);
+);
+const count = (flag: string, raw: string) => {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1) {
+    process.stderr.write(`--${flag} must be a whole number of at least 1, got "${raw}" (see --help)\n`);
+    process.exit(2);
+  }
+  return n;
+};
+const sequentialAudits = count('audits', values.audits);
+const concurrentAudits = count('concurrent', values.concurrent);
+const reads = count('reads', values.reads);
 
 interface CheckRow {
   id: string;

@@ -11,6 +11,7 @@ import { AuditStore } from '../src/db/store.js';
 import { AuditRunner } from '../src/engine/service/runner.js';
 import { silentLogger } from '../src/logger.js';
 import { developerPolicy } from '../src/net/outbound-policy.js';
+import { scriptArgs } from './script-args.js';
 
 export const OPENAPI_FILE = fileURLToPath(new URL('../openapi/openapi.json', import.meta.url));
 
@@ -43,6 +44,7 @@ export async function renderOpenApiFile(): Promise<string> {
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  scriptArgs('Usage: npm run openapi\n\nWrites openapi/openapi.json from the routes (deterministic).', {});
   const text = await renderOpenApiFile();
   mkdirSync(dirname(OPENAPI_FILE), { recursive: true });
   writeFileSync(OPENAPI_FILE, text);

@@ -29,7 +29,26 @@ export async function startServer(config: Config, io: { writeLog?: (line: string
   return { port, stop };
 }
 
+const SERVER_USAGE = `Usage: npm start   (or: node dist/server.js)
+
+Runs the kubeproof service. Configured by environment variables only (README, "Configuration"):
+PORT, HOST, KUBEPROOF_DB, KUBEPROOF_API_TOKENS, KUBEPROOF_ALLOWED_TARGETS, KUBEPROOF_MAX_CONCURRENT_AUDITS,
+KUBEPROOF_AUDIT_DEADLINE_SECONDS, KUBEPROOF_RUNBOOK, ... — invalid values stop it with a message.
+SIGTERM or SIGINT: stop accepting requests, cancel running audits (their cleanup runs), exit 0.
+`;
+
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(SERVER_USAGE);
+    return;
+  }
+  if (args.length > 0) {
+    process.stderr.write(
+      `kubeproof: unexpected argument "${args[0]}": the service takes its settings from the environment\n\n${SERVER_USAGE}`,
+    );
+    process.exit(2);
+  }
   let config: Config;
   try {
     config = loadConfig();

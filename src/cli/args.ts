@@ -53,7 +53,7 @@ with --server URL (or KUBEPROOF_URL) a kubeproof service runs it and keeps the r
 
 Cluster (as kubectl finds it):
   --kubeconfig FILE   kubeconfig to use (default: $KUBECONFIG, a ':'-separated list merged as
-                      kubectl merges it, else ~/.kube/config)
+                      kubectl merges it, else ~/.kube/config, else in a pod its ServiceAccount)
   --context NAME      context to use (default: current-context)
   --checks LIST       comma-separated check ids or groups (default: preflight,smoke,encryption)
   Exec credential plugins (EKS, GKE, AKS) and certificate/token files are used here, as kubectl

@@ -29,6 +29,8 @@ export interface CliIo {
   inProcess?: (env: Record<string, string | undefined>) => Promise<Target>;
   /** Home directory for ~/.kube/config (default: $HOME). */
   home?: string;
+  /** A pod's ServiceAccount mount (default /var/run/secrets/kubernetes.io/serviceaccount). */
+  serviceAccountDir?: string;
   /** Plain progress: the longest silence while a check runs (default 10 s). */
   heartbeatMs?: number;
   /** Delays between reconnection attempts when the event stream breaks (default ≈ 30 s in all). */
@@ -239,6 +241,7 @@ async function runAudit(args: AuditArgs, io: CliIo): Promise<number> {
       ...(args.kubeconfig ? { explicit: args.kubeconfig } : {}),
       env: io.env,
       ...(io.home ? { home: io.home } : {}),
+      ...(io.serviceAccountDir ? { serviceAccountDir: io.serviceAccountDir } : {}),
     });
     const resolved = await resolveKubeconfig(loaded, args.context, io.env);
     target = args.server ? remoteTarget(args, io.fetch) : await (io.inProcess ?? inProcessTarget)(io.env);

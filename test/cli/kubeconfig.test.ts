@@ -171,3 +171,28 @@ describe('kubeconfig resolution like kubectl', () => {
     expect(r.stderr).toContain(`${path} is not valid YAML`);
   });
 });
+
+describe('in a pod', () => {
+  it('uses the ServiceAccount mount when no kubeconfig exists, as kubectl in a pod does', async () => {
+    const doc = parse(sim.kubeconfig) as Doc;
+    const mount = fx.path('serviceaccount');
+    mkdirSync(mount);
+    fx.write('serviceaccount/token', sim.token);
+    fx.write(
+      'serviceaccount/ca.crt',
+      Buffer.from(String(doc.clusters[0]!.cluster['certificate-authority-data']), 'base64').toString(),
+    );
+    fx.write('serviceaccount/namespace', 'kubeproof');
+    const url = new URL(sim.url);
+    const sent: string[] = [];
+    const r = await kubeproof(['audit', '--server', service.url, '--checks', 'nodes.ready'], {
+      home: fx.path('pod-home'),
+      serviceAccountDir: mount,
+      env: { KUBERNETES_SERVICE_HOST: url.hostname, KUBERNETES_SERVICE_PORT: url.port },
+      fetch: recordingFetch(sent),
+    });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('(context in-cluster');
+    expect((parse(sent[0]!) as Doc).users[0]!.user).toEqual({ token: sim.token });
+  });
+});

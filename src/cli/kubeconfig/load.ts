@@ -3,13 +3,16 @@
  * tools/clientcmd/loader.go, `ClientConfigLoadingRules.Load`):
  * - `--kubeconfig FILE`: that file only, no merging; a missing file is an error;
  * - else `KUBECONFIG`: a `:`-separated list, merged; empty entries and missing files are ignored;
- * - else `~/.kube/config`.
+ * - else `~/.kube/config`;
+ * - else, inside a pod, the in-cluster configuration (client-go rest/config.go `InClusterConfig`:
+ *   `https://$KUBERNETES_SERVICE_HOST:$KUBERNETES_SERVICE_PORT`, the ServiceAccount token and CA
+ *   under /var/run/secrets/kubernetes.io/serviceaccount), as kubectl does in a pod.
  * Merging: the first file to set a map key (a cluster, user or context name) wins and that entry
  * is never changed; `current-context` is the first one set. Relative paths inside a file
  * (certificate files, token files, a credential plugin's command with a path separator) are
  * resolved against that file's directory, which is why each entry remembers where it came from.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -39,6 +42,39 @@ export interface KubeconfigLocation {
   explicit?: string;
   env: Record<string, string | undefined>;
   home?: string;
+  /** Where a pod's ServiceAccount credentials are mounted (tests point it elsewhere). */
+  serviceAccountDir?: string;
+}
+
+export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** The in-cluster configuration as one merged kubeconfig with context `in-cluster`, when in a pod. */
+function inCluster(where: KubeconfigLocation): LoadedKubeconfig | undefined {
+  const host = where.env.KUBERNETES_SERVICE_HOST;
+  const port = where.env.KUBERNETES_SERVICE_PORT;
+  const dir = where.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+  if (!host || !port || !existsSync(join(dir, 'token'))) return undefined;
+  const server = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const file = join(dir, 'token');
+  const entry = (name: string, body: Entry): NamedEntry => ({ name, body, dir, file });
+  let namespace: string | undefined;
+  try {
+    namespace = readFileSync(join(dir, 'namespace'), 'utf8').trim() || undefined;
+  } catch {
+    namespace = undefined;
+  }
+  return {
+    files: [`in-cluster (${dir})`],
+    currentContext: 'in-cluster',
+    clusters: new Map([['in-cluster', entry('in-cluster', { server, 'certificate-authority': 'ca.crt' })]]),
+    users: new Map([['in-cluster', entry('in-cluster', { tokenFile: 'token' })]]),
+    contexts: new Map([
+      [
+        'in-cluster',
+        entry('in-cluster', { cluster: 'in-cluster', user: 'in-cluster', ...(namespace ? { namespace } : {}) }),
+      ],
+    ]),
+  };
 }
 
 /** The files to read, in precedence order, and whether a missing one is an error. */
@@ -95,6 +131,10 @@ function addNamed(into: Map<string, NamedEntry>, list: unknown, inner: string, f
  */
 export function loadKubeconfig(where: KubeconfigLocation): LoadedKubeconfig {
   const { files, mustExist, origin } = kubeconfigFiles(where);
+  if (origin === '~/.kube/config' && !existsSync(files[0] ?? '')) {
+    const pod = inCluster(where);
+    if (pod) return pod;
+  }
   const loaded: LoadedKubeconfig = {
     files: [],
     currentContext: undefined,
