@@ -3,7 +3,7 @@
  * stage gets a clean directory standing for its filesystem; COPY, WORKDIR, ENV and RUN are carried
  * out as written; the final stage's CMD starts as its USER with its ENV (only PORT, and the API
  * token an operator must give for HOST=0.0.0.0, added), writing only to its VOLUME; then the
- * HEALTHCHECK command runs. Slow (two `npm ci`, each building better-sqlite3), so it runs in CI
+ * HEALTHCHECK command runs. Slow (two `npm ci`, one building better-sqlite3), so it runs in CI
  * (see test/support/slow-tests.ts).
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
@@ -67,10 +67,11 @@ export function parseDockerfile(text: string): Stage[] {
 const work = mkdtempSync(join(tmpdir(), 'kubeproof-docker-'));
 chmodSync(work, 0o755);
 const children: ChildProcess[] = [];
+// Three stages' node_modules: removing them takes a while on a loaded machine.
 afterAll(() => {
   for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   rmSync(work, { recursive: true, force: true });
-});
+}, 10 * 60_000);
 
 async function freePort(): Promise<number> {
   const server = createServer().listen(0, '127.0.0.1');

@@ -71,7 +71,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await fx.close();
   rmSync(work, { recursive: true, force: true });
-});
+}, 10 * 60_000);
 
 describe.skipIf(!RUN)('the packed tarball', () => {
   it('holds only dist/, the migrations, the OpenAPI document, README and LICENSE', async () => {
