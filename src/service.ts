@@ -4,7 +4,6 @@
  * in-process mode calls `app.request` directly on an in-memory database.
  */
 import { createApp } from './app.js';
-import { secretsEncryption } from './checks/encryption/index.js';
 import { DEFAULT_GUIDE, loadRunbook } from './checks/guide.js';
 import { type Config, isLoopback } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -20,12 +19,11 @@ import { OutboundPolicy } from './net/outbound-policy.js';
 function buildCheckEngine(config: Config, clock: Clock, logger: Logger, outbound: OutboundPolicy) {
   // loadRunbook throws a readable error for an invalid file; main() prints it and exits.
   const guide = config.runbookPath ? loadRunbook(config.runbookPath) : DEFAULT_GUIDE;
-  const extraChecks = [secretsEncryption];
   // A run's namespace must outlive the run, or a concurrent audit's sweep would delete it.
   const namespaceTtlMs = (config.auditDeadlineSeconds + 3600) * 1000;
   return {
-    executor: createSuiteExecutor({ clock, logger, guide, extraChecks, namespaceTtlMs, outbound }),
-    catalog: suiteCatalog({ guide, extraChecks }),
+    executor: createSuiteExecutor({ clock, logger, guide, namespaceTtlMs, outbound }),
+    catalog: suiteCatalog({ guide }),
   };
 }
 

@@ -1,5 +1,6 @@
 import type { RbacNeed } from '../kernel/catalog.js';
 import type { Clock } from '../kernel/clock.js';
+import type { ComponentKey } from '../kernel/guide.js';
 import type { Logger } from '../kernel/logger.js';
 import type { CheckCause, CheckGroup, SkipReason } from '../kernel/vocabulary.js';
 import type { ClusterAccess } from '../kube/cluster-access.js';
@@ -34,8 +35,8 @@ export interface CheckDefinition {
   id: string;
   title: string;
   group: CheckGroup;
-  /** Key into the component → guide mapping (see guide.ts). */
-  component: string;
+  /** The component this check's observation confirms: a key of the guide (src/kernel/guide.ts). */
+  component: ComponentKey;
   /** Hard prerequisites: this check is `skipped` (blockedBy) unless every one of them `passed`. */
   prerequisites: readonly string[];
   /**

@@ -1,18 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FaultSpec, type SimCluster, startSimCluster } from '../sim/index.js';
-import { AFTER_ROLLOUT, SMOKE_SUITE, type SmokeSuiteId } from './support/check-ids.js';
+import { AFTER_ROLLOUT, EXEC_DEPENDENTS, SMOKE_SUITE, type SmokeSuiteId } from './support/check-ids.js';
 import { explain, kubeproofNamespaces, nodeNotReady, runAudit, statusVector, untilSim } from './support/sim-audit.js';
 
 const ALL = SMOKE_SUITE;
 type Id = SmokeSuiteId;
-
-const EXEC_DEPENDENTS: Id[] = [
-  'pods.cross-node',
-  'dns.service',
-  'service.loadbalancing',
-  'service.nodeport',
-  'kubelet.restart',
-];
 
 interface Row {
   fault: FaultSpec;

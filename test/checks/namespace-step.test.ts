@@ -4,7 +4,6 @@
  * the namespace is deleted whenever it was created.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import { type FaultSpec, type SimCluster, type SimClusterOptions, startSimCluster } from '../sim/index.js';
 import { AFTER_ROLLOUT, SMOKE_SUITE } from './support/check-ids.js';
 import { type AuditRun, explain, kubeproofNamespaces, runAudit, statusVector } from './support/sim-audit.js';
@@ -24,7 +23,7 @@ async function encryptedSim(faults: FaultSpec[] = []): Promise<SimCluster> {
 }
 
 const audit = (cluster: SimCluster, opts: Parameters<typeof runAudit>[1] = {}) =>
-  runAudit(cluster, { selection: ['smoke', 'encryption'], extraChecks: [secretsEncryption], ...opts });
+  runAudit(cluster, { selection: ['smoke', 'encryption'], ...opts });
 
 /** Listed ids with their status, every other check of the run passed. */
 function vector(statuses: { failed?: string[]; skipped?: string[]; error?: string[] }): Record<string, string> {

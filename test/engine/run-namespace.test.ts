@@ -4,7 +4,6 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogChecks } from '../../src/checks/catalog.js';
-import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import { needKey } from '../../src/checks/preflight/needs.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
 import { planChecks } from '../../src/engine/suite/planner.js';
@@ -17,7 +16,7 @@ import { AFTER_ROLLOUT } from '../checks/support/check-ids.js';
 import { explain, kubeproofNamespaces, runAudit, statusVector } from '../checks/support/sim-audit.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
 
-const all = catalogChecks([secretsEncryption]);
+const all = catalogChecks();
 const check = (id: string): CheckDefinition => {
   const def = all.find((c) => c.id === id);
   if (!def) throw new Error(`no check ${id} in the catalog`);
@@ -123,7 +122,6 @@ describe('the namespace step against the simulated cluster', () => {
     sim = await startSimCluster({ encryption: { provider: 'aescbc', keyName: 'key1' } });
     const run = await runAudit(sim, {
       selection: ['smoke', 'encryption'],
-      extraChecks: [secretsEncryption],
       connect: refusing((resource) => resource === 'namespaces'),
     });
     const vector = statusVector(run);
@@ -143,7 +141,6 @@ describe('the namespace step against the simulated cluster', () => {
     sim = await startSimCluster({ encryption: { provider: 'aescbc', keyName: 'key1' } });
     const run = await runAudit(sim, {
       selection: ['workload.rollout', 'encryption'],
-      extraChecks: [secretsEncryption],
       options: { images: { pullSecret: JSON.stringify({ auths: { 'mirror.example': { auth: 'dXNlcjpwYXNz' } } }) } },
       connect: refusing((resource, name) => resource === 'secrets' && name === 'kubeproof-pull'),
     });

@@ -9,7 +9,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import type { EncryptionStrategy, EtcdAccess } from '../../src/checks/options.js';
 import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { createLogger } from '../../src/logger.js';
@@ -71,17 +70,15 @@ async function auditThroughService(
   const dir = mkdtempSync(join(tmpdir(), 'kubeproof-encryption-leaks-'));
   dirs.push(dir);
   const executorLines: string[] = [];
-  const extraChecks = [secretsEncryption];
   const service = createHarness({
     dbPath: join(dir, 'kubeproof.db'),
     executor: createSuiteExecutor({
       clock: { now: () => new Date() },
       logger: createLogger({ write: (line) => executorLines.push(line) }),
-      extraChecks,
       timings: FAST_TIMINGS,
       cleanupTimeoutMs: 5_000,
     }),
-    catalog: suiteCatalog({ extraChecks }),
+    catalog: suiteCatalog(),
   });
   harness = service;
 

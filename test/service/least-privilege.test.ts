@@ -6,7 +6,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { silentLogger } from '../../src/logger.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
@@ -24,10 +23,9 @@ describe.runIf(hasKubectl)('least privilege: the manifests of GET /v1/rbac are e
   beforeAll(async () => {
     sim = await startSimCluster({ encryption: { provider: 'aescbc' } });
     admin = createKubectl(sim.kubeconfig);
-    const extraChecks = [secretsEncryption];
     harness = createHarness({
-      executor: createSuiteExecutor({ clock: { now: () => new Date() }, logger: silentLogger, extraChecks }),
-      catalog: suiteCatalog({ extraChecks }),
+      executor: createSuiteExecutor({ clock: { now: () => new Date() }, logger: silentLogger }),
+      catalog: suiteCatalog(),
     });
     const rbac = await call(harness, 'GET', '/v1/rbac?checks=smoke,encryption');
     expect(rbac.status, rbac.text).toBe(200);

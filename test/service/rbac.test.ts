@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { ENCRYPTION_RBAC, secretsEncryption } from '../../src/checks/encryption/index.js';
+import { ENCRYPTION_RBAC } from '../../src/checks/encryption/index.js';
 import { suiteCatalog } from '../../src/engine/suite/suite.js';
 import { renderRbacManifests } from '../../src/routes/rbac/manifests.js';
 import { RUN_NAMESPACE_RBAC } from '../../src/workload/rbac.js';
@@ -24,7 +24,7 @@ interface Manifest {
 }
 
 async function rbacFor(checks: string) {
-  harness = createHarness({ catalog: suiteCatalog({ extraChecks: [secretsEncryption] }) });
+  harness = createHarness({ catalog: suiteCatalog() });
   const res = await call(harness, 'GET', `/v1/rbac?checks=${checks}`);
   expect(res.status, res.text).toBe(200);
   const docs = parseAllDocuments(res.text);
@@ -107,7 +107,7 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
 
 describe('GET /v1/checks', () => {
   it('describes the encryption check’s optional needs, the non-resource URL included', async () => {
-    harness = createHarness({ catalog: suiteCatalog({ extraChecks: [secretsEncryption] }) });
+    harness = createHarness({ catalog: suiteCatalog() });
     const res = await call(harness, 'GET', '/v1/checks');
     expect(res.status, res.text).toBe(200);
     const entry = res.body.items.find((c: { id: string }) => c.id === 'secrets.encryption');

@@ -2,7 +2,6 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { silentLogger } from '../../src/logger.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
@@ -19,11 +18,10 @@ afterEach(async () => {
 
 function serviceFor(dbPath: string) {
   const clock = { now: () => new Date() };
-  const extraChecks = [secretsEncryption];
   return createHarness({
     dbPath,
-    executor: createSuiteExecutor({ clock, logger: silentLogger, extraChecks }),
-    catalog: suiteCatalog({ extraChecks }),
+    executor: createSuiteExecutor({ clock, logger: silentLogger }),
+    catalog: suiteCatalog(),
   });
 }
 

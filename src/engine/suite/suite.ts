@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
-import { buildCheckSet, catalogEntry, createCatalog } from '../../checks/catalog.js';
+import { catalogEntry, createCatalog } from '../../checks/catalog.js';
 import { DEFAULT_GUIDE } from '../../checks/guide.js';
+import { buildCheckSet } from '../../checks/index.js';
 import { newFindings, PREFLIGHT_ID } from '../../checks/preflight/api.js';
 import { DEFAULT_TIMINGS, type SmokeTimings } from '../../checks/smoke/shared/timings.js';
 import type { CheckDefinition, CheckOutcome } from '../../checks/types.js';
@@ -29,8 +30,6 @@ export interface SuiteDeps {
   guide?: Guide;
   /** Wait budgets; tests shrink them. */
   timings?: Partial<SmokeTimings>;
-  /** Checks owned elsewhere (secrets.encryption). */
-  extraChecks?: readonly CheckDefinition[];
   /** How long cleanup waits for the namespace to be gone (default 60 s). */
   cleanupTimeoutMs?: number;
   /**
@@ -45,7 +44,7 @@ export interface SuiteDeps {
 }
 
 /** The catalog of every check the suite can run, for `GET /v1/checks`. */
-export function suiteCatalog(deps: Pick<SuiteDeps, 'guide' | 'extraChecks'> = {}) {
+export function suiteCatalog(deps: Pick<SuiteDeps, 'guide'> = {}) {
   return createCatalog(deps);
 }
 
@@ -122,7 +121,6 @@ class AuditExecution {
     const all = buildCheckSet({
       timings,
       preflight: { planned: () => planned, runNamespace: () => this.workload.namespace, findings: this.findings },
-      extraChecks: deps.extraChecks ?? [],
     });
     planned = planChecks(input.selection, all);
     this.checks = [...planned];

@@ -1,6 +1,13 @@
 import { z } from '@hono/zod-openapi';
 import { AuditOptions } from '../../checks/options.js';
-import { CHECK_CAUSES, RUN_STATUSES, SKIP_REASONS } from '../../kernel/vocabulary.js';
+import {
+  CHECK_CAUSES,
+  CHECK_STATUSES,
+  EVENT_LEVELS,
+  ROOT_CAUSE_STATUSES,
+  RUN_STATUSES,
+  SKIP_REASONS,
+} from '../../kernel/vocabulary.js';
 
 const EXAMPLE_ID = '0b6f4c1e-8d0a-4c55-9a8e-2f1d3c4b5a69';
 /** Label keys: also what makes them safe inside a SQLite JSON path. */
@@ -133,9 +140,7 @@ export const CheckResultSchema = z
     group: z.string().openapi({ description: 'Check group', example: 'smoke' }),
     component: z.string().openapi({ description: 'The component this observation confirms', example: 'kube-proxy' }),
     references: z.array(GuideReferenceSchema).openapi({ description: 'Guide chapters that built the component' }),
-    status: z
-      .enum(['passed', 'failed', 'skipped', 'error'])
-      .openapi({ description: '`error`: kubeproof could not tell', example: 'failed' }),
+    status: z.enum(CHECK_STATUSES).openapi({ description: '`error`: kubeproof could not tell', example: 'failed' }),
     startedAt: z.string().openapi({ description: 'ISO 8601 start time', example: '2025-01-01T10:00:00.000Z' }),
     finishedAt: z.string().openapi({ description: 'ISO 8601 end time', example: '2025-01-01T10:00:02.500Z' }),
     durationMs: z.number().int().openapi({ description: 'Duration in milliseconds', example: 2500 }),
@@ -284,7 +289,7 @@ export const AuditEventSchema = z
   .object({
     seq: z.number().int().openapi({ description: 'Increasing sequence number (SSE id)', example: 12 }),
     at: z.string().openapi({ description: 'ISO 8601 time', example: '2025-01-01T10:00:05.000Z' }),
-    level: z.enum(['info', 'warn', 'error']).openapi({ description: 'Severity', example: 'info' }),
+    level: z.enum(EVENT_LEVELS).openapi({ description: 'Severity', example: 'info' }),
     message: z
       .string()
       .openapi({ description: 'What happened', example: 'Check workload.rollout passed: 3/3 replicas available' }),
@@ -323,7 +328,7 @@ export const RootCauseSchema = z
     component: z
       .string()
       .openapi({ description: 'Component to examine, by name', example: 'kube-proxy (load balancing)' }),
-    status: z.enum(['failed', 'error']).openapi({ description: 'Verdict', example: 'failed' }),
+    status: z.enum(ROOT_CAUSE_STATUSES).openapi({ description: 'Verdict', example: 'failed' }),
     cause: z
       .enum(CHECK_CAUSES)
       .nullable()
@@ -339,7 +344,7 @@ export const RootCauseSchema = z
 export const ObservationRowSchema = z
   .object({
     checkId: z.string().openapi({ description: 'Check id', example: 'service.loadbalancing' }),
-    status: z.enum(['passed', 'failed', 'skipped', 'error']).openapi({ description: 'Verdict', example: 'passed' }),
+    status: z.enum(CHECK_STATUSES).openapi({ description: 'Verdict', example: 'passed' }),
     observation: z.string().openapi({ description: 'What was observed', example: 'pod name changes between calls' }),
     component: z
       .string()

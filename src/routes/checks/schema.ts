@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { CHECK_GROUPS, RBAC_SCOPES } from '../../kernel/vocabulary.js';
 import { GuideReferenceSchema } from '../audits/schema.js';
 
 export const RbacNeedSchema = z
@@ -13,7 +14,7 @@ export const RbacNeedSchema = z
       description: 'A non-resource URL (granted by a ClusterRole `nonResourceURLs` rule) instead of a resource',
       example: '/metrics',
     }),
-    scope: z.enum(['run', 'kube-system', 'cluster']).openapi({
+    scope: z.enum(RBAC_SCOPES).openapi({
       description: "`run`: the audit's own namespace; `kube-system`; `cluster`: cluster-scoped or all namespaces",
       example: 'run',
     }),
@@ -35,9 +36,7 @@ export const CatalogEntrySchema = z
     title: z
       .string()
       .openapi({ description: 'What the check observes', example: 'Service names resolve through cluster DNS' }),
-    group: z
-      .enum(['preflight', 'smoke', 'encryption'])
-      .openapi({ description: 'Group a request may select', example: 'smoke' }),
+    group: z.enum(CHECK_GROUPS).openapi({ description: 'Group a request may select', example: 'smoke' }),
     component: z.string().openapi({ description: 'Component the observation confirms', example: 'CoreDNS' }),
     references: z.array(GuideReferenceSchema).openapi({ description: 'Guide chapters that built the component' }),
     prerequisites: z

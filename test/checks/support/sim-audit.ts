@@ -1,6 +1,5 @@
 import { AuditOptions } from '../../../src/checks/options.js';
 import type { SmokeTimings } from '../../../src/checks/smoke/shared/timings.js';
-import type { CheckDefinition } from '../../../src/checks/types.js';
 import { createSuiteExecutor, type SuiteDeps } from '../../../src/engine/suite/suite.js';
 import type { AuditEvent, CheckResult, CleanupOutcome } from '../../../src/kernel/results.js';
 import { sanitizeKubeconfig } from '../../../src/kube/kubeconfig/sanitize.js';
@@ -35,8 +34,6 @@ export async function runAudit(
     runId?: string;
     signal?: AbortSignal;
     timings?: Partial<SmokeTimings>;
-    /** Checks owned elsewhere, as the server adds them (secrets.encryption). */
-    extraChecks?: CheckDefinition[];
     /** The request's `options`, before parsing (defaults apply). */
     options?: Record<string, unknown>;
     /** Wraps or replaces the real cluster access (to make the API server answer otherwise). */
@@ -50,7 +47,6 @@ export async function runAudit(
     logger: silentLogger,
     timings: { ...FAST_TIMINGS, ...opts.timings },
     cleanupTimeoutMs: 2_000,
-    ...(opts.extraChecks ? { extraChecks: opts.extraChecks } : {}),
     ...(opts.connect ? { connect: opts.connect } : {}),
   });
   const results = new Map<string, CheckResult>();
