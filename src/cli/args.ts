@@ -1,20 +1,21 @@
 import { parseArgs } from 'node:util';
+import { REPORT_FORMAT_NAMES, type ReportFormat } from '../report/formats.js';
 
 /** Bad command-line usage: the CLI prints it and exits with the usage code. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** What `--format` prints on stdout. `text` is the Markdown report, readable in a terminal. */
-export const OUTPUT_FORMATS = ['text', 'json', 'junit', 'markdown'] as const;
+/** What `--format` prints on stdout: every report format, and `text`, the Markdown report, readable in a terminal. */
+export const OUTPUT_FORMATS = ['text', ...REPORT_FORMAT_NAMES] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 /** How progress is shown on stderr: `live` redraws one line per check (a terminal), `plain` appends timestamped lines. */
 export const PROGRESS_MODES = ['auto', 'live', 'plain', 'none'] as const;
 export type ProgressMode = (typeof PROGRESS_MODES)[number];
 
-/** Report files `--junit FILE`, `--markdown FILE`, `--json FILE`: format → path. */
-export type ReportFiles = Partial<Record<'junit' | 'markdown' | 'json', string>>;
+/** Report files, one flag per report format (`--junit FILE`, `--markdown FILE`, `--json FILE`): format → path. */
+export type ReportFiles = Partial<Record<ReportFormat, string>>;
 
 export interface AuditArgs {
   /** `--kubeconfig`; absent: KUBECONFIG, else ~/.kube/config. */
@@ -64,7 +65,7 @@ Service:
   --token TOKEN       the service's API bearer token (default: $KUBEPROOF_TOKEN)
 
 Output:
-  --format FORMAT     report on stdout: text | json | junit | markdown (default: text)
+  --format FORMAT     report on stdout: ${OUTPUT_FORMATS.join(' | ')} (default: text)
   --output FILE       write that report to FILE instead of stdout
   --junit FILE        also write JUnit XML to FILE      (any combination; written on every ending,
   --markdown FILE     also write Markdown to FILE        with one error testcase saying why when
@@ -90,9 +91,10 @@ const FLAGS = {
   token: { type: 'string' },
   format: { type: 'string' },
   output: { type: 'string' },
-  junit: { type: 'string' },
-  markdown: { type: 'string' },
-  json: { type: 'string' },
+  ...(Object.fromEntries(REPORT_FORMAT_NAMES.map((name) => [name, { type: 'string' }])) as Record<
+    ReportFormat,
+    { type: 'string' }
+  >),
   progress: { type: 'string' },
   timeout: { type: 'string' },
 } as const;
@@ -140,7 +142,7 @@ export function parseAuditArgs(argv: string[], env: Record<string, string | unde
     .filter(Boolean);
   if (checks && checks.length === 0) throw new UsageError('--checks needs at least one check id or group');
   const files: ReportFiles = {};
-  for (const kind of ['junit', 'markdown', 'json'] as const) if (values[kind]) files[kind] = values[kind];
+  for (const kind of REPORT_FORMAT_NAMES) if (values[kind]) files[kind] = values[kind];
   const token = values.token ?? (env.KUBEPROOF_TOKEN?.trim() || undefined);
   return {
     format,

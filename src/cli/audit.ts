@@ -3,7 +3,7 @@
  * to `--server`), follows its progress, writes every requested report on every ending and exits
  * with a code that keeps "the cluster failed" (1) apart from "kubeproof could not tell" (2).
  */
-import type { AuditRun } from '../routes/audits/schema.js';
+import type { AuditRun } from '../report/schema.js';
 import { type AuditArgs, EXIT, parseAuditArgs, USAGE, UsageError } from './args.js';
 import { ApiClient, ApiProblem, type Fetch, readSse } from './client.js';
 import { loadKubeconfig } from './kubeconfig/load.js';

@@ -7,7 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import type { CheckCause } from '../kernel/vocabulary.js';
 import { type ReportFormat, renderReport } from '../report/index.js';
-import type { AuditRun } from '../routes/audits/schema.js';
+import type { AuditRun } from '../report/schema.js';
 import type { OutputFormat, ReportFiles } from './args.js';
 
 /** Why the audit has no verdict of its own. */
@@ -74,12 +74,8 @@ export function placeholderRun(
   };
 }
 
-const STDOUT_FORMAT: Record<OutputFormat, ReportFormat> = {
-  text: 'markdown',
-  markdown: 'markdown',
-  json: 'json',
-  junit: 'junit',
-};
+/** `--format text` is the Markdown report; every other `--format` names a report format. */
+const stdoutFormat = (format: OutputFormat): ReportFormat => (format === 'text' ? 'markdown' : format);
 
 export interface WrittenOutputs {
   /** Files written, and the ones that could not be (with why). */
@@ -95,7 +91,7 @@ export async function writeOutputs(
 ): Promise<WrittenOutputs> {
   const result: WrittenOutputs = { written: [], failed: [] };
   const targets: Array<[ReportFormat, string]> = Object.entries(files).map(([f, p]) => [f as ReportFormat, p]);
-  if (stdout.output) targets.push([STDOUT_FORMAT[stdout.format], stdout.output]);
+  if (stdout.output) targets.push([stdoutFormat(stdout.format), stdout.output]);
   for (const [format, path] of targets) {
     try {
       await writeFile(path, renderReport(run, format));
@@ -105,7 +101,7 @@ export async function writeOutputs(
     }
   }
   if (!stdout.output && stdout.write) {
-    const text = renderReport(run, STDOUT_FORMAT[stdout.format]);
+    const text = renderReport(run, stdoutFormat(stdout.format));
     stdout.write(text.endsWith('\n') ? text : `${text}\n`);
   }
   return result;

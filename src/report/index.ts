@@ -1,23 +1,11 @@
-import type { AuditRun } from '../routes/audits/schema.js';
-import { renderJson } from './json.js';
-import { renderJunit } from './junit.js';
-import { renderMarkdown } from './markdown.js';
+import { REPORT_FORMATS, type ReportFormat } from './formats.js';
 import { buildReport } from './model.js';
-
-export type ReportFormat = 'json' | 'junit' | 'markdown';
-
-export const REPORT_MEDIA_TYPES: Record<ReportFormat, string> = {
-  json: 'application/json',
-  junit: 'application/xml',
-  markdown: 'text/markdown; charset=utf-8',
-};
+import type { AuditRun } from './schema.js';
 
 /** Renders a run in one of the report formats. */
 export function renderReport(run: AuditRun, format: ReportFormat): string {
-  const report = buildReport(run);
-  if (format === 'junit') return renderJunit(report);
-  if (format === 'markdown') return renderMarkdown(report);
-  return renderJson(report);
+  return REPORT_FORMATS[format].render(buildReport(run));
 }
 
+export { REPORT_FORMAT_NAMES, REPORT_FORMATS, type ReportFormat, reportFormats } from './formats.js';
 export { type AuditReport, buildReport } from './model.js';

@@ -1,3 +1,5 @@
+import { z } from '@hono/zod-openapi';
+import type { ReportFormatSpec } from './format.js';
 import type { AuditReport } from './model.js';
 
 /** Escapes text for XML content and attributes; drops characters XML 1.0 cannot carry. */
@@ -76,3 +78,12 @@ export function renderJunit(report: AuditReport): string {
   out.push('</testsuites>', '');
   return out.join('\n');
 }
+
+export const junitFormat: ReportFormatSpec = {
+  label: 'JUnit XML',
+  mediaType: 'application/xml',
+  accepts: ['application/xml', 'text/xml', 'application/junit+xml'],
+  extension: 'xml',
+  schema: z.string().openapi({ description: 'JUnit XML', example: '<?xml version="1.0"?><testsuites/>' }),
+  render: renderJunit,
+};

@@ -1,3 +1,5 @@
+import { z } from '@hono/zod-openapi';
+import type { ReportFormatSpec } from './format.js';
 import type { AuditReport } from './model.js';
 
 const STATUS_MARK: Record<string, string> = {
@@ -70,3 +72,12 @@ export function renderMarkdown(report: AuditReport): string {
   }
   return lines.join('\n');
 }
+
+export const markdownFormat: ReportFormatSpec = {
+  label: 'Markdown',
+  mediaType: 'text/markdown; charset=utf-8',
+  accepts: ['text/markdown', 'text/plain'],
+  extension: 'md',
+  schema: z.string().openapi({ description: 'Markdown report', example: '# kubeproof audit ...' }),
+  render: renderMarkdown,
+};

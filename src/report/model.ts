@@ -1,5 +1,5 @@
 import { componentTitle } from '../kernel/guide.js';
-import type { AuditRun } from '../routes/audits/schema.js';
+import type { AuditRun } from './schema.js';
 
 type Result = AuditRun['checks'][number];
 

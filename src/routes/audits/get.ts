@@ -1,9 +1,10 @@
 import { notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
+import { AuditRunSchema } from '../../report/schema.js';
 import { findRunOr404 } from './lookup.js';
 import { presentRun } from './present.js';
-import { AuditIdParams, AuditRunSchema } from './schema.js';
+import { AuditIdParams } from './schema.js';
 
 const route = v1Route({
   tag: 'audits',

@@ -1,5 +1,5 @@
 import type { AuditRunRow, CheckResultRow } from '../../db/schema/index.js';
-import type { AuditRun, AuditRunSummary } from './schema.js';
+import type { AuditRun, AuditRunSummary } from '../../report/schema.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 

@@ -1,13 +1,12 @@
-import { z } from '@hono/zod-openapi';
 import { ApiError } from '../../http/errors.js';
 import { notAcceptableResponse, notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { REPORT_MEDIA_TYPES, renderReport } from '../../report/index.js';
+import { REPORT_FORMAT_NAMES, REPORT_FORMATS, renderReport, reportFormats } from '../../report/index.js';
 import { findRunOr404 } from './lookup.js';
 import { formatFromAccept } from './negotiate.js';
 import { presentRun } from './present.js';
-import { AuditIdParams, AuditReportSchema, ReportQuery } from './schema.js';
+import { AuditIdParams, ReportQuery } from './schema.js';
 
 const route = v1Route({
   tag: 'audits',
@@ -22,20 +21,18 @@ const route = v1Route({
   responses: {
     200: {
       description: 'The report',
-      content: {
-        'application/json': { schema: AuditReportSchema },
-        'application/xml': {
-          schema: z.string().openapi({ description: 'JUnit XML', example: '<?xml version="1.0"?><testsuites/>' }),
-        },
-        'text/markdown': {
-          schema: z.string().openapi({ description: 'Markdown report', example: '# kubeproof audit ...' }),
-        },
-      },
+      content: Object.fromEntries(reportFormats().map(([, spec]) => [spec.accepts[0], { schema: spec.schema }])),
     },
     ...notFoundResponse,
     ...notAcceptableResponse,
   },
 });
+
+/** `application/json (JSON), application/xml (JUnit XML) or text/markdown (Markdown)`. */
+function acceptable(): string {
+  const each = reportFormats().map(([, spec]) => `${spec.accepts[0]} (${spec.label})`);
+  return each.length > 1 ? `${each.slice(0, -1).join(', ')} or ${each.at(-1)}` : (each[0] ?? '');
+}
 
 /** `GET /v1/audits/{id}/report`: JSON, JUnit XML or Markdown by negotiation. */
 export function registerGetReport(app: Router): void {
@@ -44,12 +41,11 @@ export function registerGetReport(app: Router): void {
     const format = c.req.valid('query').format ?? formatFromAccept(c.req.header('accept'));
     if (!format) {
       throw new ApiError('not_acceptable', {
-        detail:
-          'Accept application/json, application/xml (JUnit) or text/markdown, or pass ?format=json|junit|markdown.',
+        detail: `Accept ${acceptable()}, or pass ?format=${REPORT_FORMAT_NAMES.join('|')}.`,
       });
     }
     const { run, results } = findRunOr404(c.var.store, id, c.var.principal);
     const body = renderReport(presentRun(run, results), format);
-    return c.body(body, 200, { 'content-type': REPORT_MEDIA_TYPES[format], vary: 'Accept' });
+    return c.body(body, 200, { 'content-type': REPORT_FORMATS[format].mediaType, vary: 'Accept' });
   });
 }

@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { CHECK_GROUPS, RBAC_SCOPES } from '../../kernel/vocabulary.js';
-import { GuideReferenceSchema } from '../audits/schema.js';
+import { GuideReferenceSchema } from '../../report/schema.js';
 
 export const RbacNeedSchema = z
   .object({
