@@ -5,8 +5,8 @@ import { COMPONENT_KEYS, type Guide, type GuideReference } from '../kernel/guide
 
 /**
  * Component → where in a guide it was built. Data, served by `GET /v1/checks` and embedded in
- * every report. The default guide is the "Kubernetes From Scratch" series that seed 000
- * closes (articles as its closing table assigns them); Kubernetes The Hard Way's smoke test
+ * every report. The default guide is the "Kubernetes From Scratch" series whose smoke test kubeproof
+ * automates (docs/guide.md) (articles as its closing table assigns them); Kubernetes The Hard Way's smoke test
  * and the learnk8s architecture lab are further references where they apply.
  */
 const SERIES = 'https://kkloudtarus.net/en/blog/series/kubernetes-from-scratch';

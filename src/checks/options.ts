@@ -41,7 +41,7 @@ export const EncryptionStrategy = z
   .openapi({ description: 'How secrets.encryption gathers evidence; auto tries the strongest first' });
 export type EncryptionStrategy = z.infer<typeof EncryptionStrategy>;
 
-/** The images a run uses when the caller names none (seed 000's agnhost web and busybox client). */
+/** The images a run uses when the caller names none (the smoke test's agnhost web and busybox client, docs/guide.md). */
 const DEFAULT_IMAGES = { web: 'registry.k8s.io/e2e-test-images/agnhost:2.52', client: 'busybox:1.36' } as const;
 
 export const AuditOptions = z

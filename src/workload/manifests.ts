@@ -110,7 +110,7 @@ function busyboxPod(name: string, images: Images, command: string[], restartPoli
   };
 }
 
-/** The busybox pod checks exec wget/nslookup from, as seed 000's `kubectl run client`. */
+/** The busybox pod checks exec wget/nslookup from, as the smoke test's `kubectl run client` (docs/guide.md). */
 export function clientPod(w: WorkloadHandle, images: Images): KubeObject {
   return busyboxPod(w.clientPodName, images, ['sleep', '3600'], 'Never');
 }

@@ -1,5 +1,5 @@
 /**
- * Turns what a strategy found into the check's outcome, following issue 5's rules: raw
+ * Turns what a strategy found into the check's outcome, following the rules of README's "Encryption at rest": raw
  * bytes pass only with a `k8s:enc:` prefix and no marker; indirect evidence is labelled as
  * such; no evidence at all is `error`, never `passed`.
  */

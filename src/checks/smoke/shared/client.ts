@@ -3,7 +3,7 @@ import type { CheckContext } from '../../types.js';
 import { parseWget, type WgetOutcome } from '../parsers/wget.js';
 import { callOpts, requireWorkload } from './pods.js';
 
-/** Runs a command in the busybox client pod (seed 000's `kubectl exec client -- ...`). */
+/** Runs a command in the busybox client pod (the smoke test's `kubectl exec client -- ...`, docs/guide.md). */
 export async function execInClient(ctx: CheckContext, command: string[], timeoutMs = 20_000): Promise<ExecResult> {
   const w = requireWorkload(ctx);
   return ctx.cluster.exec(

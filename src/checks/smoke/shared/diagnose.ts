@@ -38,7 +38,7 @@ export interface Diagnosis {
 
 /**
  * Reads pods and events the way an operator would after `kubectl describe`, and names the
- * component most likely at fault (seed 001's troubleshooting, REAL-SYMPTOMS.md).
+ * component most likely at fault (Kubernetes The Hard Way's troubleshooting, docs/guide.md).
  */
 export function diagnosePods(pods: readonly PodView[], events: readonly EventView[]): Diagnosis | undefined {
   const sandbox = events.find((e) => e.reason === 'FailedCreatePodSandBox');
