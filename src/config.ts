@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseApiTokens, tenantCount } from './http/tenants.js';
+import { commaList } from './kernel/text.js';
 import { parseAllowedTargets, type TargetRule } from './net/outbound-policy.js';
 
 const intFrom = (name: string, min: number, max: number, fallback: number) =>
@@ -49,10 +50,7 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((raw, ctx) => {
-      const entries = (raw ?? '')
-        .split(',')
-        .map((t) => t.trim())
-        .filter((t) => t !== '');
+      const entries = commaList(raw ?? '');
       try {
         // Validated here so a bad entry stops start-up; messages name positions, never tokens.
         parseApiTokens(entries);

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { messageOf } from './kernel/text.js';
 import { createService } from './service.js';
 
 /**
@@ -72,7 +73,7 @@ async function main(): Promise<void> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   main().catch((err: unknown) => {
-    process.stderr.write(`kubeproof: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(`kubeproof: ${messageOf(err)}\n`);
     process.exit(1);
   });
 }

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { commaList, messageOf } from '../kernel/text.js';
 import { REPORT_FORMAT_NAMES, type ReportFormat } from '../report/formats.js';
 
 /** Bad command-line usage: the CLI prints it and exits with the usage code. */
@@ -114,7 +115,7 @@ export function parseAuditArgs(argv: string[], env: Record<string, string | unde
   try {
     ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS }));
   } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
+    throw new UsageError(messageOf(err));
   }
   for (const [name, value] of Object.entries(values)) if (value === '') throw new UsageError(`--${name} needs a value`);
   const format = oneOf('format', values.format ?? 'text', OUTPUT_FORMATS);
@@ -136,10 +137,7 @@ export function parseAuditArgs(argv: string[], env: Record<string, string | unde
     if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0)
       throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
   }
-  const checks = values.checks
-    ?.split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const checks = values.checks === undefined ? undefined : commaList(values.checks);
   if (checks && checks.length === 0) throw new UsageError('--checks needs at least one check id or group');
   const files: ReportFiles = {};
   for (const kind of REPORT_FORMAT_NAMES) if (values[kind]) files[kind] = values[kind];

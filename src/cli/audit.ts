@@ -3,6 +3,8 @@
  * to `--server`), follows its progress, writes every requested report on every ending and exits
  * with a code that keeps "the cluster failed" (1) apart from "kubeproof could not tell" (2).
  */
+
+import { messageOf } from '../kernel/text.js';
 import type { AuditRun } from '../report/schema.js';
 import { type AuditArgs, EXIT, parseAuditArgs, USAGE, UsageError } from './args.js';
 import { ApiClient, ApiProblem, type Fetch, readSse } from './client.js';
@@ -56,9 +58,10 @@ export function exitCodeForProblem(status: number): number {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const messageOf = (err: unknown) => {
+/** The message and, when there is one, its cause's (fetch hides why a connection failed in `cause`). */
+const messageWithCause = (err: unknown) => {
   const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
-  return `${err instanceof Error ? err.message : String(err)}${cause}`;
+  return `${messageOf(err)}${cause}`;
 };
 
 function progressFor(args: AuditArgs, io: CliIo): Progress {
@@ -135,12 +138,12 @@ async function follow(
           return {
             why: {
               cause: 'unreachable',
-              message: `lost the kubeproof service mid-run: ${messageOf(err)}`,
+              message: `lost the kubeproof service mid-run: ${messageWithCause(err)}`,
               hint: `The audit ${id} may still be running on the service; GET ${base} tells its status.`,
             },
           };
         }
-        progress.note(`event stream broken (${messageOf(err)}); reconnecting in ${delay / 1000} s`);
+        progress.note(`event stream broken (${messageWithCause(err)}); reconnecting in ${delay / 1000} s`);
         await sleep(delay);
       }
     }
@@ -185,7 +188,7 @@ async function audit(args: AuditArgs, resolved: ResolvedKubeconfig, target: Targ
     } catch (err) {
       const why = followed.why ?? {
         cause: 'unreachable' as const,
-        message: `the audit ended but its result could not be read: ${messageOf(err)}`,
+        message: `the audit ended but its result could not be read: ${messageWithCause(err)}`,
       };
       return { code: EXIT.error, run: withNoVerdict(placeholder(), why, new Date()), why };
     }
@@ -226,7 +229,7 @@ async function audit(args: AuditArgs, resolved: ResolvedKubeconfig, target: Targ
     }
     const why: NoVerdict = {
       cause: 'unreachable',
-      message: `the kubeproof service at ${target.where} could not be reached: ${messageOf(err)}`,
+      message: `the kubeproof service at ${target.where} could not be reached: ${messageWithCause(err)}`,
     };
     return { code: EXIT.error, run: withNoVerdict(placeholder(), why, new Date()), why };
   }
@@ -307,7 +310,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
   try {
     return await runAudit(args, io);
   } catch (err) {
-    io.stderr(`kubeproof: internal error: ${messageOf(err)}\n`);
+    io.stderr(`kubeproof: internal error: ${messageWithCause(err)}\n`);
     return EXIT.error;
   }
 }

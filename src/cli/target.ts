@@ -2,6 +2,8 @@
  * Where an audit runs: a kubeproof service at `--server`, or the same service built in this
  * process on an in-memory database (no listener: requests go straight to `app.request`).
  */
+
+import { messageOf } from '../kernel/text.js';
 import { type AuditArgs, UsageError } from './args.js';
 import type { Fetch } from './client.js';
 
@@ -27,7 +29,7 @@ export async function inProcessTarget(env: Record<string, string | undefined>): 
   try {
     modules = await Promise.all([import('../service.js'), import('../config.js')]);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = messageOf(err);
     if (/better_sqlite3|better-sqlite3|bindings file/i.test(message)) {
       throw new UsageError(
         'in-process mode needs the better-sqlite3 native module, which was not built when kubeproof was installed ' +

@@ -18,6 +18,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { commaList } from '../kernel/text.js';
 import {
   type AddressClass,
   type Cidr,
@@ -127,10 +128,7 @@ export function parseTargetRule(raw: string): TargetRule {
 
 /** KUBEPROOF_ALLOWED_TARGETS as rules; undefined when unset or empty (the default policy). */
 export function parseAllowedTargets(raw: string | undefined): TargetRule[] | undefined {
-  const parts = (raw ?? '')
-    .split(',')
-    .map((p) => p.trim())
-    .filter(Boolean);
+  const parts = commaList(raw ?? '');
   return parts.length === 0 ? undefined : parts.map(parseTargetRule);
 }
 

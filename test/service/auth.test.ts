@@ -19,6 +19,20 @@ describe('bearer authentication', () => {
     expect(right.status, right.text).toBe(200);
   });
 
+  it('refuses every /v1 route of the document without a token', async () => {
+    harness = createHarness({ apiTokens: [TOKEN] });
+    const v1 = harness.app.openAPIRegistry.definitions
+      .filter((d): d is Extract<typeof d, { type: 'route' }> => d.type === 'route')
+      .map((d) => ({ method: d.route.method.toUpperCase(), path: d.route.path }))
+      .filter((r) => r.path.startsWith('/v1'));
+    expect(v1.length).toBeGreaterThan(5);
+    for (const { method, path } of v1) {
+      const res = await call(harness, method, path.replace(/\{[^}]+\}/g, 'some-id'));
+      expect(res.status, `${method} ${path}: ${res.text.slice(0, 200)}`).toBe(401);
+      expect(res.headers.get('www-authenticate'), `${method} ${path}`).toContain('Bearer');
+    }
+  });
+
   it('checks the token before reading the body', async () => {
     harness = createHarness({ apiTokens: [TOKEN] });
     const res = await call(harness, 'POST', '/v1/audits', { json: { kubeconfig: 'x' } });

@@ -1,4 +1,5 @@
 import type { RbacNeed } from '../../kernel/catalog.js';
+import { messageOf } from '../../kernel/text.js';
 import { ClusterError, isInconclusive, type ServerVersion } from '../../kube/cluster-access.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { accessQuestion, describeNeed, describeOptionalNeed, needKey } from './needs.js';
@@ -154,7 +155,7 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
 
 function unusable(err: unknown, server: string): CheckOutcome {
   const e = err instanceof ClusterError ? err : undefined;
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   const hint =
     e?.kind === 'unauthorized'
       ? 'The API server refused the credentials (401): the token is invalid or expired, or the client certificate is not trusted. Create a fresh token (`kubectl create token <sa>`).'

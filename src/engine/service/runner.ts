@@ -5,6 +5,7 @@ import type { AuditStore } from '../../db/store.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { CheckResult, CleanupOutcome } from '../../kernel/results.js';
+import { messageOf } from '../../kernel/text.js';
 import type { AuditEventLevel } from '../../kernel/vocabulary.js';
 import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
 import { redactText } from '../../redaction/redact.js';
@@ -285,7 +286,7 @@ export class AuditRunner {
       });
       cleanup = outcome.cleanup;
     } catch (err) {
-      const detail = redact(err instanceof Error ? err.message : String(err));
+      const detail = redact(messageOf(err));
       logger.error('audit executor failed', { runId: id, error: detail });
       end = { kind: 'crashed', detail: `The audit stopped on an internal error: ${detail}` };
     } finally {

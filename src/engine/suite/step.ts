@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { causeOf } from '../../checks/causes.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../../checks/types.js';
+import { messageOf } from '../../kernel/text.js';
 import { ClusterError, WATCH_INTERRUPTED } from '../../kube/cluster-access.js';
 
 /** Why a check's signal fired: the run was cancelled (or hit its deadline), or the check's own deadline passed. */
@@ -106,7 +107,7 @@ export function errorOutcome(err: unknown): CheckOutcome {
       hint: HINTS[err.kind] ?? 'The API server answered in a way this check did not expect; see the evidence.',
     };
   }
-  const message = err instanceof Error ? err.message : String(err);
+  const message = messageOf(err);
   return {
     status: 'error',
     cause: 'unexpected',

@@ -5,6 +5,7 @@ import { DEFAULT_SELECTION, resolveSelection } from '../../engine/suite/selectio
 import { ApiError, invalidField } from '../../http/errors.js';
 import { fieldErrors } from '../../http/validation.js';
 import type { Catalog } from '../../kernel/catalog.js';
+import { commaList } from '../../kernel/text.js';
 import { KubeconfigError, sanitizeKubeconfig } from '../../kube/kubeconfig/index.js';
 import { ALLOWED_TARGETS_VARIABLE, type OutboundPolicy, OutboundRefusal } from '../../net/outbound-policy.js';
 import { type CreateAuditQuery, LABEL_KEY, Labels } from './schema.js';
@@ -33,10 +34,7 @@ export function rawKubeconfigInput(kubeconfig: string, query: z.infer<typeof Cre
   const input: RawAuditInput = { kubeconfig, labels: labelsFromQuery(query.label, 'query.label') };
   if (query.context) input.context = query.context;
   if (query.checks !== undefined) {
-    const checks = query.checks
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
+    const checks = commaList(query.checks);
     if (checks.length === 0) throw invalidField('query.checks', 'name at least one check id or group');
     input.checks = checks;
   }

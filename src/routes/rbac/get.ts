@@ -3,6 +3,7 @@ import { DEFAULT_SELECTION, resolveSelection } from '../../engine/suite/selectio
 import { ApiError } from '../../http/errors.js';
 import { commonErrorResponses } from '../../http/responses.js';
 import { bearerSecurity, type Router } from '../../http/router.js';
+import { commaList } from '../../kernel/text.js';
 import { renderRbacManifests } from './manifests.js';
 import { RbacQuery } from './schema.js';
 
@@ -34,12 +35,7 @@ const route = createRoute({
 export function registerGetRbac(app: Router): void {
   app.openapi(route, (c) => {
     const raw = c.req.valid('query').checks;
-    const names = raw
-      ? raw
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean)
-      : [...DEFAULT_SELECTION];
+    const names = raw ? commaList(raw) : [...DEFAULT_SELECTION];
     const catalog = c.var.catalog.list();
     const { ids, unknown } = resolveSelection(catalog, names);
     if (unknown.length > 0) {
