@@ -4,7 +4,10 @@ import type { CheckContext, CheckDefinition, CheckOutcome } from '../../checks/t
 import { messageOf } from '../../kernel/text.js';
 import { ClusterError, WATCH_INTERRUPTED } from '../../kube/cluster-access.js';
 
-/** Why a check's signal fired: the run was cancelled (or hit its deadline), or the check's own deadline passed. */
+/**
+ * The abort reason when a check's own deadline passes. A cancelled run (or one past its
+ * deadline) aborts the check with the run's reason instead, so the two stay apart.
+ */
 export class CheckDeadlineExceeded extends Error {
   override readonly name = 'CheckDeadlineExceeded';
 }

@@ -92,7 +92,7 @@ export async function webPodsAndNodes(ctx: CheckContext): Promise<{ pods: PodVie
   return { pods, nodes };
 }
 
-/** Appends what was seen to a list of short lines, for evidence. */
+/** One short line per pod (name, node, IPs, phase, why not ready), for summaries and evidence. */
 export function describePods(pods: readonly PodView[]): string[] {
   return pods.map(
     (p) =>
