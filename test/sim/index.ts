@@ -146,7 +146,15 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       serviceCidr,
     });
     runtime = createContainerRuntime(view);
-    controllers = startControllers({ store, faults, latencies, clusterDomain, runtime, timings: options.timings });
+    controllers = startControllers({
+      store,
+      faults,
+      latencies,
+      clusterDomain,
+      runtime,
+      timings: options.timings,
+      caPem: ca.certPem,
+    });
   }
 
   const setLatencies = (patch: Partial<Latencies>) => {

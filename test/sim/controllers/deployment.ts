@@ -1,7 +1,7 @@
 /**
  * Deployment controller: one ReplicaSet per pod template (`<deploy>-<pod-template-hash>`),
- * the new one scaled to spec.replicas, the old ones scaled to zero once the new one is
- * available (a surge rollout; `Recreate` drains the old ones first), and the status
+ * a rolling update within maxSurge/maxUnavailable (`Recreate` drains the old ones first), the
+ * revision annotations `kubectl rollout undo` relies on, and the status
  * `kubectl rollout status` reads: observedGeneration, replica counts, Available/Progressing.
  */
 import type { KubeObj } from '../contracts.js';
@@ -44,6 +44,63 @@ export function resolveIntOrPercent(value: unknown, total: number, roundUp: bool
   return 0;
 }
 
+const specReplicas = (rs: KubeObj): number => rs.spec?.replicas ?? 0;
+const availableOf = (rs: KubeObj): number => rs.status?.availableReplicas ?? 0;
+
+/** maxSurge (rounded up) and maxUnavailable (rounded down); both 0 would deadlock, so unavailable 1. */
+function rollingBounds(deployment: KubeObj, desired: number): { surge: number; unavailable: number } {
+  const ru = deployment.spec.strategy?.rollingUpdate ?? {};
+  const surge = resolveIntOrPercent(ru.maxSurge ?? '25%', desired, true);
+  let unavailable = resolveIntOrPercent(ru.maxUnavailable ?? '25%', desired, false);
+  if (surge === 0 && unavailable === 0) unavailable = 1;
+  return { surge, unavailable };
+}
+
+/**
+ * One step of a rolling update, as pkg/controller/deployment/rolling.go takes it: the new
+ * ReplicaSet grows while all pods (spec.replicas summed) stay within replicas + maxSurge
+ * (NewRSNewReplicas); old ReplicaSets shrink, unhealthy pods first, while available pods stay at
+ * or above replicas - maxUnavailable (reconcileOldReplicaSets, oldest first). Each change brings
+ * new availability and so the next step.
+ */
+function rollingStep(ctx: ControllerContext, deployment: KubeObj, newRs: KubeObj, old: KubeObj[], desired: number) {
+  const { surge, unavailable } = rollingBounds(deployment, desired);
+  const all = () => [newRs, ...old];
+  const total = () => all().reduce((n, rs) => n + specReplicas(rs), 0);
+
+  if (specReplicas(newRs) > desired) newRs = scale(ctx, deployment, newRs, desired);
+  else if (specReplicas(newRs) < desired) {
+    const room = desired + surge - total();
+    if (room > 0)
+      newRs = scale(ctx, deployment, newRs, specReplicas(newRs) + Math.min(room, desired - specReplicas(newRs)));
+  }
+
+  const minAvailable = desired - unavailable;
+  const newUnavailable = specReplicas(newRs) - availableOf(newRs);
+  let budget = total() - minAvailable - newUnavailable;
+  if (budget <= 0) return;
+  const oldest = [...old].filter((rs) => specReplicas(rs) > 0).sort((a, b) => revisionOf(a) - revisionOf(b));
+  // cleanupUnhealthyReplicas: pods that are not available cost nothing to remove.
+  for (let i = 0; i < oldest.length && budget > 0; i++) {
+    const rs = oldest[i]!;
+    const unhealthy = specReplicas(rs) - availableOf(rs);
+    if (unhealthy <= 0) continue;
+    const cut = Math.min(unhealthy, budget);
+    oldest[i] = scale(ctx, deployment, rs, specReplicas(rs) - cut);
+    budget -= cut;
+  }
+  // scaleDownOldReplicaSetsForRollingUpdate: then available ones, down to minAvailable.
+  const available = [newRs, ...oldest].reduce((n, rs) => n + availableOf(rs), 0);
+  let down = available - minAvailable;
+  for (const rs of oldest) {
+    if (down <= 0) break;
+    const cut = Math.min(specReplicas(rs), down);
+    if (cut <= 0) continue;
+    scale(ctx, deployment, rs, specReplicas(rs) - cut);
+    down -= cut;
+  }
+}
+
 function syncDeployment(ctx: ControllerContext, deployment: KubeObj): void {
   const { store } = ctx;
   const namespace = deployment.metadata.namespace!;
@@ -57,19 +114,53 @@ function syncDeployment(ctx: ControllerContext, deployment: KubeObj): void {
   const recreate = deployment.spec.strategy?.type === 'Recreate';
   const oldPods = old.reduce((n, rs) => n + (rs.status?.replicas ?? 0), 0);
 
-  if (!newRs) newRs = createReplicaSet(ctx, deployment, hash, old, recreate ? 0 : desired);
-  const newAvailable = newRs.status?.availableReplicas ?? 0;
+  if (!newRs) {
+    // A first ReplicaSet starts at full size; later ones grow within maxSurge.
+    const first = old.every((rs) => specReplicas(rs) === 0);
+    newRs = createReplicaSet(ctx, deployment, hash, old, recreate ? 0 : first ? desired : 0);
+  } else newRs = promoteRevision(ctx, deployment, newRs, old);
 
   if (recreate) {
     for (const rs of old) scale(ctx, deployment, rs, 0);
     if (oldPods === 0) scale(ctx, deployment, newRs, desired);
-  } else {
-    scale(ctx, deployment, newRs, desired);
-    if (newAvailable >= desired) for (const rs of old) scale(ctx, deployment, rs, 0);
-  }
+  } else rollingStep(ctx, deployment, newRs, old, desired);
 
   all = owned();
   writeDeploymentStatus(ctx, deployment, all, all.find((rs) => rs.metadata.uid === newRs.metadata.uid) ?? newRs);
+}
+
+const revisionOf = (rs: KubeObj): number => Number(rs.metadata.annotations?.[revisionAnnotation] ?? 0);
+
+/**
+ * An existing ReplicaSet that matches the template again (`kubectl rollout undo`) becomes the
+ * newest revision: max(old revisions) + 1, its former number kept in
+ * `deployment.kubernetes.io/revision-history` (deploymentutil.SetNewReplicaSetAnnotations), and
+ * the Deployment's revision annotation follows.
+ */
+function promoteRevision(ctx: ControllerContext, deployment: KubeObj, newRs: KubeObj, old: KubeObj[]): KubeObj {
+  const next = Math.max(0, ...old.map(revisionOf)) + 1;
+  const current = revisionOf(newRs);
+  let rs = newRs;
+  if (current < next) {
+    const fresh = ctx.store.get('replicasets', newRs.metadata.namespace, newRs.metadata.name);
+    if (!fresh) return newRs;
+    const annotations: Record<string, string> = {
+      ...(fresh.metadata.annotations ?? {}),
+      [revisionAnnotation]: String(next),
+    };
+    if (current > 0) {
+      const history = annotations['deployment.kubernetes.io/revision-history'];
+      annotations['deployment.kubernetes.io/revision-history'] = history ? `${history},${current}` : String(current);
+    }
+    rs = ctx.store.update('replicasets', { ...fresh, metadata: { ...fresh.metadata, annotations } });
+  }
+  const d = ctx.store.get('deployments', deployment.metadata.namespace, deployment.metadata.name);
+  const revision = String(revisionOf(rs));
+  if (d && d.metadata.annotations?.[revisionAnnotation] !== revision) {
+    d.metadata.annotations = { ...(d.metadata.annotations ?? {}), [revisionAnnotation]: revision };
+    ctx.store.update('deployments', d);
+  }
+  return rs;
 }
 
 function createReplicaSet(

@@ -23,10 +23,12 @@ import {
   type Stop,
 } from './kit/context.js';
 import { EventRecorder } from './kit/events.js';
+import { startLeaderLease } from './leader-leases.js';
 import { startNamespaceController } from './namespace.js';
 import { startNodeLifecycleController } from './node-lifecycle.js';
 import { startNodesUnschedulableFault } from './nodes-unschedulable.js';
 import { startReplicaSetController } from './replicaset.js';
+import { startRootCaPublisher } from './root-ca-publisher.js';
 import { startScheduler } from './scheduler.js';
 import { startServiceAccountController } from './serviceaccount.js';
 
@@ -61,6 +63,13 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
   const kubelets = startKubelets(ctx);
   const stops: Stop[] = [
     managed(startServiceAccountController),
+    ...(deps.caPem ? [managed((c) => startRootCaPublisher(c, deps.caPem!))] : []),
+    managed((c) => startLeaderLease(c, 'kube-controller-manager')),
+    runWhileUp(
+      ctx.faults,
+      () => !ctx.faults.has('scheduler-down'),
+      () => startLeaderLease(ctx, 'kube-scheduler'),
+    ),
     managed(startNamespaceController),
     managed(startGarbageCollector),
     managed(startNodeLifecycleController),

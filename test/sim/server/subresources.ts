@@ -9,6 +9,7 @@ import { badRequest, methodNotSupported, notFound, StatusError } from '../store/
 import { groupResource, type ResourceDef } from '../store/resources.js';
 import type { ApiContext } from './context.js';
 import { readJson, sendJson } from './http-util.js';
+import { serveNodeProxy } from './node-proxy.js';
 import { sendObject } from './render.js';
 import type { RequestInfo } from './request-info.js';
 import { getOrNotFound, patchObject, serveResource, writeUpdate } from './rest.js';
@@ -175,6 +176,8 @@ export async function serveSubresource(
       return eviction(req, res, ctx, info);
     case 'pods/log':
       return logs(req, res, ctx, def, info);
+    case 'nodes/proxy':
+      return serveNodeProxy(res, ctx, info);
     case 'serviceaccounts/token': {
       const body = await readJson(req);
       const sa = ctx.store.get('serviceaccounts', info.namespace, info.name);

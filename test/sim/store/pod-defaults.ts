@@ -16,7 +16,25 @@ function imagePullPolicy(image: string | undefined): string {
   return !tag || tag === 'latest' ? 'Always' : 'IfNotPresent';
 }
 
+/**
+ * SetDefaults_Probe and SetDefaults_HTTPGetAction (pkg/apis/core/v1/defaults.go): timeoutSeconds 1,
+ * periodSeconds 10, successThreshold 1, failureThreshold 3; an HTTP probe's path `/` and scheme HTTP.
+ * The kubelet runs probes with these values.
+ */
+function defaultProbe(probe: Json): void {
+  if (!probe || typeof probe !== 'object') return;
+  probe.timeoutSeconds ??= 1;
+  probe.periodSeconds ??= 10;
+  probe.successThreshold ??= 1;
+  probe.failureThreshold ??= 3;
+  if (probe.httpGet) {
+    probe.httpGet.path ??= '/';
+    probe.httpGet.scheme ??= 'HTTP';
+  }
+}
+
 function defaultContainer(c: Json): void {
+  for (const kind of ['livenessProbe', 'readinessProbe', 'startupProbe']) defaultProbe(c[kind]);
   c.imagePullPolicy ??= imagePullPolicy(c.image);
   c.terminationMessagePath ??= '/dev/termination-log';
   c.terminationMessagePolicy ??= 'File';

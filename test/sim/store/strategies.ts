@@ -129,6 +129,8 @@ function defaultWorkload(def: ResourceDef, obj: Json): void {
     obj.spec.revisionHistoryLimit ??= 10;
   }
   obj.status ??= {};
+  // ReplicaSetStatus.replicas has no omitempty: a new ReplicaSet reads `status: {replicas: 0}`.
+  if (def.plural === 'replicasets') obj.status.replicas ??= 0;
 }
 
 export function createStrategies(options: StrategyOptions): Strategies {

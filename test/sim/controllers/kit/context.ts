@@ -76,6 +76,8 @@ export interface ControllerDeps {
   runtime: ContainerRuntime;
   clock?: () => Date;
   timings?: Partial<SimTimings>;
+  /** The cluster CA (PEM) the root-ca-cert-publisher puts into every namespace's kube-root-ca.crt. */
+  caPem?: string;
 }
 
 export interface ControllerContext {
