@@ -1,15 +1,17 @@
 /**
- * OpenAPI v3, only as much as kubectl uses: the discovery document `/openapi/v3` and one
+ * OpenAPI as kubectl and other clients read it: the discovery document `/openapi/v3` and one
  * document per group version whose PATCH operations carry `x-kubernetes-group-version-kind`
- * and the `fieldValidation` parameter. kubectl apply/create read that to decide that the
- * server validates fields itself (`?fieldValidation=Strict`) instead of downloading a full
- * schema; `/openapi/v2` stays 404, which kubectl tolerates once v3 says so.
+ * and the `fieldValidation` parameter (kubectl apply/create then leave field validation to the
+ * server), with the kinds' schemas (openapi-schemas.ts) that `kubectl explain` walks. `/openapi/v2`
+ * is the same content as one Swagger 2.0 JSON document; a client that accepts only the protobuf
+ * form (kubectl's v2 fetch) still gets 404, which kubectl tolerates once v3 answers.
  */
 
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiVersionOf, groupVersions, type ResourceDef, resourceDefs } from '../store/resources.js';
 import { sendJson } from './http-util.js';
+import { genericKindSchema, type JsonSchema, kindSchemas, sharedSchemas } from './openapi-schemas.js';
 
 function gvPath(gv: { group: string; version: string }): string {
   return gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
@@ -63,19 +65,53 @@ function groupVersionDoc(group: string, version: string): unknown {
       parameters: [{ name: 'name', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } }],
     };
     schemas[schemaName(def)] = {
-      type: 'object',
-      description: `${def.kind} (simulated cluster: fields are validated by the server)`,
+      ...(kindSchemas[`${apiVersionOf(def)}/${def.kind}`] ?? genericKindSchema(def.kind)),
       'x-kubernetes-group-version-kind': [gvk(def)],
     };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.4' }, paths, components: { schemas } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.4' },
+    paths,
+    components: { schemas: { ...sharedSchemas, ...schemas } },
+  };
+}
+
+/** Swagger 2.0: every group version's paths and schemas in one document, refs under definitions. */
+function swaggerDoc(): unknown {
+  const paths: Record<string, unknown> = {};
+  const definitions: Record<string, JsonSchema> = {};
+  for (const gv of groupVersions()) {
+    const doc = groupVersionDoc(gv.group, gv.version) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, JsonSchema> };
+    };
+    Object.assign(paths, doc.paths);
+    Object.assign(definitions, doc.components.schemas);
+  }
+  const text = JSON.stringify({
+    swagger: '2.0',
+    info: { title: 'Kubernetes', version: 'v1.32.4' },
+    paths,
+    definitions,
+  });
+  return JSON.parse(text.replaceAll('#/components/schemas/', '#/definitions/'));
+}
+
+function acceptsJson(req: IncomingMessage): boolean {
+  const accept = req.headers.accept ?? '';
+  return accept === '' || /application\/json|\*\/\*/.test(accept);
 }
 
 function hashOf(doc: unknown): string {
   return createHash('sha512').update(JSON.stringify(doc)).digest('hex').toUpperCase().slice(0, 128);
 }
 
-export function serveOpenApi(_req: IncomingMessage, res: ServerResponse, path: string): boolean {
+export function serveOpenApi(req: IncomingMessage, res: ServerResponse, path: string): boolean {
+  if (path === '/openapi/v2' && acceptsJson(req)) {
+    sendJson(res, 200, swaggerDoc());
+    return true;
+  }
   if (path === '/openapi/v3' || path === '/openapi/v3/') {
     const paths: Record<string, { serverRelativeURL: string }> = {};
     for (const gv of groupVersions()) {
