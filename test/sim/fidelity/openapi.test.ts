@@ -3,40 +3,31 @@
  * included), `/openapi/v2` answers a JSON client with the same definitions, and kubectl apply
  * still works against them.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimCluster, startSimCluster } from '../index.js';
-import { createKubectl, hasKubectl, type Kubectl, seedManifest } from '../kubectl.test-helper.js';
+import { describe, expect, it } from 'vitest';
+import { hasKubectl, seedManifest } from '../kubectl.test-helper.js';
 import { rawRequest } from '../sim-http.test-helper.js';
+import { useSimWithKubectl } from './sim-kubectl.test-helper.js';
 
 describe.runIf(hasKubectl)('OpenAPI for kubectl explain and apply', () => {
-  let sim: SimCluster;
-  let k: Kubectl;
-  beforeAll(async () => {
-    sim = await startSimCluster();
-    k = createKubectl(sim.kubeconfig);
-  });
-  afterAll(async () => {
-    k?.dispose();
-    await sim?.stop();
-  });
+  const env = useSimWithKubectl();
 
   it('kubectl explain describes kinds and nested fields', async () => {
-    const pod = await k.ok(['explain', 'pods']);
+    const pod = await env.k.ok(['explain', 'pods']);
     expect(pod).toMatch(/^KIND:\s+Pod$/m);
     expect(pod).toMatch(/^VERSION:\s+v1$/m);
     expect(pod).toMatch(/^\s+spec\s+<PodSpec>$/m);
-    const probe = await k.ok(['explain', 'pods.spec.containers.readinessProbe']);
+    const probe = await env.k.ok(['explain', 'pods.spec.containers.readinessProbe']);
     expect(probe).toMatch(/^FIELD:\s+readinessProbe <Probe>$/m);
     expect(probe).toMatch(/^\s+periodSeconds\s+<integer>$/m);
-    const surge = await k.ok(['explain', 'deployment.spec.strategy.rollingUpdate.maxSurge']);
+    const surge = await env.k.ok(['explain', 'deployment.spec.strategy.rollingUpdate.maxSurge']);
     expect(surge).toMatch(/^FIELD:\s+maxSurge <IntOrString>$/m);
-    const missing = await k.run(['explain', 'pods.spec.nosuchfield']);
+    const missing = await env.k.run(['explain', 'pods.spec.nosuchfield']);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('field "nosuchfield" does not exist');
   });
 
   it('serves /openapi/v2 as Swagger 2.0 JSON with the same definitions', async () => {
-    const doc = (await rawRequest(sim, 'GET', '/openapi/v2')).json();
+    const doc = (await rawRequest(env.sim, 'GET', '/openapi/v2')).json();
     expect(doc.swagger).toBe('2.0');
     const deployment = doc.definitions['io.k8s.api.apps.v1.Deployment'];
     expect(deployment['x-kubernetes-group-version-kind']).toEqual([
@@ -49,11 +40,15 @@ describe.runIf(hasKubectl)('OpenAPI for kubectl explain and apply', () => {
   });
 
   it('kubectl apply and re-apply still work with the schemas in place', async () => {
-    expect(await k.ok(['apply', '-f', '-'], seedManifest)).toBe('deployment.apps/web created\nservice/web created\n');
-    expect(await k.ok(['apply', '-f', '-'], seedManifest)).toBe(
+    expect(await env.k.ok(['apply', '-f', '-'], seedManifest)).toBe(
+      'deployment.apps/web created\nservice/web created\n',
+    );
+    expect(await env.k.ok(['apply', '-f', '-'], seedManifest)).toBe(
       'deployment.apps/web unchanged\nservice/web unchanged\n',
     );
     const changed = seedManifest.replace('replicas: 3', 'replicas: 2');
-    expect(await k.ok(['apply', '-f', '-'], changed)).toBe('deployment.apps/web configured\nservice/web unchanged\n');
+    expect(await env.k.ok(['apply', '-f', '-'], changed)).toBe(
+      'deployment.apps/web configured\nservice/web unchanged\n',
+    );
   });
 });
