@@ -23,7 +23,7 @@ function kubeletAddress(node: KubeObj): { ip: string; port: number } {
   };
 }
 
-export function serveNodeProxy(res: ServerResponse, ctx: ApiContext, info: RequestInfo): void {
+export function serveNodeProxy(res: ServerResponse, ctx: ApiContext, info: RequestInfo) {
   const node = ctx.store.get('nodes', undefined, info.name);
   if (!node) throw notFound({ group: '', resource: 'nodes' }, info.name);
   if (kubeletDown(ctx.faults, info.name)) {
