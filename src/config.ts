@@ -4,11 +4,11 @@ import { parseApiTokens, tenantCount } from './http/tenants.js';
 import { commaList } from './kernel/text.js';
 import { parseAllowedTargets, type TargetRule } from './net/outbound-policy.js';
 
-const intFrom = (name: string, min: number, max: number, fallback: number) =>
+const intFrom = <F extends number | undefined>(name: string, min: number, max: number, fallback: F) =>
   z
     .string()
     .optional()
-    .transform((raw, ctx) => {
+    .transform((raw, ctx): number | F => {
       if (raw === undefined || raw.trim() === '') return fallback;
       const value = Number(raw);
       if (!Number.isInteger(value) || value < min || value > max) {
@@ -68,6 +68,8 @@ const EnvSchema = z.object({
   KUBEPROOF_TENANT_MAX_QUEUED_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_QUEUED_AUDITS', 0, 10_000, 0),
   KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT: intFrom('KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT', 1, 1000, 8),
   KUBEPROOF_AUDIT_DEADLINE_SECONDS: intFrom('KUBEPROOF_AUDIT_DEADLINE_SECONDS', 10, 86_400, 300),
+  // Unset: keep every run forever.
+  KUBEPROOF_RETENTION_DAYS: intFrom('KUBEPROOF_RETENTION_DAYS', 1, 36_500, undefined),
   KUBEPROOF_ALLOWED_TARGETS: z
     .string()
     .optional()
@@ -102,6 +104,8 @@ export interface Config {
   /** Replacement component → article mapping file (validated by the checks' guide module). */
   runbookPath: string | undefined;
   bodyLimitBytes: number;
+  /** KUBEPROOF_RETENTION_DAYS: finished runs older than this are deleted; undefined keeps them forever. */
+  retentionDays: number | undefined;
   /** KUBEPROOF_ALLOWED_TARGETS; undefined: the default outbound policy. */
   allowedTargets: TargetRule[] | undefined;
 }
@@ -160,6 +164,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auditDeadlineSeconds: e.KUBEPROOF_AUDIT_DEADLINE_SECONDS,
     runbookPath: e.KUBEPROOF_RUNBOOK,
     bodyLimitBytes: 1024 * 1024,
+    retentionDays: e.KUBEPROOF_RETENTION_DAYS,
     allowedTargets: e.KUBEPROOF_ALLOWED_TARGETS,
   };
 }

@@ -1,17 +1,29 @@
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type Config, ConfigError, loadConfig } from './config.js';
+import { startRetention, type Ticker } from './engine/service/retention.js';
 import { messageOf } from './kernel/text.js';
-import { createService } from './service.js';
+import { createService, type ServiceIo } from './service.js';
 
 /**
  * Starts kubeproof: the service (see service.ts) behind an HTTP listener. Resolves once
  * listening; `stop()` stops accepting connections, drains in-flight audits (their cleanup runs)
  * and closes the database.
  */
-export async function startServer(config: Config, io: { writeLog?: (line: string) => void } = {}) {
+export async function startServer(config: Config, io: ServiceIo & { retentionTicker?: Ticker } = {}) {
   const service = createService(config, io);
   const { app, logger } = service;
+  // KUBEPROOF_RETENTION_DAYS: the background sweep of old finished runs (none when unset).
+  const retention =
+    config.retentionDays === undefined
+      ? undefined
+      : startRetention({
+          store: service.store,
+          clock: service.clock,
+          logger,
+          retentionDays: config.retentionDays,
+          ...(io.retentionTicker ? { ticker: io.retentionTicker } : {}),
+        });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
   });
@@ -24,6 +36,7 @@ export async function startServer(config: Config, io: { writeLog?: (line: string
   const stop = async () => {
     // Stop accepting connections first; open event streams end as their runs reach a final status.
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    retention?.stop();
     await service.close();
     await closed;
   };

@@ -27,14 +27,20 @@ function buildCheckEngine(config: Config, clock: Clock, logger: Logger, outbound
   };
 }
 
+export interface ServiceIo {
+  writeLog?: (line: string) => void;
+  /** Where the service reads the time (default: the system clock); tests move it. */
+  clock?: Clock;
+}
+
 /**
  * Builds the service around its database. `close()` drains in-flight audits (their cleanup
  * runs), then closes the database.
  * @example const service = createService(loadConfig({ KUBEPROOF_DB: ':memory:' }), { writeLog: () => {} })
  */
-export function createService(config: Config, io: { writeLog?: (line: string) => void } = {}) {
+export function createService(config: Config, io: ServiceIo = {}) {
   const logger = createLogger({ write: io.writeLog ?? ((line) => process.stderr.write(line)) });
-  const clock = { now: () => new Date() };
+  const clock = io.clock ?? { now: () => new Date() };
   const database = openDatabase(config.dbPath);
   const store = new AuditStore(database.db);
   const interrupted = store.interruptUnfinished(clock.now());
@@ -71,5 +77,5 @@ export function createService(config: Config, io: { writeLog?: (line: string) =>
     await runner.shutdown();
     database.close();
   };
-  return { app, runner, store, logger, close };
+  return { app, runner, store, logger, clock, close };
 }

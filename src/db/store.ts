@@ -5,6 +5,8 @@ import type { Db } from './client.js';
 import { eventsOf, insertEvent } from './queries/events.js';
 import { insertResult, resultsOf } from './queries/results.js';
 import {
+  deleteFinishedBefore,
+  deleteRun,
   findRun,
   insertRun,
   interruptUnfinishedRuns,
@@ -97,6 +99,20 @@ export class AuditStore {
   /** At start-up: whatever a previous process left queued or running can never finish. */
   interruptUnfinished(at: Date): string[] {
     const ids = interruptUnfinishedRuns(this.#db, at);
+    for (const id of ids) this.#changed(id);
+    return ids;
+  }
+
+  /** Deletes a run with its results and events; listeners are told so open streams see it gone. */
+  deleteRun(id: string): boolean {
+    const deleted = deleteRun(this.#db, id);
+    if (deleted) this.#changed(id);
+    return deleted;
+  }
+
+  /** Retention: deletes the finished runs that ended before `cutoff`; returns their ids. */
+  deleteFinishedBefore(cutoff: Date): string[] {
+    const ids = deleteFinishedBefore(this.#db, cutoff);
     for (const id of ids) this.#changed(id);
     return ids;
   }

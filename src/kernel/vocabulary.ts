@@ -75,6 +75,10 @@ export const FINAL_STATUSES = [
 ] as const satisfies readonly RunStatus[];
 export type FinalStatusName = (typeof FINAL_STATUSES)[number];
 
+/** Whether a run has ended (no more results or events will be written to it). */
+export const isFinal = (status: string): status is FinalStatusName =>
+  (FINAL_STATUSES as readonly string[]).includes(status);
+
 /** How loud an audit event is. */
 export const EVENT_LEVELS = ['info', 'warn', 'error'] as const;
 export type AuditEventLevel = (typeof EVENT_LEVELS)[number];

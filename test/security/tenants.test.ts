@@ -84,6 +84,13 @@ const ROUTES: RouteCase[] = [
     path: () => `/v1/audits/${runId}/cancel`,
     expect: perRun(202),
   },
+  {
+    // The run is still running: its owner (and the admin) are told to cancel first.
+    name: 'DELETE /v1/audits/{id}',
+    method: 'DELETE',
+    path: () => `/v1/audits/${runId}`,
+    expect: perRun(409),
+  },
   { name: 'GET /v1/checks', method: 'GET', path: () => '/v1/checks', expect: open(200) },
   { name: 'GET /v1/rbac', method: 'GET', path: () => '/v1/rbac', expect: open(200) },
 ];

@@ -1,5 +1,5 @@
 import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
-import type { RunStatus } from '../../kernel/vocabulary.js';
+import { FINAL_STATUSES, type RunStatus } from '../../kernel/vocabulary.js';
 import type { Db } from '../client.js';
 import { type AuditRunRow, auditRuns, type NewAuditRunRow } from '../schema/index.js';
 
@@ -29,6 +29,21 @@ export function interruptUnfinishedRuns(db: Db, at: Date): string[] {
         'kubeproof stopped while this audit was in progress; its namespace may need cleanup (the next audit of this cluster sweeps expired ones).',
     })
     .where(inArray(auditRuns.status, ['queued', 'running']))
+    .returning({ id: auditRuns.id })
+    .all();
+  return rows.map((r) => r.id);
+}
+
+/** Deletes a run; its results and events go with it (ON DELETE CASCADE). True when a row was deleted. */
+export function deleteRun(db: Db, id: string): boolean {
+  return db.delete(auditRuns).where(eq(auditRuns.id, id)).run().changes > 0;
+}
+
+/** Deletes every finished run that ended before `cutoff` (results and events cascade); returns their ids. */
+export function deleteFinishedBefore(db: Db, cutoff: Date): string[] {
+  const rows = db
+    .delete(auditRuns)
+    .where(and(inArray(auditRuns.status, [...FINAL_STATUSES]), lt(auditRuns.finishedAt, cutoff)))
     .returning({ id: auditRuns.id })
     .all();
   return rows.map((r) => r.id);

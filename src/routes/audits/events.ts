@@ -7,7 +7,7 @@ import { ApiError } from '../../http/errors.js';
 import { notFoundResponse, tooManyRequestsResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { FINAL_STATUSES } from '../../kernel/vocabulary.js';
+import { isFinal } from '../../kernel/vocabulary.js';
 import { findRunRowOr404 } from './lookup.js';
 import { AuditEventList, AuditIdParams, EventsQuery } from './schema.js';
 
@@ -36,8 +36,6 @@ const route = v1Route({
     ...tooManyRequestsResponse,
   },
 });
-
-const isFinal = (status: string) => (FINAL_STATUSES as readonly string[]).includes(status);
 
 function presentEvent(row: ReturnType<AuditStore['listEvents']>[number]) {
   return { seq: row.seq, at: row.at.toISOString(), level: row.level, message: row.message, checkId: row.checkId };

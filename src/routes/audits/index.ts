@@ -1,6 +1,7 @@
 import type { Router } from '../../http/router.js';
 import { registerCancelAudit } from './cancel.js';
 import { registerCreateAudit } from './create.js';
+import { registerDeleteAudit } from './delete.js';
 import { registerAuditEvents } from './events.js';
 import { registerGetAudit } from './get.js';
 import { registerListAudits } from './list.js';
@@ -12,6 +13,7 @@ export function registerAuditRoutes(app: Router): void {
   registerListAudits(app);
   registerGetAudit(app);
   registerCancelAudit(app);
+  registerDeleteAudit(app);
   registerGetReport(app);
   registerAuditEvents(app);
 }
