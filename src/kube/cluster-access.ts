@@ -177,6 +177,8 @@ export interface LogsRequest {
   container?: string;
   tailLines?: number;
   sinceSeconds?: number;
+  /** Each line prefixed with the runtime's RFC 3339 timestamp and a space (`timestamps=true`). */
+  timestamps?: boolean;
 }
 
 export interface PortForwardGetRequest {

@@ -129,7 +129,15 @@ export interface ClusterView {
    */
   etcdctl(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** A container's main process ended (killed, crashed): the node's kubelet decides what happens next. */
-  onContainerExit(namespace: string, pod: string, container: string, exitCode: number, reason: string): void;
+  onContainerExit(
+    namespace: string,
+    pod: string,
+    container: string,
+    exitCode: number,
+    reason: string,
+    /** containerd's message for a container that could not start (StartError). */
+    message?: string,
+  ): void;
 }
 
 export interface ExecRequest {
@@ -141,6 +149,25 @@ export interface ExecRequest {
   stdout: boolean;
   stderr: boolean;
   tty: boolean;
+}
+
+/** A container probe as in the pod spec (core/v1 Probe), defaulted or not. */
+export interface ProbeSpec {
+  // biome-ignore lint/suspicious/noExplicitAny: probe handlers are open-ended JSON, as on the wire
+  httpGet?: { path?: string; port?: number | string; host?: string; scheme?: string; httpHeaders?: any[] };
+  tcpSocket?: { port?: number | string; host?: string };
+  exec?: { command?: string[] };
+  initialDelaySeconds?: number;
+  periodSeconds?: number;
+  timeoutSeconds?: number;
+  successThreshold?: number;
+  failureThreshold?: number;
+}
+
+/** One probe's result: `output` is what the kubelet puts after `Readiness probe failed: `. */
+export interface ProbeOutcome {
+  success: boolean;
+  output: string;
 }
 
 /**
@@ -159,6 +186,11 @@ export interface ContainerRuntime {
   handleLogs(req: IncomingMessage, res: ServerResponse, pod: KubeObj, container: string, query: URLSearchParams): void;
   /** pods/portforward as a WebSocket upgrade (v4.channel.k8s.io as @kubernetes/client-node speaks it). */
   handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, pod: KubeObj, ports: number[]): void;
+  /**
+   * Runs one probe against a running container, as the kubelet's prober does (absent in
+   * runtimes without containers: probes then pass).
+   */
+  probe?(pod: KubeObj, container: string, probe: ProbeSpec, timeoutMs: number): Promise<ProbeOutcome>;
   /** Stops every emulated process and drops fault subscriptions (call when the simulation stops). */
   dispose?(): void;
 }

@@ -1,14 +1,37 @@
 import { agnhostRequests } from './parsers/agnhost-log.js';
+import type { CheckContext } from '../types.js';
 import { kubeletPathFailure } from './shared/kubelet-path.js';
-import { callOpts, readyWebPods } from './shared/pods.js';
+import { callOpts, type PodView, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { workloadCheck } from './shared/workload-check.js';
 
+/** How many requests kubeproof sends to the pod and then looks for. */
+const BURST = 5;
+/** How long the log may take to show them (container runtimes flush within milliseconds). */
+const WAIT_MS = 10_000;
+const POLL_MS = 250;
+
+interface TimedLine {
+  /** The container runtime's timestamp (node clock), as `timestamps=true` prefixes it. */
+  at: number;
+  text: string;
+}
+
 /**
- * Reads a web pod's log and looks for the `/hostname` requests kubeproof made. Ordering, not a
- * prerequisite: it runs after the checks that call the pods (see `after`), picks a pod that
- * answered one of them (WorkloadHandle.requestLog), and so needs no exec or port-forward of its
- * own. When none of our requests got through, a readable log is all it can prove, and it says so.
+ * Reads a web pod's log and looks for requests only kubeproof made. `GET /hostname` lines by
+ * themselves prove nothing: the kubelet's readiness probe calls the pod every period and agnhost
+ * netexec logs every call, whoever asked (and the web pods run with `--http-override=/hostname`,
+ * so nothing of a request's own path or query reaches the log: a marker cannot be used). So the
+ * check counts: it notes the runtime timestamp of the log's last line, sends BURST requests of its
+ * own through the portforward subresource, and reads the log again. The rule:
+ *
+ *   new GET /hostname lines (timestamped after that last line) ≥ BURST, and BURST > the most
+ *   probe calls that window could hold (window / probe period + 1, per probe) — otherwise
+ *   probes alone could explain what was counted, and the result is `error` (cannot tell).
+ *
+ * A stale log (frozen: no new lines) or one that shows only the probes fails; a log that shows
+ * our burst passes. The timestamps are all the node's, so kubeproof's own clock never matters.
+ * If the burst itself cannot be sent, freshness is unknown: error.
  */
 export const podsLogs = workloadCheck({
   id: 'pods.logs',
@@ -16,45 +39,108 @@ export const podsLogs = workloadCheck({
   component: 'apiserver-kubelet',
   prerequisites: ['workload.rollout'],
   after: ['pods.portforward', 'pods.cross-node', 'dns.service', 'service.loadbalancing', 'service.nodeport'],
-  rbac: [...RBAC.readPods, ...RBAC.logs],
+  rbac: [...RBAC.readPods, ...RBAC.logs, ...RBAC.portForward],
   deadlineMs: 30_000,
   async run(ctx, w) {
     const pods = await readyWebPods(ctx);
     const requested = [...w.requestLog].reverse().find((name) => pods.some((p) => p.name === name));
     const pod = pods.find((p) => p.name === requested) ?? pods[0];
     if (!pod) throw new Error('no ready web pod to read logs from');
-    const ourRequests = w.requestLog.filter((n) => n === pod.name).length;
-    const evidence = { pod: pod.name, node: pod.node, requestsKubeproofMadeToIt: ourRequests };
-    let log: string;
-    try {
-      log = await ctx.cluster.logs(
-        { namespace: w.namespace, pod: pod.name, container: 'web', tailLines: 500 },
-        callOpts(ctx),
+    const evidence = { pod: pod.name, node: pod.node, requestsSent: BURST };
+    const read = async () =>
+      timedLines(
+        await ctx.cluster.logs(
+          { namespace: w.namespace, pod: pod.name, container: 'web', tailLines: 500, timestamps: true },
+          callOpts(ctx),
+        ),
       );
+
+    let before: TimedLine[];
+    try {
+      before = await read();
     } catch (err) {
       return kubeletPathFailure(err, `logs of ${pod.name}`, evidence);
     }
-    const lines = agnhostRequests(log).filter((r) => r.path === '/hostname');
-    const full = { ...evidence, hostnameRequestsInLog: lines.length, lastLines: log.trimEnd().split('\n').slice(-3) };
-    if (ourRequests === 0) {
+    const since = before.at(-1)?.at ?? Number.NEGATIVE_INFINITY;
+    const probePeriods = await probePeriodsOf(ctx, w.namespace, pod.name);
+    await sendBurst(ctx, w.namespace, pod);
+
+    const deadline = Date.now() + WAIT_MS;
+    let fresh: TimedLine[] = [];
+    for (;;) {
+      try {
+        fresh = (await read()).filter((l) => l.at > since && isHostnameRequest(l.text));
+      } catch (err) {
+        return kubeletPathFailure(err, `logs of ${pod.name}`, evidence);
+      }
+      if (fresh.length >= BURST || Date.now() >= deadline || ctx.signal.aborted) break;
+      await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+    }
+    const windowMs = fresh.length > 0 ? fresh.at(-1)!.at - (Number.isFinite(since) ? since : fresh[0]!.at) : 0;
+    const probeAllowance = probePeriods.reduce((n, s) => n + Math.floor(windowMs / (s * 1000)) + 1, 0);
+    const full = { ...evidence, newHostnameLines: fresh.length, probeAllowance, lastLines: lastLines(before) };
+    if (fresh.length >= BURST && BURST > probeAllowance) {
       return {
         status: 'passed',
-        summary: `log of ${pod.name} readable (none of kubeproof's requests reached this pod, so none to match)`,
+        summary: `log of ${pod.name} shows ${fresh.length} new GET /hostname line(s) for the ${BURST} request(s) kubeproof just sent`,
         evidence: full,
       };
     }
-    if (lines.length > 0) {
-      return {
-        status: 'passed',
-        summary: `log of ${pod.name} shows ${lines.length} GET /hostname line(s) for the ${ourRequests} request(s) kubeproof made`,
-        evidence: full,
-      };
+    if (fresh.length >= BURST) {
+      throw new Error(
+        `log of ${pod.name} grew by ${fresh.length} line(s), but its probes alone could account for ${probeAllowance} in that window`,
+      );
     }
     return {
       status: 'failed',
-      summary: `log of ${pod.name} shows none of the ${ourRequests} GET /hostname request(s) kubeproof made to it`,
+      summary: `log of ${pod.name} shows ${fresh.length} new GET /hostname line(s) after kubeproof sent ${BURST} request(s): the log is stale (what it holds are earlier calls and the kubelet's probes)`,
       evidence: full,
-      hint: 'The log stream is readable but stale or empty: check the container runtime log files on that node (/var/log/pods) and the kubelet (articles 10, 11).',
+      hint: 'The log stream is readable but stale: check the container runtime log files on that node (/var/log/pods), their rotation, and the kubelet (articles 10, 11).',
     };
   },
 });
+
+/** `2024-05-23T14:55:35.277355123Z I0523 ... GET /hostname` → time and text. */
+function timedLines(log: string): TimedLine[] {
+  const out: TimedLine[] = [];
+  for (const line of log.split('\n')) {
+    const space = line.indexOf(' ');
+    if (space < 0) continue;
+    const at = Date.parse(line.slice(0, space));
+    if (Number.isNaN(at)) continue;
+    // Sub-millisecond digits order lines written in the same millisecond.
+    const fraction = /\.(\d+)/.exec(line.slice(0, space))?.[1] ?? '';
+    out.push({ at: at + Number(`0.${fraction.slice(3) || '0'}`), text: line.slice(space + 1) });
+  }
+  return out;
+}
+
+const isHostnameRequest = (text: string) => agnhostRequests(text).some((r) => r.path === '/hostname');
+
+/** The periods (s) of the web container's HTTP probes: the calls that reach the log without us. */
+async function probePeriodsOf(ctx: CheckContext, namespace: string, pod: string): Promise<number[]> {
+  const obj = await ctx.cluster.get('pods', pod, namespace, callOpts(ctx));
+  const web = (obj.spec?.containers ?? []).find((c: { name?: string }) => c.name === 'web') ?? {};
+  return [web.readinessProbe, web.livenessProbe, web.startupProbe]
+    .filter((p) => p?.httpGet)
+    .map((p) => Number(p.periodSeconds ?? 10));
+}
+
+/** kubeproof's own requests to the pod, through the API server's portforward path. */
+async function sendBurst(ctx: CheckContext, namespace: string, pod: PodView): Promise<void> {
+  for (let i = 0; i < BURST; i++) {
+    try {
+      const answer = await ctx.cluster.portForwardGet(
+        { namespace, pod: pod.name, port: 8080, path: '/hostname' },
+        callOpts(ctx),
+      );
+      if (answer.status !== 200) throw new Error(`answered HTTP ${answer.status}`);
+    } catch (err) {
+      // Without requests of our own in the log, its freshness cannot be told: error, not failed.
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(`could not send requests to ${pod.name} to look for in its log (port-forward: ${why})`);
+    }
+  }
+}
+
+const lastLines = (lines: TimedLine[]) => lines.slice(-3).map((l) => l.text);

@@ -114,6 +114,7 @@ export function createClusterAccess(
       call(opts, async (signal) => {
         const q = new URLSearchParams({ container: await containerOf(req.namespace, req.pod, req.container, signal) });
         if (req.tailLines !== undefined) q.set('tailLines', String(req.tailLines));
+        if (req.timestamps) q.set('timestamps', 'true');
         if (req.sinceSeconds !== undefined) q.set('sinceSeconds', String(req.sinceSeconds));
         return http.sendOk({
           method: 'GET',

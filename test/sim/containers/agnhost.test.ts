@@ -24,12 +24,24 @@ describe('agnhost netexec', () => {
     expect(lines.slice(-3, -1).map((l) => l.replace(/^.*\] /, ''))).toEqual(['GET /hostname', `hostname: ${WEB}`]);
   });
 
-  it('answers / with NOW: and a Go time, /echo with its msg, and 404 elsewhere', async () => {
+  it('answers / with NOW: and a Go time, /echo with its msg, and every other path with the root handler', async () => {
     cluster = createSmokeCluster();
     expect((await get('/')).stdout).toMatch(/^NOW: \d{4}-\d\d-\d\d \d\d:\d\d:\d\d(\.\d+)? \+0000 UTC m=\+\d+\.\d{9}$/);
     expect((await get('/echo?msg=hello')).stdout).toBe('hello');
     expect((await get('/clientip')).stdout).toMatch(/^10\.200\.0\.9:\d+$/);
-    expect((await get('/nosuch')).stderr).toBe('wget: server returned error: HTTP/1.1 404 Not Found\n');
+    // Go's ServeMux: "/" matches every path no other pattern does (netexec.go rootHandler).
+    expect((await get('/nosuch')).stdout).toMatch(/^NOW: /);
+    const said = logText()
+      .split('\n')
+      .map((l) => l.replace(/^.*\] /, ''));
+    expect(said).toContain('GET /echo?msg=hello&code=');
+    expect(said.filter((l) => l === 'GET /')).toHaveLength(2);
+  });
+
+  it('refuses an unknown flag as cobra does and exits 1, so a wrong command crash-loops', async () => {
+    cluster = createSmokeCluster({ webArgs: ['netexec', '--http-port=8080', '--bogus'] });
+    expect(await cluster.nextExit()).toMatchObject({ pod: WEB, exitCode: 1, reason: 'Error' });
+    expect(logText()).toContain('Error: unknown flag: --bogus\n');
   });
 
   it('runs /shell commands and ends the container on /exit', async () => {

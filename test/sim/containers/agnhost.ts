@@ -6,7 +6,7 @@
 import { BUSYBOX_APPLETS } from './applets/index.js';
 import { nowNanos } from './clock.js';
 import { exchange } from './http/client.js';
-import { type HttpRequest, type HttpResponse, notFound, serveHttp } from './http/server.js';
+import { type HttpRequest, type HttpResponse, serveHttp } from './http/server.js';
 import { goTimeString, klogLine } from './klog.js';
 import { Shell } from './shell/interpreter.js';
 import type { EmulatedImage, ProcessEnv, Program } from './types.js';
@@ -68,8 +68,37 @@ async function dial(proc: ProcessEnv, query: URLSearchParams): Promise<HttpRespo
   return json(errors.length ? { responses, errors } : { responses });
 }
 
+/** netexec's flags (CmdNetexec.Flags() in test/images/agnhost/netexec/netexec.go). */
+const NETEXEC_FLAGS = [
+  'http-port',
+  'udp-port',
+  'sctp-port',
+  'tls-cert-file',
+  'tls-private-key-file',
+  'http-override',
+  'udp-listen-addresses',
+];
+
+/** cobra's answer to an unknown flag: the error and the usage, exit status 1 (a wrong command crash-loops). */
+function unknownFlag(args: string[]): string | undefined {
+  for (const arg of args) {
+    if (!arg.startsWith('-')) continue;
+    const name = arg.replace(/^--?/, '').split('=')[0] ?? '';
+    if (!NETEXEC_FLAGS.includes(name)) return arg.startsWith('--') ? `--${name}` : `-${name}`;
+  }
+  return undefined;
+}
+
 const netexec: Program = async (proc) => {
   const args = proc.argv.slice(2);
+  const bad = unknownFlag(args);
+  if (bad) {
+    const shorthand = !bad.startsWith('--');
+    proc.io.stderr(
+      `Error: unknown ${shorthand ? 'shorthand flag' : 'flag'}: ${shorthand ? `'${bad.slice(1, 2)}' in ${bad}` : bad}\nUsage:\n  agnhost netexec [flags]\n\n`,
+    );
+    return 1;
+  }
   const port = Number(flagValue(args, 'http-port', '8080'));
   const udpPort = Number(flagValue(args, 'udp-port', '8081'));
   const override = flagValue(args, 'http-override', '');
@@ -88,8 +117,9 @@ const netexec: Program = async (proc) => {
         log(`hostname: ${proc.ctx.hostname}`);
         return { status: 200, body: proc.ctx.hostname };
       case '/healthz':
-      case '/readyz':
-        return { status: 200, body: 'ok' };
+        // healthzHandler: logs every call (the kubelet's probes too), 200 once the UDP server is up.
+        log('GET /healthz');
+        return { status: 200, body: '' };
       case '/clientip':
         log('GET /clientip');
         return { status: 200, body: `${request.remote.ip}:${request.remote.port}` };
@@ -97,8 +127,9 @@ const netexec: Program = async (proc) => {
         return { status: 200, body: request.headers.get((query.get('key') ?? '').toLowerCase()) ?? '' };
       case '/echo': {
         const msg = query.get('msg') ?? '';
-        log(`GET /echo?msg=${msg}`);
-        return { status: Number(query.get('code') ?? 200) || 200, body: msg };
+        const code = query.get('code') ?? '';
+        log(`GET /echo?msg=${msg}&code=${code}`);
+        return { status: Number(code || 200) || 200, body: msg };
       }
       case '/exit': {
         const code = Number(query.get('code') ?? 0);
@@ -122,8 +153,9 @@ const netexec: Program = async (proc) => {
         log(`GET /dial?${query.toString()}`);
         return dial(proc, query);
       default:
-        log(`GET ${path}`);
-        return notFound();
+        // Go's ServeMux sends every other path to the "/" pattern: rootHandler.
+        log('GET /');
+        return { status: 200, body: `NOW: ${goTimeString(nowNanos(), startedAt)}` };
     }
   };
 

@@ -63,7 +63,8 @@ describe('busybox in the client pod', () => {
 
   it('reports an agnhost 404 with its HTTP/1.1 status line', async () => {
     cluster = createSmokeCluster();
-    const out = await cluster.client(['wget', '-qO-', 'http://web/nosuch']);
+    // netexec answers every unknown path with its root handler; /echo?code= sets the status.
+    const out = await cluster.client(['wget', '-qO-', 'http://web/echo?msg=gone&code=404']);
     expect(out).toEqual({ stdout: '', stderr: 'wget: server returned error: HTTP/1.1 404 Not Found\n', exitCode: 1 });
   });
 

@@ -2,6 +2,7 @@
  * registry.k8s.io/etcd (kubeadm's static pod): `etcd` runs, `etcdctl` answers from the storage
  * behind the simulation. Distroless: no sh, so `sh -c 'etcdctl ...'` fails like a missing binary.
  */
+import { serveHttp } from './http/server.js';
 import type { EmulatedImage, Program } from './types.js';
 
 const etcd: Program = async (proc) => {
@@ -10,6 +11,10 @@ const etcd: Program = async (proc) => {
       `{"level":"info","ts":"${new Date().toISOString()}","caller":"etcdmain/etcd.go:73","msg":"${msg}"}\n`,
     );
   log('Running: ');
+  // --listen-metrics-urls=http://127.0.0.1:2381: /health, /livez, /readyz for the static pod's probes.
+  proc.listenTcp(2381, (socket, remote) =>
+    serveHttp(socket, remote, () => ({ status: 200, body: '{"health":"true","reason":""}' })),
+  );
   log('serving client traffic securely');
   await new Promise<void>((resolve) => proc.signal.addEventListener('abort', () => resolve(), { once: true }));
   return 0;

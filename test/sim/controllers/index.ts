@@ -92,7 +92,7 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
       stopped = true;
       for (const stop of stops) stop();
     },
-    onContainerExit: (namespace, pod, container, exitCode, reason) =>
-      kubelets.onContainerExit(namespace, pod, container, exitCode, reason),
+    onContainerExit: (namespace, pod, container, exitCode, reason, message) =>
+      kubelets.onContainerExit(namespace, pod, container, exitCode, reason, message),
   };
 }

@@ -12,7 +12,14 @@ import { PodIpAllocator } from './pod-ips.js';
 
 export interface Kubelets {
   stop: Stop;
-  onContainerExit(namespace: string, pod: string, container: string, exitCode: number, reason: string): void;
+  onContainerExit(
+    namespace: string,
+    pod: string,
+    container: string,
+    exitCode: number,
+    reason: string,
+    message?: string,
+  ): void;
 }
 
 export function startKubelets(ctx: ControllerContext): Kubelets {
@@ -70,11 +77,11 @@ export function startKubelets(ctx: ControllerContext): Kubelets {
       unwatch();
       for (const name of [...nodes.keys()]) removeNode(name);
     },
-    onContainerExit(namespace, podName, container, exitCode, reason) {
+    onContainerExit(namespace, podName, container, exitCode, reason, message) {
       const pod = store.get('pods', namespace, podName);
       const entry = pod?.spec?.nodeName ? nodes.get(pod.spec.nodeName) : undefined;
       if (!pod || !entry) return;
-      if (entry.process) return entry.process.containerExited(pod, container, exitCode, reason);
+      if (entry.process) return entry.process.containerExited(pod, container, exitCode, reason, message);
       // The kubelet is down: the container is dead all the same; its kubelet sees it on resync.
       const record = entry.state.pods.get(pod.metadata.uid!)?.containers.get(container);
       if (record?.running) record.pendingExit = { exitCode, reason };

@@ -14,7 +14,7 @@ import { crashesByFault, isCoreDnsPod } from './coredns-fault.js';
 import { createHeartbeat } from './heartbeat.js';
 import type { NodeKubelet } from './node-kubelet.js';
 import type { NodeState } from './node-state.js';
-import { adopt, begin, ensureSandbox, sandboxTimer, waitForStart } from './pod-startup.js';
+import { adopt, begin, ensureSandbox, resumePulls, sandboxTimer, waitForStart } from './pod-startup.js';
 import { handleExit, restartNowIfWaiting, resumeRunning, scheduleFaultCrash } from './restarts.js';
 import { podGone, terminate } from './termination.js';
 
@@ -22,7 +22,7 @@ export type { NodeState } from './node-state.js';
 
 export interface Kubelet {
   stop: Stop;
-  containerExited(pod: KubeObj, container: string, exitCode: number, reason: string): void;
+  containerExited(pod: KubeObj, container: string, exitCode: number, reason: string, message?: string): void;
 }
 
 export function startKubelet(ctx: ControllerContext, state: NodeState): Kubelet {
@@ -69,8 +69,8 @@ export function startKubelet(ctx: ControllerContext, state: NodeState): Kubelet 
 
   return {
     stop,
-    containerExited(pod, container, exitCode, reason) {
-      if (started) handleExit(k, pod, container, exitCode, reason);
+    containerExited(pod, container, exitCode, reason, message) {
+      if (started) handleExit(k, pod, container, exitCode, reason, message);
     },
   };
 }
@@ -99,7 +99,10 @@ function syncPod(k: NodeKubelet, key: string): void {
   if (rec.stage === 'new') begin(k, pod, rec);
   else if (rec.stage === 'sandbox') ensureSandbox(k, pod, rec);
   else if (rec.stage === 'starting') waitForStart(k, pod, rec);
-  else if (rec.stage === 'running') resumeRunning(k, pod, rec);
+  else if (rec.stage === 'running') {
+    resumeRunning(k, pod, rec);
+    resumePulls(k, pod, rec);
+  }
 }
 
 /** A fault switched on or off: every pod of this node is looked at again. */

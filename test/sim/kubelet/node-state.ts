@@ -17,6 +17,8 @@ export interface PodRecord {
   containers: Map<string, ContainerRecord>;
   /** Images this pod announced `Pulling` for: it reports `Successfully pulled` for them. */
   pulling?: Set<string>;
+  /** Containers whose image pull failed: the current back-off (ms), doubled per failure. */
+  pullBackoff?: Map<string, number>;
 }
 
 /** What survives a kubelet restart on a node (containerd's state). */

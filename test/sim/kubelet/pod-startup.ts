@@ -7,7 +7,8 @@ import type { KubeObj } from '../contracts.js';
 import { hex64 } from '../controllers/kit/names.js';
 import { type Json, keyOf, splitKey } from '../controllers/kit/objects.js';
 import { crashesByFault } from './coredns-fault.js';
-import { goDuration, imageSizeOf, normalizeImage } from './images.js';
+import { backOffPull, ensureImage, pullPending, pullPolicy, willPull } from './image-pulls.js';
+import { normalizeImage } from './images.js';
 import {
   containerEvent,
   containerNames,
@@ -19,9 +20,10 @@ import {
   startInRuntime,
 } from './node-kubelet.js';
 import type { PodRecord } from './node-state.js';
-import { podConditions, runningContainerStatus, waitingContainerStatus } from './pod-status.js';
-import { scheduleFaultCrash } from './restarts.js';
-import { notReadyNames, writeStatus } from './status-writer.js';
+import { podConditions, waitingContainerStatus } from './pod-status.js';
+import { runningStatusOf, startProbes } from './prober.js';
+import { proberHooks, scheduleFaultCrash } from './restarts.js';
+import { notReadyNames, writeContainer, writeStatus } from './status-writer.js';
 
 const startTimer = (rec: PodRecord) => `start:${rec.uid}`;
 export const sandboxTimer = (rec: PodRecord) => `sandbox:${rec.uid}`;
@@ -45,6 +47,7 @@ export function adopt(k: NodeKubelet, pod: KubeObj): PodRecord {
       running,
       lastTerminated: status.lastState?.terminated,
       nextBackoffMs: 0,
+      ready: Boolean(status.ready),
     });
     if (running) startInRuntime(k, pod, status.name);
   }
@@ -89,7 +92,7 @@ export function ensureSandbox(k: NodeKubelet, pod: KubeObj, rec: PodRecord): voi
   rec.stage = 'starting';
   rec.pulling = new Set(
     containersOf(pod)
-      .filter((c) => needsPull(k, c))
+      .filter((c) => willPull(k, c))
       .map((c) => c.name),
   );
   for (const c of containersOf(pod)) {
@@ -103,11 +106,24 @@ export function waitForStart(k: NodeKubelet, pod: KubeObj, rec: PodRecord): void
   k.loop.timers.ensure(startTimer(rec), k.ctx.latencies.podStartMs, () => run(k, keyOf(pod)));
 }
 
-function needsPull(k: NodeKubelet, container: Json): boolean {
-  return container.imagePullPolicy === 'Always' || !k.state.images.has(normalizeImage(container.image));
+/** A container's first instance: its record and the Created/Started events (the process starts after the status write). */
+function createContainer(k: NodeKubelet, pod: KubeObj, rec: PodRecord, name: string, t: string): void {
+  rec.containers.set(name, {
+    containerId: `containerd://${hex64()}`,
+    startedAt: t,
+    restartCount: 0,
+    running: true,
+    nextBackoffMs: 0,
+  });
+  containerEvent(k, pod, name, 'Normal', 'Created', `Created container: ${name}`);
+  containerEvent(k, pod, name, 'Normal', 'Started', `Started container ${name}`);
 }
 
-/** The sandbox is up and the images are there: every container starts. */
+/** Running once every container has been created; Pending while an image is still missing. */
+const phaseOf = (pod: KubeObj, rec: PodRecord) =>
+  containersOf(pod).every((c) => rec.containers.has(c.name)) ? 'Running' : 'Pending';
+
+/** The sandbox is up: each container whose image is there starts; the others wait for their pull. */
 function run(k: NodeKubelet, key: string): void {
   const { ctx, state } = k;
   const { namespace, name } = splitKey(key);
@@ -117,41 +133,59 @@ function run(k: NodeKubelet, key: string): void {
   rec.stage = 'running';
   rec.podIp = isHostNetwork(pod) ? state.hostIp : state.ips.allocate();
   const t = now(k);
+  const waiting = new Map<string, Json>();
   for (const c of containersOf(pod)) {
-    if (rec.pulling?.has(c.name) || needsPull(k, c)) {
-      const took = goDuration(ctx.latencies.podStartMs);
-      containerEvent(
-        k,
-        pod,
-        c.name,
-        'Normal',
-        'Pulled',
-        `Successfully pulled image "${c.image}" in ${took} (${took} including waiting). Image size: ${imageSizeOf(c.image)} bytes.`,
-      );
-      state.images.add(normalizeImage(c.image));
-    } else {
-      containerEvent(k, pod, c.name, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
-    }
-    rec.containers.set(c.name, {
-      containerId: `containerd://${hex64()}`,
-      startedAt: t,
-      restartCount: 0,
-      running: true,
-      nextBackoffMs: 0,
-    });
-    containerEvent(k, pod, c.name, 'Normal', 'Created', `Created container: ${c.name}`);
-    containerEvent(k, pod, c.name, 'Normal', 'Started', `Started container ${c.name}`);
+    const image = ensureImage(k, pod, rec, c);
+    if (image.ready) createContainer(k, pod, rec, c.name, t);
+    else waiting.set(c.name, waitingContainerStatus(c, image.reason, undefined, image.message));
   }
   const healthy = !crashesByFault(ctx.faults, pod);
   const stored = writeStatus(k, pod, (status) => {
-    status.phase = 'Running';
+    status.phase = phaseOf(pod, rec);
     status.podIP = rec.podIp;
     status.podIPs = [{ ip: rec.podIp }];
     status.hostIP = state.hostIp;
     status.hostIPs = [{ ip: state.hostIp }];
     status.startTime ??= t;
+    status.containerStatuses = containersOf(pod).map((c) => waiting.get(c.name) ?? runningStatusOf(c, rec, healthy));
+    status.conditions = podConditions(
+      status.conditions ?? [],
+      { sandboxReady: true, notReady: notReadyNames(k, pod, rec) },
+      t,
+    );
+  });
+  for (const c of containersOf(pod)) {
+    if (!rec.containers.has(c.name)) {
+      if (waiting.get(c.name)?.state?.waiting?.reason === 'ErrImagePull')
+        backOffPull(k, pod, rec, c, (p) => pullAgain(k, p, c.name));
+      continue;
+    }
+    startInRuntime(k, stored ?? pod, c.name);
+    startProbes(k, stored ?? pod, rec, c.name, proberHooks);
+  }
+  if (!healthy) scheduleFaultCrash(k, pod);
+}
+
+/** A pull's back-off expired: pull again; start the container if it worked, back off longer if not. */
+function pullAgain(k: NodeKubelet, pod: KubeObj, name: string): void {
+  const rec = k.state.pods.get(pod.metadata.uid!);
+  const spec = containersOf(pod).find((c) => c.name === name);
+  if (!rec || !spec || rec.stage !== 'running' || rec.containers.has(name)) return;
+  const image = ensureImage(k, pod, rec, spec);
+  if (!image.ready) {
+    writeContainer(k, pod, rec, name, (c) => waitingContainerStatus(c, image.reason, undefined, image.message));
+    if (image.reason === 'ErrImagePull') backOffPull(k, pod, rec, spec, (p) => pullAgain(k, p, name));
+    return;
+  }
+  const t = now(k);
+  createContainer(k, pod, rec, name, t);
+  const healthy = !crashesByFault(k.ctx.faults, pod);
+  const stored = writeStatus(k, pod, (status) => {
+    status.phase = phaseOf(pod, rec);
     status.containerStatuses = containersOf(pod).map((c) =>
-      runningContainerStatus(c, rec.containers.get(c.name)!, healthy),
+      c.name === name
+        ? runningStatusOf(c, rec, healthy)
+        : ((status.containerStatuses ?? []).find((s: Json) => s.name === c.name) ?? runningStatusOf(c, rec, healthy)),
     );
     status.conditions = podConditions(
       status.conditions ?? [],
@@ -159,8 +193,17 @@ function run(k: NodeKubelet, key: string): void {
       t,
     );
   });
-  for (const c of containersOf(pod)) startInRuntime(k, stored ?? pod, c.name);
-  if (!healthy) scheduleFaultCrash(k, pod);
+  startInRuntime(k, stored ?? pod, name);
+  startProbes(k, stored ?? pod, rec, name, proberHooks);
+}
+
+/** After a kubelet restart: a container still waiting for its image pulls again. */
+export function resumePulls(k: NodeKubelet, pod: KubeObj, rec: PodRecord): void {
+  for (const c of containersOf(pod)) {
+    if (rec.containers.has(c.name) || pullPending(k, rec, c.name)) continue;
+    if (pullPolicy(c) === 'Never' && !k.state.images.has(normalizeImage(c.image))) continue;
+    backOffPull(k, pod, rec, c, (p) => pullAgain(k, p, c.name));
+  }
 }
 
 /** Timers of the start-up path, for termination to cancel. */

@@ -12,6 +12,8 @@ export interface ContainerRecord {
   lastTerminated?: Json;
   /** Back-off before the next restart; 0 until the container has exited once. */
   nextBackoffMs: number;
+  /** The readiness probe's verdict for this instance (only read when the container has one). */
+  ready?: boolean;
   /** Exited while the kubelet could not act (down, or restarts disabled): handle on resync. */
   pendingExit?: { exitCode: number; reason: string };
 }

@@ -10,26 +10,33 @@ import { crashesByFault } from './coredns-fault.js';
 import { goDuration } from './images.js';
 import { containerEvent, containersOf, type NodeKubelet, now, releaseIp, startInRuntime } from './node-kubelet.js';
 import type { PodRecord } from './node-state.js';
-import {
-  podConditions,
-  runningContainerStatus,
-  terminatedContainerStatus,
-  waitingContainerStatus,
-} from './pod-status.js';
+import { podConditions, terminatedContainerStatus, waitingContainerStatus } from './pod-status.js';
+import { type ProberHooks, runningStatusOf, startProbes, stopProbes } from './prober.js';
 import { notReadyNames, writeContainer, writeStatus } from './status-writer.js';
 
 const restartTimer = (rec: PodRecord, name: string) => `restart:${rec.uid}:${name}`;
 
-export function handleExit(k: NodeKubelet, pod: KubeObj, name: string, exitCode: number, reason: string): void {
+export function handleExit(
+  k: NodeKubelet,
+  pod: KubeObj,
+  name: string,
+  exitCode: number,
+  reason: string,
+  message?: string,
+): void {
   const { ctx, state, loop } = k;
   const rec = state.pods.get(pod.metadata.uid!);
   const container = rec?.containers.get(name);
   if (!rec || !container?.running || rec.stage !== 'running') return;
   container.running = false;
+  container.ready = false;
+  stopProbes(k, rec, name);
   const t = now(k);
+  if (message) containerEvent(k, pod, name, 'Warning', 'Failed', `Error: ${message}`);
   const terminated = {
     exitCode,
     reason,
+    ...(message ? { message } : {}),
     startedAt: container.startedAt,
     finishedAt: t,
     containerID: container.containerId,
@@ -85,14 +92,29 @@ export function restart(k: NodeKubelet, key: string, name: string): void {
   container.restartCount++;
   container.containerId = `containerd://${hex64()}`;
   container.startedAt = now(k);
+  container.ready = false;
   containerEvent(k, pod, name, 'Normal', 'Pulled', `Container image "${spec.image}" already present on machine`);
   containerEvent(k, pod, name, 'Normal', 'Created', `Created container: ${name}`);
   containerEvent(k, pod, name, 'Normal', 'Started', `Started container ${name}`);
   const healthy = !crashesByFault(k.ctx.faults, pod);
-  const stored = writeContainer(k, pod, rec, name, (c) => runningContainerStatus(c, container, healthy));
+  const stored = writeContainer(k, pod, rec, name, (c) => runningStatusOf(c, rec, healthy));
   startInRuntime(k, stored ?? pod, name);
+  startProbes(k, stored ?? pod, rec, name, proberHooks);
   if (!healthy) scheduleFaultCrash(k, pod);
 }
+
+/** What the prober asks of the rest of the kubelet. */
+export const proberHooks: ProberHooks = {
+  livenessKilled(k, pod, container) {
+    // SIGTERM to a process that does not handle it; containerd reports 128 + 9 once it is killed.
+    k.ctx.runtime.stopContainer(pod, container);
+    handleExit(k, pod, container, 137, 'Error');
+  },
+  readinessChanged(k, pod, rec, container) {
+    const healthy = !crashesByFault(k.ctx.faults, pod);
+    writeContainer(k, pod, rec, container, (c) => runningStatusOf(c, rec, healthy));
+  },
+};
 
 /** coredns-down: CoreDNS exits shortly after each start, never ready in between, like a pod that cannot serve. */
 export function scheduleFaultCrash(k: NodeKubelet, pod: KubeObj): void {
@@ -154,6 +176,7 @@ export function resumeRunning(k: NodeKubelet, pod: KubeObj, rec: PodRecord): voi
   const { faults } = k.ctx;
   if (crashesByFault(faults, pod) && [...rec.containers.values()].some((c) => c.running)) scheduleFaultCrash(k, pod);
   for (const [name, container] of rec.containers) {
+    if (container.running) startProbes(k, pod, rec, name, proberHooks);
     if (container.pendingExit && !faults.has('kubelet-no-restart')) {
       const exit = container.pendingExit;
       container.pendingExit = undefined;
@@ -179,4 +202,5 @@ export function resumeRunning(k: NodeKubelet, pod: KubeObj, rec: PodRecord): voi
 /** Cancels a container's pending restart (pod deleted or gone). */
 export function cancelRestart(k: NodeKubelet, rec: PodRecord, name: string): void {
   k.loop.timers.cancel(restartTimer(rec, name));
+  stopProbes(k, rec, name);
 }

@@ -4,7 +4,8 @@
  * status manager does), or gone from the API (what still runs is stopped and forgotten).
  */
 import type { KubeObj } from '../contracts.js';
-import { containerEvent, type NodeKubelet, releaseIp } from './node-kubelet.js';
+import { cancelPulls } from './image-pulls.js';
+import { containerEvent, containersOf, type NodeKubelet, releaseIp } from './node-kubelet.js';
 import type { PodRecord } from './node-state.js';
 import { startupTimers } from './pod-startup.js';
 import { cancelRestart } from './restarts.js';
@@ -14,6 +15,7 @@ export function terminate(k: NodeKubelet, pod: KubeObj, rec: PodRecord): void {
   if (rec.stage !== 'terminating') {
     rec.stage = 'terminating';
     for (const t of startupTimers(rec)) loop.timers.cancel(t);
+    for (const c of containersOf(pod)) cancelPulls(k, rec, c.name);
     for (const [name, container] of rec.containers) {
       cancelRestart(k, rec, name);
       if (!container.running) continue;
@@ -40,6 +42,7 @@ export function podGone(k: NodeKubelet, pod: KubeObj): void {
     if (container.running) ctx.runtime.stopContainer(pod, name);
   }
   for (const t of [...startupTimers(rec), `delete:${rec.uid}`, `crash:${rec.uid}`]) loop.timers.cancel(t);
+  for (const c of containersOf(pod)) cancelPulls(k, rec, c.name);
   releaseIp(k, pod, rec);
   state.pods.delete(rec.uid);
 }

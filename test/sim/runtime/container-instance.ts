@@ -70,7 +70,7 @@ export class ContainerInstance {
   }
 
   /** Starts the main process; `onExit` hears about it ending by itself (not through stop()). */
-  start(onExit: (code: number, reason: string) => void): void {
+  start(onExit: (code: number, reason: string, message?: string) => void): void {
     const io = {
       stdout: (d: string | Buffer) => this.log.write('stdout', d),
       stderr: (d: string | Buffer) => this.log.write('stderr', d),
@@ -84,7 +84,12 @@ export class ContainerInstance {
         if (result.kind === 'not-found') {
           this.log.write('stderr', `exec: "${result.name}": executable file not found in $PATH\n`);
           this.finish();
-          onExit(128, 'StartError');
+          // What containerd reports when runc cannot exec the entrypoint (the container never ran).
+          onExit(
+            128,
+            'StartError',
+            `failed to create containerd task: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: exec: "${result.name}": executable file not found in $PATH: unknown`,
+          );
           return;
         }
         this.finish();

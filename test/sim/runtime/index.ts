@@ -19,6 +19,7 @@ import { containerSpec } from './container-setup.js';
 import { handleAttach, handleExec } from './exec-handler.js';
 import { handleLogs } from './logs-handler.js';
 import { handlePortForward } from './portforward-handler.js';
+import { runProbe } from './probe-handler.js';
 
 export interface ContainerRuntimeOptions {
   /** Real time spent per unit of a client's time-out (see network/timing.ts). */
@@ -67,7 +68,9 @@ export function createContainerRuntime(view: ClusterView, options: ContainerRunt
       );
       registry.add(pod, instance);
       const namespace = pod.metadata.namespace ?? 'default';
-      instance.start((code, reason) => view.onContainerExit(namespace, pod.metadata.name, container, code, reason));
+      instance.start((code, reason, message) =>
+        view.onContainerExit(namespace, pod.metadata.name, container, code, reason, message),
+      );
     },
     stopContainer(pod, container) {
       registry.stop(pod, container);
@@ -100,6 +103,7 @@ export function createContainerRuntime(view: ClusterView, options: ContainerRunt
       const result = await instance.runner.run(command, io, new AbortController().signal);
       return { stdout, stderr, exitCode: result.kind === 'exited' ? result.code : undefined };
     },
+    probe: (pod, container, probe, timeoutMs) => runProbe(registry, pod, container, probe, timeoutMs),
     logOf: (pod, container) => registry.find(pod, container)?.current?.log,
     dispose() {
       registry.stopAll();

@@ -21,7 +21,7 @@ export interface SmokeCluster extends FakeCluster {
 }
 
 export function createSmokeCluster(
-  options: { faults?: FaultSpec[]; images?: EmulatedImage[]; corednsNode?: string } = {},
+  options: { faults?: FaultSpec[]; images?: EmulatedImage[]; corednsNode?: string; webArgs?: string[] } = {},
 ): SmokeCluster {
   const cluster = createFakeCluster(options);
   for (const [name, ip] of Object.entries(NODE_IPS)) cluster.addNode(name, ip);
@@ -57,7 +57,10 @@ export function createSmokeCluster(
   }
 
   for (const pod of WEB_PODS) {
-    cluster.runPod({ ...pod, containers: [{ name: 'web', image: AGNHOST, args: ['netexec', '--http-port=8080'] }] });
+    cluster.runPod({
+      ...pod,
+      containers: [{ name: 'web', image: AGNHOST, args: options.webArgs ?? ['netexec', '--http-port=8080'] }],
+    });
   }
   cluster.addService('default', 'kubernetes', {
     clusterIP: '10.32.0.1',

@@ -1,0 +1,59 @@
+/**
+ * pods.logs must see kubeproof's own requests in the log, not lines anyone could have caused:
+ * the kubelet's readiness probe calls GET /hostname every period, so a log that stopped
+ * updating still shows plenty of them. Against the simulated cluster (whose kubelet really
+ * probes, and whose agnhost logs every request), a log frozen after the rollout — only probe
+ * lines in it — fails the check; the live log passes it.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { createClusterAccess } from '../../src/kube/cluster/index.js';
+import type { ClusterAccess } from '../../src/kube/cluster-access.js';
+import { type SimCluster, startSimCluster } from '../sim/index.js';
+import { explain, runAudit } from './support/sim-audit.js';
+
+let sim: SimCluster | undefined;
+afterEach(async () => {
+  await sim?.stop();
+  sim = undefined;
+});
+
+/** The real cluster access whose pods/log answers, from the first call on, the log as it was then (stale). */
+const frozenLogs = (credentials: Parameters<typeof createClusterAccess>[0]): ClusterAccess => {
+  const real = createClusterAccess(credentials);
+  const frozen = new Map<string, Promise<string>>();
+  return Object.assign(Object.create(real) as ClusterAccess, {
+    logs: (...args: Parameters<ClusterAccess['logs']>) => {
+      const key = `${args[0].namespace}/${args[0].pod}`;
+      if (!frozen.has(key)) frozen.set(key, real.logs(...args));
+      return frozen.get(key)!;
+    },
+  });
+};
+
+describe('pods.logs', () => {
+  it('passes when the log shows the requests kubeproof sent', async () => {
+    sim = await startSimCluster();
+    const run = await runAudit(sim, { selection: ['pods.logs'] });
+    const r = run.results.get('pods.logs');
+    expect(r?.status, explain(run)).toBe('passed');
+    expect(r?.summary).toMatch(
+      /shows [5-9]\d* new GET \/hostname line\(s\) for the 5 request\(s\) kubeproof just sent/,
+    );
+  });
+
+  it('fails when the log holds only probe lines (a stale log)', async () => {
+    sim = await startSimCluster();
+    const run = await runAudit(sim, { selection: ['pods.logs'], connect: frozenLogs });
+    const r = run.results.get('pods.logs');
+    expect(r?.status, explain(run)).toBe('failed');
+    expect(r?.summary).toMatch(
+      /shows 0 new GET \/hostname line\(s\) after kubeproof sent 5 request\(s\): the log is stale/,
+    );
+    // What the stale log does hold: the kubelet's readiness probes, GET /hostname, and nothing else.
+    const last = (r?.evidence as { lastLines?: string[] } | undefined)?.lastLines ?? [];
+    expect(last.length).toBeGreaterThan(0);
+    for (const line of last)
+      expect(line).toMatch(/\] (GET \/hostname|hostname: \S+|Started (HTTP|UDP) server on port \d+)$/);
+    expect(r?.hint).toMatch(/stale/);
+  }, 30_000);
+});

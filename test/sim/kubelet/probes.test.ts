@@ -1,0 +1,132 @@
+/**
+ * Issue 9 item 3, probes, driven with the real kubectl: the kubelet runs readiness and liveness
+ * probes as the pod specifies them, the HTTP probe reaches agnhost netexec (which logs each
+ * `GET /hostname`, whoever asked), and failures show the kubelet's real events.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type SimCluster, startSimCluster } from '../index.js';
+import { createKubectl, hasKubectl, type Kubectl } from '../kubectl.test-helper.js';
+
+let sim: SimCluster;
+let k: Kubectl;
+const NS = 'probes';
+
+beforeAll(async () => {
+  sim = await startSimCluster();
+  k = createKubectl(sim.kubeconfig);
+  if (hasKubectl) await k.ok(['create', 'namespace', NS]);
+});
+afterAll(async () => {
+  k?.dispose();
+  await sim?.stop();
+});
+
+const agnhostPod = (name: string, probes: string) => `apiVersion: v1
+kind: Pod
+metadata:
+  name: ${name}
+  namespace: ${NS}
+spec:
+  containers:
+    - name: web
+      image: registry.k8s.io/e2e-test-images/agnhost:2.52
+      args: ["netexec", "--http-port=8080"]
+${probes}`;
+
+const podJson = async (name: string) => JSON.parse(await k.ok(['get', 'pod', name, '-n', NS, '-o', 'json']));
+const eventsOf = (name: string) =>
+  k
+    .ok(['get', 'events', '-n', NS, '--field-selector', `involvedObject.name=${name}`, '-o', 'json'])
+    .then((out) => JSON.parse(out).items as Array<{ reason: string; message: string; type: string }>);
+
+describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
+  it('an HTTP readiness probe reaches the container: Ready after it passes, and agnhost logs each GET /hostname', async () => {
+    await k.ok(
+      ['apply', '-f', '-'],
+      agnhostPod(
+        'ready',
+        '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
+      ),
+    );
+    await k.ok(['wait', '--for=condition=Ready', 'pod/ready', '-n', NS, '--timeout=30s']);
+    // Nobody but the kubelet called this pod: the lines are the probe's.
+    const log = await k.eventually(
+      ['logs', 'ready', '-n', NS],
+      (out) => out.split('\n').filter((l) => l.endsWith('] GET /hostname')).length >= 3,
+    );
+    expect(log).toMatch(/^I\d{4} [\d:.]+ +1 log\.go:245\] GET \/hostname$/m);
+  });
+
+  it('a failing readiness probe keeps the pod unready with Unhealthy events naming the refused dial', async () => {
+    await k.ok(
+      ['apply', '-f', '-'],
+      agnhostPod(
+        'unready',
+        '      readinessProbe:\n        httpGet: { path: /hostname, port: 9999 }\n        periodSeconds: 1\n',
+      ),
+    );
+    const events = await waitForEvents('unready', (e) => e.some((x) => x.reason === 'Unhealthy'));
+    const pod = await podJson('unready');
+    expect(pod.status.phase).toBe('Running');
+    expect(pod.status.containerStatuses[0].ready).toBe(false);
+    expect(pod.status.conditions.find((c: { type: string }) => c.type === 'Ready')).toMatchObject({
+      status: 'False',
+      reason: 'ContainersNotReady',
+    });
+    const ip = pod.status.podIP;
+    expect(events.find((e) => e.reason === 'Unhealthy')).toMatchObject({
+      type: 'Warning',
+      message: `Readiness probe failed: Get "http://${ip}:9999/hostname": dial tcp ${ip}:9999: connect: connection refused`,
+    });
+  });
+
+  it('a failing liveness probe restarts the container with the kubelet Killing event', async () => {
+    await k.ok(
+      ['apply', '-f', '-'],
+      agnhostPod(
+        'unhealthy',
+        '      livenessProbe:\n        httpGet: { path: "/echo?msg=sick&code=500", port: 8080 }\n        periodSeconds: 1\n        failureThreshold: 2\n',
+      ),
+    );
+    const events = await waitForEvents('unhealthy', (e) => e.some((x) => x.reason === 'Killing'));
+    expect(events.find((e) => e.reason === 'Unhealthy')).toMatchObject({
+      type: 'Warning',
+      message: 'Liveness probe failed: HTTP probe failed with statuscode: 500',
+    });
+    expect(events.find((e) => e.reason === 'Killing')?.message).toBe(
+      'Container web failed liveness probe, will be restarted',
+    );
+    await k.eventually(
+      ['get', 'pod', 'unhealthy', '-n', NS, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'],
+      (n) => Number(n) >= 1,
+    );
+    const log = await k.ok(['logs', 'unhealthy', '-n', NS, '--previous']);
+    expect(log).toContain('] GET /echo?msg=sick&code=500\n');
+  });
+
+  it('an exec readiness probe fails with the command output', async () => {
+    await k.ok(
+      ['apply', '-f', '-'],
+      agnhostPod(
+        'exec-probe',
+        '      readinessProbe:\n        exec: { command: ["cat", "/tmp/healthy"] }\n        periodSeconds: 1\n',
+      ),
+    );
+    const events = await waitForEvents('exec-probe', (e) => e.some((x) => x.reason === 'Unhealthy'));
+    expect(events.find((e) => e.reason === 'Unhealthy')?.message).toBe(
+      "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n",
+    );
+  });
+});
+
+async function waitForEvents(
+  name: string,
+  done: (events: Array<{ reason: string; message: string; type: string }>) => boolean,
+): Promise<Array<{ reason: string; message: string; type: string }>> {
+  const until = Date.now() + 20_000;
+  for (;;) {
+    const events = await eventsOf(name);
+    if (done(events) || Date.now() > until) return events;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
