@@ -126,3 +126,25 @@ export const rows = (table: string) =>
     .slice(1)
     .filter((l) => l.trim() !== '')
     .map((l) => l.trim().split(/\s+/));
+
+/**
+ * One simulated cluster and one kubectl for a test file (started in beforeAll, stopped in
+ * afterAll), with `namespace` created when given. Read `ctx.sim` and `ctx.k` inside tests.
+ */
+export function kubectlSimPerFile(
+  hooks: { beforeAll: (fn: () => Promise<void>) => void; afterAll: (fn: () => Promise<void>) => void },
+  start: () => Promise<{ kubeconfig: string; stop(): Promise<void> }>,
+  namespace?: string,
+): { sim: { kubeconfig: string; stop(): Promise<void> }; k: Kubectl } {
+  const ctx = {} as { sim: { kubeconfig: string; stop(): Promise<void> }; k: Kubectl };
+  hooks.beforeAll(async () => {
+    ctx.sim = await start();
+    ctx.k = createKubectl(ctx.sim.kubeconfig);
+    if (hasKubectl && namespace) await ctx.k.ok(['create', 'namespace', namespace]);
+  });
+  hooks.afterAll(async () => {
+    ctx.k?.dispose();
+    await ctx.sim?.stop();
+  });
+  return ctx;
+}

@@ -5,30 +5,20 @@
  * whose command is wrong crash-loops.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimCluster, startSimCluster } from '../index.js';
-import { createKubectl, hasKubectl, type Kubectl } from '../kubectl.test-helper.js';
+import { startSimCluster } from '../index.js';
+import { hasKubectl, kubectlSimPerFile } from '../kubectl.test-helper.js';
 import { PRIVATE_REGISTRY } from './registries.js';
 
-let sim: SimCluster;
-let k: Kubectl;
 const NS = 'pulls';
-
-beforeAll(async () => {
-  sim = await startSimCluster();
-  k = createKubectl(sim.kubeconfig);
-  if (hasKubectl) await k.ok(['create', 'namespace', NS]);
-});
-afterAll(async () => {
-  k?.dispose();
-  await sim?.stop();
-});
+const file = kubectlSimPerFile({ beforeAll, afterAll }, () => startSimCluster(), NS);
 
 type Event = { reason: string; message: string; type: string };
 const events = async (pod: string): Promise<Event[]> =>
-  JSON.parse(await k.ok(['get', 'events', '-n', NS, '--field-selector', `involvedObject.name=${pod}`, '-o', 'json']))
-    .items;
+  JSON.parse(
+    await file.k.ok(['get', 'events', '-n', NS, '--field-selector', `involvedObject.name=${pod}`, '-o', 'json']),
+  ).items;
 const waiting = (pod: string) =>
-  k.ok(['get', 'pod', pod, '-n', NS, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting}']);
+  file.k.ok(['get', 'pod', pod, '-n', NS, '-o', 'jsonpath={.status.containerStatuses[0].state.waiting}']);
 
 async function until<T>(read: () => Promise<T>, done: (v: T) => boolean, what: string): Promise<T> {
   const deadline = Date.now() + 20_000;
@@ -50,7 +40,7 @@ const backOff = (pod: string) =>
 
 describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
   it('an unknown image: ErrImagePull then ImagePullBackOff, with the kubelet events', async () => {
-    await k.ok(['run', 'nosuch', '-n', NS, '--image=docker.io/library/nosuchimage:1.0']);
+    await file.k.ok(['run', 'nosuch', '-n', NS, '--image=docker.io/library/nosuchimage:1.0']);
     const w = JSON.parse(await backOff('nosuch'));
     expect(w).toEqual({
       message: 'Back-off pulling image "docker.io/library/nosuchimage:1.0"',
@@ -67,13 +57,13 @@ describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
         'Warning Failed Error: ImagePullBackOff',
       ]),
     );
-    expect(await k.ok(['get', 'pod', 'nosuch', '-n', NS, '-o', 'jsonpath={.status.phase}'])).toBe('Pending');
-    const table = await k.ok(['get', 'pod', 'nosuch', '-n', NS]);
+    expect(await file.k.ok(['get', 'pod', 'nosuch', '-n', NS, '-o', 'jsonpath={.status.phase}'])).toBe('Pending');
+    const table = await file.k.ok(['get', 'pod', 'nosuch', '-n', NS]);
     expect(table).toMatch(/nosuch +0\/1 +(ErrImagePull|ImagePullBackOff) +0 /);
   });
 
   it('an unreachable registry: the lookup fails', async () => {
-    await k.ok(['run', 'unreachable', '-n', NS, '--image=registry.invalid/team/app:2.1']);
+    await file.k.ok(['run', 'unreachable', '-n', NS, '--image=registry.invalid/team/app:2.1']);
     await backOff('unreachable');
     const failed = (await events('unreachable')).find((e) => e.message.startsWith('Failed to pull image'));
     expect(failed?.message).toBe(
@@ -94,7 +84,7 @@ describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
         },
       });
     const secret = (name: string, password: string) =>
-      k.ok([
+      file.k.ok([
         'create',
         'secret',
         'docker-registry',
@@ -107,9 +97,9 @@ describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
       ]);
     await secret('wrong', 'not-the-password');
     await secret('right', PRIVATE_REGISTRY.password);
-    await k.ok(['apply', '-f', '-'], podWith('anonymous'));
-    await k.ok(['apply', '-f', '-'], podWith('wrong-secret', 'wrong'));
-    await k.ok(['apply', '-f', '-'], podWith('right-secret', 'right'));
+    await file.k.ok(['apply', '-f', '-'], podWith('anonymous'));
+    await file.k.ok(['apply', '-f', '-'], podWith('wrong-secret', 'wrong'));
+    await file.k.ok(['apply', '-f', '-'], podWith('right-secret', 'right'));
     for (const pod of ['anonymous', 'wrong-secret']) {
       await backOff(pod);
       const failed = (await events(pod)).find((e) => e.message.startsWith('Failed to pull image'));
@@ -117,11 +107,11 @@ describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
         `unexpected status from HEAD request to https://${PRIVATE_REGISTRY.host}/v2/e2e/agnhost/manifests/2.52: 401 Unauthorized`,
       );
     }
-    await k.ok(['wait', '--for=condition=Ready', 'pod/right-secret', '-n', NS, '--timeout=30s']);
+    await file.k.ok(['wait', '--for=condition=Ready', 'pod/right-secret', '-n', NS, '--timeout=30s']);
   });
 
   it('imagePullPolicy Never with the image absent: ErrImageNeverPull, no pull attempted', async () => {
-    await k.ok(['run', 'never', '-n', NS, '--image=nginx:1.27', '--image-pull-policy=Never']);
+    await file.k.ok(['run', 'never', '-n', NS, '--image=nginx:1.27', '--image-pull-policy=Never']);
     const w = await until(
       () => waiting('never'),
       (s) => s.includes('ErrImageNeverPull'),
@@ -132,7 +122,7 @@ describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
   });
 
   it('a wrong command crash-loops: an unknown agnhost flag, a missing binary', async () => {
-    await k.ok([
+    await file.k.ok([
       'run',
       'badflag',
       '-n',
@@ -142,7 +132,7 @@ describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
       'netexec',
       '--bogus',
     ]);
-    await k.ok(['run', 'nobinary', '-n', NS, '--image=busybox:1.36', '--command', '--', 'nosuchbinary']);
+    await file.k.ok(['run', 'nobinary', '-n', NS, '--image=busybox:1.36', '--command', '--', 'nosuchbinary']);
     for (const pod of ['badflag', 'nobinary']) {
       await until(
         () => waiting(pod),
@@ -154,10 +144,10 @@ describe.skipIf(!hasKubectl)('image pulls and crash loops (kubectl)', () => {
         /^Back-off restarting failed container \S+ in pod /,
       );
     }
-    const badflag = await k.ok(['logs', 'badflag', '-n', NS, '--previous']);
+    const badflag = await file.k.ok(['logs', 'badflag', '-n', NS, '--previous']);
     expect(badflag).toContain('Error: unknown flag: --bogus\n');
     const last = JSON.parse(
-      await k.ok([
+      await file.k.ok([
         'get',
         'pod',
         'nobinary',

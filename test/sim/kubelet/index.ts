@@ -3,7 +3,7 @@
  * `node-notready:<node>` stops that node's kubelet process (no heartbeats, no pod work) and
  * lifting it starts the process again; containers keep running meanwhile, as they would.
  */
-import type { KubeObj } from '../contracts.js';
+import type { ClusterView, KubeObj } from '../contracts.js';
 import { type ControllerContext, runWhileUp, type Stop } from '../controllers/kit/context.js';
 import type { Json } from '../controllers/kit/objects.js';
 import { kubeletDown } from './down.js';
@@ -12,14 +12,7 @@ import { PodIpAllocator } from './pod-ips.js';
 
 export interface Kubelets {
   stop: Stop;
-  onContainerExit(
-    namespace: string,
-    pod: string,
-    container: string,
-    exitCode: number,
-    reason: string,
-    message?: string,
-  ): void;
+  onContainerExit: ClusterView['onContainerExit'];
 }
 
 export function startKubelets(ctx: ControllerContext): Kubelets {

@@ -4,22 +4,11 @@
  * `GET /hostname`, whoever asked), and failures show the kubelet's real events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SimCluster, startSimCluster } from '../index.js';
-import { createKubectl, hasKubectl, type Kubectl } from '../kubectl.test-helper.js';
+import { startSimCluster } from '../index.js';
+import { hasKubectl, kubectlSimPerFile } from '../kubectl.test-helper.js';
 
-let sim: SimCluster;
-let k: Kubectl;
 const NS = 'probes';
-
-beforeAll(async () => {
-  sim = await startSimCluster();
-  k = createKubectl(sim.kubeconfig);
-  if (hasKubectl) await k.ok(['create', 'namespace', NS]);
-});
-afterAll(async () => {
-  k?.dispose();
-  await sim?.stop();
-});
+const file = kubectlSimPerFile({ beforeAll, afterAll }, () => startSimCluster(), NS);
 
 const agnhostPod = (name: string, probes: string) => `apiVersion: v1
 kind: Pod
@@ -33,24 +22,24 @@ spec:
       args: ["netexec", "--http-port=8080"]
 ${probes}`;
 
-const podJson = async (name: string) => JSON.parse(await k.ok(['get', 'pod', name, '-n', NS, '-o', 'json']));
+const podJson = async (name: string) => JSON.parse(await file.k.ok(['get', 'pod', name, '-n', NS, '-o', 'json']));
 const eventsOf = (name: string) =>
-  k
+  file.k
     .ok(['get', 'events', '-n', NS, '--field-selector', `involvedObject.name=${name}`, '-o', 'json'])
     .then((out) => JSON.parse(out).items as Array<{ reason: string; message: string; type: string }>);
 
 describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
   it('an HTTP readiness probe reaches the container: Ready after it passes, and agnhost logs each GET /hostname', async () => {
-    await k.ok(
+    await file.k.ok(
       ['apply', '-f', '-'],
       agnhostPod(
         'ready',
         '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
       ),
     );
-    await k.ok(['wait', '--for=condition=Ready', 'pod/ready', '-n', NS, '--timeout=30s']);
+    await file.k.ok(['wait', '--for=condition=Ready', 'pod/ready', '-n', NS, '--timeout=30s']);
     // Nobody but the kubelet called this pod: the lines are the probe's.
-    const log = await k.eventually(
+    const log = await file.k.eventually(
       ['logs', 'ready', '-n', NS],
       (out) => out.split('\n').filter((l) => l.endsWith('] GET /hostname')).length >= 3,
     );
@@ -58,7 +47,7 @@ describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
   });
 
   it('a failing readiness probe keeps the pod unready with Unhealthy events naming the refused dial', async () => {
-    await k.ok(
+    await file.k.ok(
       ['apply', '-f', '-'],
       agnhostPod(
         'unready',
@@ -81,7 +70,7 @@ describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
   });
 
   it('a failing liveness probe restarts the container with the kubelet Killing event', async () => {
-    await k.ok(
+    await file.k.ok(
       ['apply', '-f', '-'],
       agnhostPod(
         'unhealthy',
@@ -96,16 +85,16 @@ describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
     expect(events.find((e) => e.reason === 'Killing')?.message).toBe(
       'Container web failed liveness probe, will be restarted',
     );
-    await k.eventually(
+    await file.k.eventually(
       ['get', 'pod', 'unhealthy', '-n', NS, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'],
       (n) => Number(n) >= 1,
     );
-    const log = await k.ok(['logs', 'unhealthy', '-n', NS, '--previous']);
+    const log = await file.k.ok(['logs', 'unhealthy', '-n', NS, '--previous']);
     expect(log).toContain('] GET /echo?msg=sick&code=500\n');
   });
 
   it('an exec readiness probe fails with the command output', async () => {
-    await k.ok(
+    await file.k.ok(
       ['apply', '-f', '-'],
       agnhostPod(
         'exec-probe',
