@@ -1,5 +1,5 @@
-import { agnhostRequests } from './parsers/agnhost-log.js';
 import type { CheckContext } from '../types.js';
+import { agnhostRequests } from './parsers/agnhost-log.js';
 import { kubeletPathFailure } from './shared/kubelet-path.js';
 import { callOpts, type PodView, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
