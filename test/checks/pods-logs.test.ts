@@ -36,9 +36,10 @@ describe('pods.logs', () => {
     const run = await runAudit(sim, { selection: ['pods.logs'] });
     const r = run.results.get('pods.logs');
     expect(r?.status, explain(run)).toBe('passed');
-    expect(r?.summary).toMatch(
-      /shows [5-9]\d* new GET \/hostname line\(s\) for the 5 request\(s\) kubeproof just sent/,
+    const counted = /shows (\d+) new GET \/hostname line\(s\) for the 5 request\(s\) kubeproof just sent/.exec(
+      r?.summary ?? '',
     );
+    expect(Number(counted?.[1]), r?.summary).toBeGreaterThanOrEqual(5);
   });
 
   it('fails when the log holds only probe lines (a stale log)', async () => {
