@@ -30,6 +30,7 @@ interface Row {
 /** Expected vector: listed ids failed/skipped/error, every other check passed. */
 const MATRIX: Row[] = [
   { fault: 'scheduler-down', failed: ['workload.rollout'], skipped: AFTER_ROLLOUT, mentions: /scheduler/ },
+  { fault: 'scheduler-binpack', failed: ['scheduler.spread'], mentions: /landed on[\s\S]*PodTopologySpread/ },
   {
     fault: 'nodes-unschedulable',
     failed: ['nodes.ready', 'workload.rollout'],

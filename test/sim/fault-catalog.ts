@@ -14,6 +14,10 @@ export interface FaultDef {
 
 export const faultCatalog = {
   'scheduler-down': { args: [], summary: 'kube-scheduler stopped: new pods stay Pending on no node, with no events' },
+  'scheduler-binpack': {
+    args: [],
+    summary: 'kube-scheduler profile without spreading, MostAllocated scoring: replicas pile onto one node',
+  },
   'nodes-unschedulable': { args: [], summary: 'every node cordoned (SchedulingDisabled): pods get FailedScheduling' },
   'node-notready': {
     args: ['node'],

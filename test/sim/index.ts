@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { bootstrapCluster } from './bootstrap.js';
 import type { ClusterView, KubeObj, Latencies } from './contracts.js';
 import { type RunningControllers, type SimTimings, startControllers } from './controllers/index.js';
+import { applyNodeLoad } from './controllers/node-load.js';
 import { createFaultSet, type FaultSpec, type SimFaultSet } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { createContainerRuntime, type SimContainerRuntime } from './runtime/index.js';
@@ -27,6 +28,8 @@ import { createCertificateAuthority, issueServingCertificate } from './tls.js';
 export type { FaultName, FaultSpec } from './fault-catalog.js';
 
 export interface SimClusterOptions {
+  /** Pods of other tenants requesting that % of a node's CPU and memory (`--node-load`), for uneven scheduling. */
+  nodeLoad?: Record<string, number>;
   /** Worker nodes (default 2); a control-plane node is always added. */
   nodes?: number;
   /** Nodes publish spec.podCIDR(s) (default true). */
@@ -145,6 +148,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       kubernetesVersion: version.gitVersion,
       serviceCidr,
     });
+    applyNodeLoad(store, options.nodeLoad ?? {});
     runtime = createContainerRuntime(view);
     controllers = startControllers({
       store,

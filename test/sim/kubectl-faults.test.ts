@@ -34,6 +34,7 @@ const coveredInKubectlTest = ['apiserver-unreachable', 'token-invalid'];
 /** The faults this file asserts (one `it` each, named after the fault). */
 const coveredHere = [
   'scheduler-down',
+  'scheduler-binpack',
   'nodes-unschedulable',
   'node-notready',
   'cni-down',
@@ -189,6 +190,18 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
       expectRun(podEvents, none, { stdout: '', stderr: `No resources found in ${ns} namespace.\n`, code: 0 });
     });
     await webRolledOut(ns);
+    await dropNamespace(ns);
+  });
+
+  it('scheduler-binpack: the seed replicas all land on one node (a bin-packing profile)', async () => {
+    const ns = 'binpacked';
+    await withFault(sim, 'scheduler-binpack', async () => {
+      await seedNamespace(ns);
+      await webRolledOut(ns);
+      const pods = await podsOf(ns, 'app=web');
+      expect(pods).toHaveLength(3);
+      expect(new Set(pods.map((p) => p.node)).size, JSON.stringify(pods)).toBe(1);
+    });
     await dropNamespace(ns);
   });
 

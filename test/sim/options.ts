@@ -4,6 +4,7 @@
  * `--help` lists every flag, every fault (from fault-catalog.ts) and every profile.
  */
 import type { Latencies } from './contracts.js';
+import { parseNodeLoad } from './controllers/node-load.js';
 import { FAULT_NAMES, faultCatalog, faultUsage, parseFault, UnknownFaultError } from './faults.js';
 import type { SimClusterOptions } from './index.js';
 import { normaliseServerVersion, ServerVersionError } from './server/version.js';
@@ -120,6 +121,18 @@ const flags: Flag[] = [
       } catch (e) {
         if (e instanceof ServerVersionError) throw new UsageError(`--server-version: ${e.message}`);
         throw e;
+      }
+    },
+  },
+  {
+    name: '--node-load',
+    value: 'NODE=PCT[,NODE=PCT]',
+    help: "other tenants' pods requesting PCT % of those nodes' CPU and memory (uneven scheduling)",
+    apply: (out, v) => {
+      try {
+        out.cluster.nodeLoad = { ...(out.cluster.nodeLoad ?? {}), ...parseNodeLoad(v) };
+      } catch (e) {
+        throw new UsageError((e as Error).message);
       }
     },
   },

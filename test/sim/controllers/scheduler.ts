@@ -1,9 +1,10 @@
 /**
  * kube-scheduler (`default-scheduler`): binds each pending pod to a node that passes the
- * filters (NodeUnschedulable, TaintToleration, NodeAffinity — in that order, the first
- * failure per node counted as in the real FitError message), preferring the node with the
- * fewest pods of the same owner (spreading). Unschedulable pods are retried when a node
- * changes in a way that matters for scheduling, not on every heartbeat.
+ * filters (NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit — in that order,
+ * the first failure per node counted as in the real FitError message), choosing among them as
+ * the default profile scores (scheduler-scoring.ts: PodTopologySpread's system defaults,
+ * least-allocated NodeResourcesFit, TaintToleration, NodeAffinity). Unschedulable pods are
+ * retried when a node changes in a way that matters for scheduling, not on every heartbeat.
  */
 import type { KubeObj } from '../contracts.js';
 import type { ControllerContext, Stop } from './kit/context.js';
@@ -18,6 +19,7 @@ import {
   timestamp,
   tolerates,
 } from './kit/objects.js';
+import { bestNode, insufficientResources } from './scheduler-scoring.js';
 
 const source = { component: 'default-scheduler' };
 
@@ -60,7 +62,8 @@ export function startScheduler(ctx: ControllerContext): Stop {
         return;
       }
       const nodes = store.list('nodes');
-      const result = findNode(pod, nodes, store.list('pods'));
+      const owners = (uid: string) => ownerByUid(ctx, pod, uid);
+      const result = findNode(pod, nodes, store.list('pods'), owners, ctx.faults.has('scheduler-binpack'));
       if ('node' in result) {
         waiting.delete(key);
         bind(ctx, pod, result.node);
@@ -79,6 +82,23 @@ function schedulingFingerprint(node: KubeObj): string {
 
 type FitResult = { node: KubeObj } | { message: string };
 
+/** The ReplicaSet (or other controller) a pod names as its owner, for its selector. */
+function ownerByUid(ctx: ControllerContext, pod: KubeObj, uid: string): KubeObj | undefined {
+  const ref = controllerOf(pod);
+  if (!ref || ref.uid !== uid) return undefined;
+  const resource = {
+    ReplicaSet: 'replicasets',
+    StatefulSet: 'statefulsets',
+    ReplicationController: 'replicationcontrollers',
+  }[ref.kind];
+  if (!resource) return undefined;
+  try {
+    return ctx.store.get(resource, pod.metadata.namespace, ref.name);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Why a node does not fit a pod (the filters the DaemonSet controller also runs), or undefined. */
 export function nodeFitFailure(pod: KubeObj, node: KubeObj): string | undefined {
   const unschedulableTaint = { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' };
@@ -91,30 +111,23 @@ export function nodeFitFailure(pod: KubeObj, node: KubeObj): string | undefined 
   return undefined;
 }
 
-export function findNode(pod: KubeObj, nodes: KubeObj[], pods: KubeObj[]): FitResult {
+export function findNode(
+  pod: KubeObj,
+  nodes: KubeObj[],
+  pods: KubeObj[],
+  owners: (uid: string) => KubeObj | undefined = () => undefined,
+  binpack = false,
+): FitResult {
   if (nodes.length === 0) return { message: 'no nodes available to schedule pods' };
   const reasons = new Map<string, number>();
   const feasible: KubeObj[] = [];
   for (const node of nodes) {
-    const failure = nodeFitFailure(pod, node);
+    const failure = nodeFitFailure(pod, node) ?? insufficientResources(pod, node, pods);
     if (failure) reasons.set(failure, (reasons.get(failure) ?? 0) + 1);
     else feasible.push(node);
   }
   if (feasible.length === 0) return { message: fitErrorMessage(nodes.length, reasons) };
-  const owner = controllerOf(pod)?.uid;
-  const onNode = (node: KubeObj, sameOwner: boolean) =>
-    pods.filter(
-      (p) =>
-        p.spec?.nodeName === node.metadata.name &&
-        isPodActive(p) &&
-        (!sameOwner || (owner && controllerOf(p)?.uid === owner)),
-    ).length;
-  const score = (node: KubeObj) => [owner ? onNode(node, true) : 0, onNode(node, false)];
-  const best = [...feasible].sort((a, b) => {
-    const [sa, sb] = [score(a), score(b)];
-    return sa[0]! - sb[0]! || sa[1]! - sb[1]! || a.metadata.name.localeCompare(b.metadata.name);
-  })[0]!;
-  return { node: best };
+  return { node: bestNode(pod, feasible, nodes, pods, owners, binpack) };
 }
 
 /** framework.FitError.Error(): reasons as "<count> <reason>", sorted as strings, then the preemption verdict. */
