@@ -3,6 +3,7 @@ import type { Program } from '../types.js';
 import * as core from './coreutils.js';
 import { nslookup } from './nslookup.js';
 import { sh } from './sh.js';
+import { tar, test } from './tar.js';
 import { wget } from './wget.js';
 
 export const BUSYBOX_APPLETS: ReadonlyMap<string, Program> = new Map<string, Program>([
@@ -24,4 +25,7 @@ export const BUSYBOX_APPLETS: ReadonlyMap<string, Program> = new Map<string, Pro
   ['pwd', core.pwd],
   ['whoami', core.whoami],
   ['uname', core.uname],
+  ['tar', tar],
+  ['test', test],
+  ['[', test],
 ]);
