@@ -52,6 +52,22 @@ const MATRIX: Row[] = [
     mentions: /FailedCreatePodSandBox[\s\S]*CNI/,
   },
   {
+    fault: 'cni-missing',
+    failed: ['nodes.ready', 'workload.rollout'],
+    skipped: AFTER_ROLLOUT,
+    mentions: /NetworkPluginNotReady/,
+    settle: (sim) =>
+      untilSim(sim, 'nodes', () =>
+        sim.store
+          .list('nodes')
+          .every((n) =>
+            n.status?.conditions?.some(
+              (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'False',
+            ),
+          ),
+      ),
+  },
+  {
     // DNS, the ClusterIP and the NodePort are still observed from the client's node (worker-1):
     // its web pod answers the ClusterIP and NodePort; the DNS pods run on the control plane, so
     // only their readiness and the forwarded queries are seen. All passed, with warnings naming

@@ -27,6 +27,10 @@ export const faultCatalog = {
     args: [],
     summary: 'CNI plugin fails on every node: pods stay ContainerCreating (FailedCreatePodSandBox)',
   },
+  'cni-missing': {
+    args: [],
+    summary: 'no CNI config on any node: nodes NotReady (NetworkPluginNotReady), pods stay Pending',
+  },
   'cni-cross-node': {
     args: [],
     summary: 'pod traffic between nodes is dropped: cross-node pod IPs and NodePorts time out',

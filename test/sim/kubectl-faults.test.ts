@@ -38,6 +38,7 @@ const coveredHere = [
   'nodes-unschedulable',
   'node-notready',
   'cni-down',
+  'cni-missing',
   'cni-cross-node',
   'endpoints-controller-down',
   'coredns-down',
@@ -252,6 +253,29 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     await k.eventually(['get', 'nodes'], (s) => rows(s).length === 3 && rows(s).every((n) => n[1] === 'Ready'));
     await k.eventually(['describe', 'node', 'worker-1'], (s) => /^Taints:\s+<none>$/m.test(s));
     await k.ok(['wait', '--for=condition=Ready', 'pods', '--all', '-n', 'default', '--timeout=30s']);
+  });
+
+  it('cni-missing: every node NotReady with NetworkPluginNotReady, new pods stay Pending', async () => {
+    const ns = 'no-cni-config';
+    await withFault(sim, 'cni-missing', async () => {
+      const nodes = await k.eventually(
+        ['get', 'nodes'],
+        (s) => rows(s).length === 3 && rows(s).every((n) => n[1] === 'NotReady'),
+      );
+      expect(rows(nodes).map((n) => n[1])).toEqual(['NotReady', 'NotReady', 'NotReady']);
+      const described = await k.eventually(['describe', 'node', 'worker-0'], (s) =>
+        s.includes('node.kubernetes.io/not-ready:NoSchedule'),
+      );
+      expect(described).toMatch(
+        /^ {2}Ready +False +.+ {3}KubeletNotReady {14,}container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized$/m,
+      );
+      await seedNamespace(ns);
+      const pods = await k.eventually(['get', 'pods', '-n', ns], (s) => rows(s).length === 3);
+      for (const pod of rows(pods)) expect(pod[2], pods).toBe('Pending');
+    });
+    await k.eventually(['get', 'nodes'], (s) => rows(s).length === 3 && rows(s).every((n) => n[1] === 'Ready'));
+    await webRolledOut(ns);
+    await dropNamespace(ns);
   });
 
   it('cni-down: pods stay ContainerCreating with FailedCreatePodSandBox and SandboxChanged events', async () => {

@@ -52,6 +52,22 @@ export function healthyNodeConditions(previous: Json[], now: string): Json[] {
   return healthyConditions.map((c) => conditions.find((x) => x.type === c.type)!);
 }
 
+/**
+ * Fault `cni-missing`: no network config in /etc/cni/net.d, so containerd reports
+ * NetworkReady=false and the kubelet posts Ready=False with the runtime's reason, as on a fresh
+ * kubeadm cluster before a CNI plugin is installed (pkg/kubelet/nodestatus/setters.go ReadyCondition).
+ */
+export const NETWORK_NOT_READY =
+  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: cni plugin not initialized';
+
+/** The conditions this node's kubelet posts now: healthy, or Ready=False without a CNI config. */
+function wantedConditions(ctx: ControllerContext): Json[] {
+  if (!ctx.faults.has('cni-missing')) return healthyConditions;
+  return healthyConditions.map((c) =>
+    c.type === 'Ready' ? { type: 'Ready', status: 'False', reason: 'KubeletNotReady', message: NETWORK_NOT_READY } : c,
+  );
+}
+
 export function createHeartbeat(ctx: ControllerContext, nodeName: string): () => void {
   let beats = 0;
   return () => {
@@ -65,12 +81,16 @@ export function createHeartbeat(ctx: ControllerContext, nodeName: string): () =>
     } else {
       ctx.store.create('leases', leaseFor(node, microTimestamp(now)));
     }
+    const wanted = wantedConditions(ctx);
     const stale = (node.status?.conditions ?? []).some((c: Json) =>
-      healthyConditions.some((h) => h.type === c.type && (h.status !== c.status || h.reason !== c.reason)),
+      wanted.some((h) => h.type === c.type && (h.status !== c.status || h.reason !== c.reason)),
     );
     if (beats++ % beatsPerStatusPost !== 0 && !stale) return;
     mutate(ctx.store, 'nodes', undefined, nodeName, (n) => {
-      n.status = { ...(n.status ?? {}), conditions: healthyNodeConditions(n.status?.conditions ?? [], timestamp(now)) };
+      let conditions: Json[] = n.status?.conditions ?? [];
+      const t = timestamp(now);
+      for (const c of wanted) conditions = setCondition(conditions, { ...c, lastHeartbeatTime: t }, t);
+      n.status = { ...(n.status ?? {}), conditions: wanted.map((c) => conditions.find((x) => x.type === c.type)!) };
     });
   };
 }

@@ -58,7 +58,10 @@ export function startKubelet(ctx: ControllerContext, state: NodeState): Kubelet 
       const beat = createHeartbeat(ctx, state.name);
       beat();
       loop.timers.every('heartbeat', ctx.timings.nodeHeartbeatMs, beat);
-      const unsubscribe = ctx.faults.onChange(() => onFaultsChanged(k));
+      const unsubscribe = ctx.faults.onChange(() => {
+        beat();
+        onFaultsChanged(k);
+      });
       return () => {
         unsubscribe();
         started = false;
@@ -112,7 +115,9 @@ function onFaultsChanged(k: NodeKubelet): void {
     const rec = k.state.pods.get(pod.metadata.uid!);
     if (rec?.stage === 'running' && crashesByFault(faults, pod)) scheduleFaultCrash(k, pod);
     if (rec?.stage === 'running' && !crashesByFault(faults, pod) && isCoreDnsPod(pod)) restartNowIfWaiting(k, pod, rec);
-    if (rec?.stage === 'sandbox' && !faults.has('cni-down')) k.loop.timers.cancel(sandboxTimer(rec));
+    if (rec?.stage === 'sandbox' && !faults.has('cni-down') && !faults.has('cni-missing')) {
+      k.loop.timers.cancel(sandboxTimer(rec));
+    }
     k.loop.queue.add(keyOf(pod));
   }
 }

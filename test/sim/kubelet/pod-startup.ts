@@ -7,6 +7,7 @@ import type { KubeObj } from '../contracts.js';
 import { hex64 } from '../controllers/kit/names.js';
 import { type Json, keyOf, splitKey } from '../controllers/kit/objects.js';
 import { crashesByFault } from './coredns-fault.js';
+import { NETWORK_NOT_READY } from './heartbeat.js';
 import { backOffPull, ensureImage, pullPending, pullPolicy, willPull } from './image-pulls.js';
 import { normalizeImage } from './images.js';
 import {
@@ -77,6 +78,12 @@ export function begin(k: NodeKubelet, pod: KubeObj, rec: PodRecord): void {
 export function ensureSandbox(k: NodeKubelet, pod: KubeObj, rec: PodRecord): void {
   const { ctx, state, loop } = k;
   if (loop.timers.has(sandboxTimer(rec))) return;
+  if (ctx.faults.has('cni-missing') && !isHostNetwork(pod)) {
+    // The kubelet does not even try a sandbox while the runtime network is not ready.
+    podEvent(k, pod, 'Warning', 'NetworkNotReady', `network is not ready: ${NETWORK_NOT_READY}`);
+    loop.timers.set(sandboxTimer(rec), ctx.timings.sandboxRetryMs, () => loop.queue.add(keyOf(pod)));
+    return;
+  }
   if (ctx.faults.has('cni-down') && !isHostNetwork(pod)) {
     podEvent(
       k,
