@@ -14,10 +14,6 @@ export interface FaultDef {
 
 export const faultCatalog = {
   'scheduler-down': { args: [], summary: 'kube-scheduler stopped: new pods stay Pending on no node, with no events' },
-  'scheduler-binpack': {
-    args: [],
-    summary: 'kube-scheduler profile without spreading, MostAllocated scoring: replicas pile onto one node',
-  },
   'nodes-unschedulable': { args: [], summary: 'every node cordoned (SchedulingDisabled): pods get FailedScheduling' },
   'node-notready': {
     args: ['node'],
@@ -51,6 +47,10 @@ export const faultCatalog = {
   'controller-manager-down': {
     args: [],
     summary: 'kube-controller-manager stopped: no ReplicaSets, no self-heal, no ServiceAccounts, namespaces stay',
+  },
+  'scheduler-binpack': {
+    args: [],
+    summary: 'kube-scheduler profile without spreading, MostAllocated scoring: replicas pile onto one node',
   },
   'kubelet-no-restart': { args: [], summary: 'kubelets do not restart exited containers' },
   'apiserver-unreachable': {
