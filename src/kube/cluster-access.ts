@@ -11,6 +11,10 @@
 
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 
+import type { AdmissionDenial } from './cluster/admission.js';
+
+export type { AdmissionDenial, AdmissionKind } from './cluster/admission.js';
+
 export type ClusterErrorKind =
   | 'unreachable' // connection refused/reset, DNS, TLS handshake
   | 'unauthorized' // 401: credentials refused
@@ -38,6 +42,8 @@ export class ClusterError extends Error {
     readonly httpStatus?: number,
     /** `reason` of the Kubernetes Status body (Forbidden, NotFound, Expired, InternalError...). */
     readonly reason?: string,
+    /** For kind `policy`: which admission policy denied the request, and what it said. */
+    readonly admission?: AdmissionDenial,
   ) {
     super(message);
   }

@@ -1,4 +1,10 @@
-import { type ClusterAccess, ClusterError, isInconclusive, type KubeObject } from '../kube/cluster-access.js';
+import {
+  type AdmissionDenial,
+  type ClusterAccess,
+  ClusterError,
+  isInconclusive,
+  type KubeObject,
+} from '../kube/cluster-access.js';
 
 const CREATE_TIMEOUT_MS = 15_000;
 
@@ -6,13 +12,22 @@ const CREATE_TIMEOUT_MS = 15_000;
 export interface CreationRecord {
   /** `<resource>/<name>` of each object created. */
   created: string[];
-  /** What the API server refused that is the cluster's own doing (admission, quota, no ServiceAccount). */
+  /** What the API server refused that is the cluster's own doing (a failing controller, no ServiceAccount). */
   refusals: string[];
+  /**
+   * What an admission policy denied (Pod Security, a webhook, a ValidatingAdmissionPolicy, a
+   * quota, a LimitRange): neither the cluster failing nor kubeproof lacking a permission; the
+   * caller reports it as `error` with cause `policy`.
+   */
+  denied: Array<{ object: string; denial: AdmissionDenial }>;
 }
 
+/** A record with nothing in it yet. */
+export const emptyRecord = (): CreationRecord => ({ created: [], refusals: [], denied: [] });
+
 /**
- * Creates one object and records it as created or refused: a refusal is an observation the
- * caller reports. "Could not tell" errors (RBAC, unreachable, our deadline) are thrown.
+ * Creates one object and records it as created, refused (an observation the caller reports) or
+ * denied by admission policy. "Could not tell" errors (RBAC, unreachable, our deadline) are thrown.
  * @returns the refusal, so a caller can single out one (a name collision), or undefined once created
  * @example const refused = await createRecorded(cluster, record, 'services', svc, ns, signal);
  */
@@ -29,8 +44,13 @@ export async function createRecorded(
     record.created.push(`${resource}/${obj.metadata?.name}`);
     return undefined;
   } catch (err) {
+    const object = `${resource}/${obj.metadata?.name}`;
+    if (err instanceof ClusterError && err.admission) {
+      record.denied.push({ object, denial: err.admission });
+      return err;
+    }
     if (isInconclusive(err) || !(err instanceof ClusterError)) throw err;
-    record.refusals.push(`${resource}/${obj.metadata?.name}: ${err.message}`);
+    record.refusals.push(`${object}: ${err.message}`);
     return err;
   }
 }

@@ -1,7 +1,7 @@
 import type { ClusterAccess } from '../kube/cluster-access.js';
 import { convergedWithin } from '../kube/converge.js';
 import { byName } from '../kube/selectors.js';
-import { type CreationRecord, createRecorded } from './create-object.js';
+import { type CreationRecord, createRecorded, emptyRecord } from './create-object.js';
 import { clientPod, clusterIpService, nodePortService, webDeployment } from './manifests.js';
 import type { WorkloadHandle, WorkloadOptions } from './types.js';
 
@@ -25,7 +25,7 @@ export interface CreateWorkloadResult extends CreationRecord {
  */
 export async function createWorkload(input: CreateWorkloadInput): Promise<CreateWorkloadResult> {
   const { cluster, workload: w, options, signal } = input;
-  const result: CreateWorkloadResult = { created: [], refusals: [], serviceAccountSeen: false };
+  const result: CreateWorkloadResult = { ...emptyRecord(), serviceAccountSeen: false };
   const create = (resource: Parameters<ClusterAccess['create']>[0], obj: Parameters<ClusterAccess['create']>[1]) =>
     createRecorded(cluster, result, resource, obj, w.namespace, signal);
   await create('deployments', webDeployment(w, options.images));

@@ -1,5 +1,5 @@
 import type { ClusterAccess } from '../kube/cluster-access.js';
-import { type CreationRecord, createRecorded } from './create-object.js';
+import { type CreationRecord, createRecorded, emptyRecord } from './create-object.js';
 import { namespaceManifest, pullSecretManifest } from './manifests.js';
 import type { WorkloadHandle, WorkloadOptions } from './types.js';
 
@@ -30,7 +30,7 @@ export interface RunNamespace extends CreationRecord {
  */
 export async function createRunNamespace(input: CreateRunNamespaceInput): Promise<RunNamespace> {
   const { cluster, workload: w, options, signal } = input;
-  const result: RunNamespace = { namespace: w.namespace, ready: false, created: [], refusals: [] };
+  const result: RunNamespace = { namespace: w.namespace, ready: false, ...emptyRecord() };
   const refused = await createRecorded(
     cluster,
     result,

@@ -8,8 +8,9 @@ import { needKey } from '../../src/checks/preflight/needs.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
 import { planChecks } from '../../src/engine/suite/planner.js';
 import { needsRunNamespace, verdictWithoutNamespace } from '../../src/engine/suite/run-namespace.js';
+import { errorFromResponse } from '../../src/kube/cluster/errors.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
-import { type ClusterAccess, ClusterError } from '../../src/kube/cluster-access.js';
+import type { ClusterAccess } from '../../src/kube/cluster-access.js';
 import type { RunNamespace } from '../../src/workload/namespace.js';
 import { RUN_NAMESPACE_RBAC } from '../../src/workload/rbac.js';
 import { AFTER_ROLLOUT } from '../checks/support/check-ids.js';
@@ -47,26 +48,49 @@ describe('what needs the run namespace', () => {
 
 describe('a check whose namespace the API server refused', () => {
   const namespace = 'kubeproof-1234abcd';
+  // A refusal that is no admission policy: the namespace controller's own (NamespaceLifecycle).
   const refusedNamespace: RunNamespace = {
     namespace,
     ready: false,
     created: [],
-    refusals: [`namespaces/${namespace}: admission webhook "policy.example.com" denied the request`],
+    refusals: [`namespaces/${namespace}: object is being deleted: namespaces "${namespace}" already exists`],
+    denied: [],
   };
   const refusedPullSecret: RunNamespace = {
     namespace,
     ready: true,
     created: [`namespaces/${namespace}`],
-    refusals: ['secrets/kubeproof-pull: exceeded quota: secrets'],
+    refusals: ['secrets/kubeproof-pull: Internal error occurred: resource quota evaluation timed out'],
+    denied: [],
   };
-  const ready: RunNamespace = { namespace, ready: true, created: [`namespaces/${namespace}`], refusals: [] };
+  const webhook = {
+    kind: 'webhook' as const,
+    policy: 'admission webhook "policy.example.com"',
+    message: 'admission webhook "policy.example.com" denied the request: namespaces need a team label',
+  };
+  const deniedNamespace: RunNamespace = {
+    ...refusedNamespace,
+    refusals: [],
+    denied: [{ object: `namespaces/${namespace}`, denial: webhook }],
+  };
+  const deniedPullSecret: RunNamespace = {
+    ...refusedPullSecret,
+    refusals: [],
+    denied: [{ object: 'secrets/kubeproof-pull', denial: { ...webhook, kind: 'resource-quota' } }],
+  };
+  const ready: RunNamespace = {
+    namespace,
+    ready: true,
+    created: [`namespaces/${namespace}`],
+    refusals: [],
+    denied: [],
+  };
 
   it('fails workload.rollout with the refusal, as when its Deployment is refused', () => {
     const outcome = verdictWithoutNamespace(check('workload.rollout'), refusedNamespace);
     expect(outcome, JSON.stringify(outcome)).toMatchObject({
       status: 'failed',
-      summary: expect.stringContaining('admission webhook "policy.example.com" denied the request'),
-      hint: expect.stringContaining('admission policy or quota'),
+      summary: expect.stringContaining('object is being deleted'),
       evidence: { namespace, refusals: refusedNamespace.refusals },
     });
   });
@@ -82,6 +106,21 @@ describe('a check whose namespace the API server refused', () => {
   it('fails workload.rollout on a refused pull secret but lets secrets.encryption run', () => {
     expect(verdictWithoutNamespace(check('workload.rollout'), refusedPullSecret)?.status).toBe('failed');
     expect(verdictWithoutNamespace(check('secrets.encryption'), refusedPullSecret)).toBeUndefined();
+  });
+
+  it('gives both error with cause policy, naming the webhook, when admission denies the namespace', () => {
+    for (const id of ['workload.rollout', 'secrets.encryption']) {
+      expect(verdictWithoutNamespace(check(id), deniedNamespace), id).toMatchObject({
+        status: 'error',
+        cause: 'policy',
+        summary: expect.stringContaining('admission webhook "policy.example.com" denied namespaces/kubeproof-1234abcd'),
+      });
+    }
+  });
+
+  it('a policy denying the pull secret blocks the workload (policy) but not secrets.encryption', () => {
+    expect(verdictWithoutNamespace(check('workload.rollout'), deniedPullSecret)).toMatchObject({ cause: 'policy' });
+    expect(verdictWithoutNamespace(check('secrets.encryption'), deniedPullSecret)).toBeUndefined();
   });
 
   it('lets every check run once the namespace is ready', () => {
@@ -106,27 +145,26 @@ describe('the namespace step against the simulated cluster', () => {
         create: (...args: Parameters<ClusterAccess['create']>) => {
           const [resource, obj] = args;
           if (!refuse(resource, obj.metadata?.name ?? '')) return real.create(...args);
+          // As kube-apiserver sends a webhook's 400 (apiserver/pkg/admission/plugin/webhook/errors/statuserror.go).
+          const message = `admission webhook "policy.example.com" denied the request: ${resource} need a team label`;
           return Promise.reject(
-            new ClusterError(
-              'invalid',
-              `admission webhook "policy.example.com" denied the request: ${resource} need a team label`,
-              400,
-              'BadRequest',
-            ),
+            errorFromResponse(400, JSON.stringify({ kind: 'Status', message, reason: 'BadRequest', code: 400 })),
           );
         },
       });
     };
 
-  it('fails workload.rollout, gives secrets.encryption error and skips the rest when an admission webhook refuses the namespace', async () => {
+  it('gives workload.rollout and secrets.encryption error (cause policy) and skips the rest when an admission webhook refuses the namespace', async () => {
     sim = await startSimCluster({ encryption: { provider: 'aescbc', keyName: 'key1' } });
     const run = await runAudit(sim, {
       selection: ['smoke', 'encryption'],
       connect: refusing((resource) => resource === 'namespaces'),
     });
     const vector = statusVector(run);
-    expect(vector['workload.rollout'], explain(run)).toBe('failed');
+    expect(vector['workload.rollout'], explain(run)).toBe('error');
+    expect(run.results.get('workload.rollout')?.cause, explain(run)).toBe('policy');
     expect(vector['secrets.encryption'], explain(run)).toBe('error');
+    expect(run.results.get('secrets.encryption')?.cause, explain(run)).toBe('policy');
     expect(vector['nodes.ready'], explain(run)).toBe('passed');
     for (const id of AFTER_ROLLOUT) expect(vector[id], explain(run)).toBe('skipped');
     expect(run.results.get('workload.rollout')?.summary).toContain('admission webhook "policy.example.com"');
@@ -137,7 +175,7 @@ describe('the namespace step against the simulated cluster', () => {
     expect(kubeproofNamespaces(sim)).toEqual([]);
   });
 
-  it('passes secrets.encryption when only the image pull secret is refused, and fails workload.rollout for it', async () => {
+  it('passes secrets.encryption when only the image pull secret is denied, and gives workload.rollout error (policy) for it', async () => {
     sim = await startSimCluster({ encryption: { provider: 'aescbc', keyName: 'key1' } });
     const run = await runAudit(sim, {
       selection: ['workload.rollout', 'encryption'],
@@ -146,9 +184,10 @@ describe('the namespace step against the simulated cluster', () => {
     });
     expect(statusVector(run), explain(run)).toEqual({
       'preflight.api': 'passed',
-      'workload.rollout': 'failed',
+      'workload.rollout': 'error',
       'secrets.encryption': 'passed',
     });
+    expect(run.results.get('workload.rollout')?.cause, explain(run)).toBe('policy');
     expect(run.results.get('workload.rollout')?.summary).toContain('secrets/kubeproof-pull');
     expect(run.cleanup, JSON.stringify(run.cleanup)).toMatchObject({ deleted: true });
     expect(kubeproofNamespaces(sim)).toEqual([]);

@@ -3,7 +3,9 @@ import { convergedWithin } from '../../kube/converge.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
 import { WEB_SELECTOR } from '../../workload/names.js';
+import { policyOutcome } from '../policy.js';
 import type { CheckDefinition } from '../types.js';
+import { deniedByCondition, deniedPods } from './shared/denied-pods.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
 import { describePods, isRunningAndReady, progressLine, waitingFor } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
@@ -50,8 +52,11 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         signal: ctx.signal,
         serviceAccountWaitMs: t.serviceAccountMs,
       });
+      const [denied] = created.denied;
+      if (denied)
+        return policyOutcome(denied.denial, denied.object, { namespace: w.namespace, created: created.created });
       let deployment: KubeObject | undefined;
-      const converged =
+      const waited =
         created.refusals.length === 0 &&
         (await convergedWithin(() =>
           Promise.all([
@@ -60,6 +65,8 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
               byName(w.deploymentName, w.namespace),
               (objs) => {
                 deployment = objs[0];
+                // A denial on ReplicaFailure does not go away by waiting: stop and report it.
+                if (deniedByCondition(deployment)) return false;
                 return rolloutDone(deployment, w.replicas) ? true : undefined;
               },
               { signal: ctx.signal, timeoutMs: t.rolloutMs },
@@ -80,6 +87,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
             ),
           ]),
         ));
+      const converged = waited && rolloutDone(deployment, w.replicas);
       const snapshot = await namespaceSnapshot(ctx, w.namespace);
       const evidence = {
         namespace: w.namespace,
@@ -91,6 +99,8 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         events: snapshot.events,
         secondsToAvailable: converged ? (ctx.clock.now().getTime() - started) / 1000 : undefined,
       };
+      const podsDenied = converged ? undefined : deniedPods(deployment, snapshot.events);
+      if (podsDenied) return policyOutcome(podsDenied, "the web Deployment's pods", evidence);
       if (converged) {
         return {
           status: 'passed',

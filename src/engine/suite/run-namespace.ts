@@ -4,6 +4,7 @@
  * of the run whenever its creation was attempted.
  */
 import { untilAborted } from '../../abortable.js';
+import { policyOutcome } from '../../checks/policy.js';
 import type { CheckDefinition, CheckOutcome } from '../../checks/types.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { AuditEvent, CleanupOutcome } from '../../kernel/results.js';
@@ -79,17 +80,21 @@ export class RunNamespaceStep {
   }
 }
 
-const REFUSAL_HINT = 'See the refusal messages; an admission policy or quota may block the workload.';
+const REFUSAL_HINT = 'See the refusal messages: a failing controller or admission plugin refused the object.';
 
 /**
  * The verdict a check gets without running when the API server refused what it needs of the
- * namespace step, or undefined when it may run. The web workload cannot exist without its
- * namespace or pull secret: that refusal is a cluster observation (`failed`, as when the
- * Deployment itself is refused). A check needing only the namespace (secrets.encryption) is not
- * about namespaces: it could not tell (`error`); a refused pull secret does not concern it.
+ * namespace step, or undefined when it may run. An admission policy denying the namespace (or,
+ * for the workload, its pull secret) is `error` with cause `policy`, naming the policy. Any other
+ * refusal: the web workload cannot exist without its namespace or pull secret, a cluster
+ * observation (`failed`, as when the Deployment itself is refused); a check needing only the
+ * namespace (secrets.encryption) is not about namespaces: it could not tell (`error`). A refused
+ * pull secret does not concern it.
  */
 export function verdictWithoutNamespace(def: CheckDefinition, ns: RunNamespace): CheckOutcome | undefined {
   const evidence = { namespace: ns.namespace, created: ns.created, refusals: ns.refusals };
+  const denied = ns.denied.find((d) => def.needsWorkload || d.object.startsWith('namespaces/'));
+  if (denied) return policyOutcome(denied.denial, denied.object, evidence);
   if (def.needsWorkload && ns.refusals.length > 0) {
     return {
       status: 'failed',

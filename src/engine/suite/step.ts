@@ -1,5 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { causeOf } from '../../checks/causes.js';
+import { policyOutcome } from '../../checks/policy.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../../checks/types.js';
 import { messageOf } from '../../kernel/text.js';
 import { ClusterError, WATCH_INTERRUPTED } from '../../kube/cluster-access.js';
@@ -92,6 +93,7 @@ const HINTS: Partial<Record<ClusterError['kind'], string>> = {
 
 /** An exception that escaped a check: kubeproof could not tell. */
 export function errorOutcome(err: unknown): CheckOutcome {
+  if (err instanceof ClusterError && err.admission) return policyOutcome(err.admission, 'a request kubeproof made');
   if (err instanceof ClusterError && err.reason === WATCH_INTERRUPTED) {
     return {
       status: 'error',

@@ -1,5 +1,6 @@
 import { stripControlChars, truncateBytes } from '../../untrusted-text.js';
 import { ClusterError, type ClusterErrorKind } from '../cluster-access.js';
+import { admissionDenial } from './admission.js';
 import { STATUS_MESSAGE_BYTES } from './limits.js';
 
 /**
@@ -69,6 +70,16 @@ function kindForStatus(httpStatus: number, message: string): ClusterErrorKind {
 }
 
 /**
+ * The ClusterError for a refusal: an admission denial (recognised by its message, whatever the
+ * code: a webhook picks its own) is kind `policy`; otherwise the code decides.
+ */
+function refusal(httpStatus: number, message: string, reason: string | undefined): ClusterError {
+  const denial = httpStatus === 401 ? undefined : admissionDenial(message);
+  if (denial) return new ClusterError('policy', message, httpStatus, reason, denial);
+  return new ClusterError(kindForStatus(httpStatus, message), message, httpStatus, reason);
+}
+
+/**
  * An HTTP answer that was not 2xx, turned into a ClusterError: a Status keeps its message (cut to
  * 512 bytes, control characters stripped); anything else is described, never quoted.
  */
@@ -81,14 +92,13 @@ export function errorFromResponse(httpStatus: number, body: string, info: BodyIn
         ? `HTTP ${httpStatus}`
         : describeForeignAnswer(httpStatus, { length: Buffer.byteLength(body), ...info });
   const reason = typeof status?.reason === 'string' ? boundedMessage(status.reason).slice(0, 64) : undefined;
-  return new ClusterError(kindForStatus(httpStatus, message), message, httpStatus, reason);
+  return refusal(httpStatus, message, reason);
 }
 
 /** A Status received on a stream (exec channel 3) that is not a process exit. */
 export function errorFromStatusObject(status: StatusBody): ClusterError {
   const message = boundedMessage(String(status.message ?? 'unknown failure'));
-  const code = status.code ?? 500;
-  return new ClusterError(kindForStatus(code, message), message, code, status.reason);
+  return refusal(status.code ?? 500, message, status.reason);
 }
 
 /** Socket-level failures (refused, reset, TLS) mean the API server could not be reached. */
