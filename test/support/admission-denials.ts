@@ -5,24 +5,16 @@
  * parsing path as a live cluster.
  */
 import type { AdmissionKind } from '../../src/kube/cluster/admission.js';
+import { failureStatus, type StatusDetails } from '../sim/runtime/status.js';
 
 export interface DeniedAnswer {
   httpStatus: number;
   body: string;
 }
 
-const status = (code: number, reason: string, message: string, details: Record<string, unknown>): DeniedAnswer => ({
+const status = (code: number, reason: string, message: string, details: StatusDetails): DeniedAnswer => ({
   httpStatus: code,
-  body: JSON.stringify({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    details,
-    code,
-  }),
+  body: JSON.stringify(failureStatus(code, reason, message, details)),
 });
 
 /** `pods "<name>" is forbidden: ...` as admission.NewForbidden words it. */
