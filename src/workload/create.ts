@@ -28,11 +28,11 @@ export async function createWorkload(input: CreateWorkloadInput): Promise<Create
   const result: CreateWorkloadResult = { ...emptyRecord(), serviceAccountSeen: false };
   const create = (resource: Parameters<ClusterAccess['create']>[0], obj: Parameters<ClusterAccess['create']>[1]) =>
     createRecorded(cluster, result, resource, obj, w.namespace, signal);
-  await create('deployments', webDeployment(w, options.images));
+  await create('deployments', webDeployment(w, options));
   await create('services', clusterIpService(w));
   await create('services', nodePortService(w));
   result.serviceAccountSeen = await waitForDefaultServiceAccount(input);
-  await create('pods', clientPod(w, options.images));
+  await create('pods', clientPod(w, options));
   return result;
 }
 

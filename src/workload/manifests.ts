@@ -12,13 +12,69 @@ import {
 } from './names.js';
 import type { WorkloadHandle, WorkloadOptions } from './types.js';
 
-const SMALL = { requests: { cpu: '10m', memory: '16Mi' }, limits: { memory: '64Mi' } };
+/**
+ * Requests and limits of every kubeproof container: both set, for ResourceQuotas that require
+ * limits (`must specify limits.cpu`) and LimitRanges with minimums kept small.
+ */
+export const POD_RESOURCES = {
+  requests: { cpu: '10m', memory: '16Mi' },
+  limits: { cpu: '100m', memory: '64Mi' },
+} as const;
 const managed = { [MANAGED_BY_LABEL]: MANAGED_BY };
 
-type Images = WorkloadOptions['images'];
+/**
+ * The non-root user every kubeproof container runs as: numeric, so the kubelet can verify
+ * runAsNonRoot without reading the image (`nobody`; agnhost netexec listens on 8080 and busybox
+ * sleeps without any privilege).
+ */
+export const RUN_AS_USER = 65534;
 
-/** The pod spec fields every kubeproof pod shares: the registry credentials, when given. */
-const pullSecrets = (images: Images) => (images.pullSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {});
+/** What a pod's manifest depends on in the request's options. */
+export type PodInputs = Pick<WorkloadOptions, 'images' | 'pods'>;
+
+/**
+ * The pod-level fields every kubeproof pod shares: Pod Security `restricted` (non-root with a
+ * numeric UID, RuntimeDefault seccomp; kubernetes/kubernetes staging/src/k8s.io/pod-security-admission
+ * policy/check_runAsNonRoot.go, check_seccompProfile_restricted.go), Linux nodes, the operator's
+ * scheduling options and the registry credentials, when given.
+ */
+function podSpecBase(o: PodInputs) {
+  return {
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: RUN_AS_USER,
+      runAsGroup: RUN_AS_USER,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
+    nodeSelector: { ...o.pods.nodeSelector, 'kubernetes.io/os': 'linux' },
+    ...(o.pods.tolerations.length ? { tolerations: o.pods.tolerations.map((t) => ({ ...t })) } : {}),
+    ...(o.pods.priorityClassName ? { priorityClassName: o.pods.priorityClassName } : {}),
+    ...(o.images.pullSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {}),
+  };
+}
+
+/**
+ * Container-level `restricted` fields (check_allowPrivilegeEscalation.go, check_capabilities_restricted.go)
+ * and the resources.
+ */
+const CONTAINER_BASE = {
+  securityContext: {
+    allowPrivilegeEscalation: false,
+    capabilities: { drop: ['ALL'] },
+    runAsNonRoot: true,
+    runAsUser: RUN_AS_USER,
+  },
+  resources: POD_RESOURCES,
+} as const;
+
+/** The operator's pod labels and annotations under kubeproof's own (which win). */
+function podMetadata(o: PodInputs, labels: Record<string, string>) {
+  const annotations = o.pods.annotations;
+  return {
+    labels: { ...o.pods.labels, ...labels },
+    ...(Object.keys(annotations).length ? { annotations: { ...annotations } } : {}),
+  };
+}
 
 /** The registry credentials as a Secret of the run namespace (only when `images.pullSecret` is set). */
 export function pullSecretManifest(dockerConfigJson: string): KubeObject {
@@ -31,21 +87,29 @@ export function pullSecretManifest(dockerConfigJson: string): KubeObject {
   };
 }
 
-/** The run's namespace, labelled with the run id and annotated with its expiry (for the sweep). */
-export function namespaceManifest(w: WorkloadHandle, runId: string, expiresAt: Date): KubeObject {
+/**
+ * The run's namespace, labelled with the run id and annotated with its expiry (for the sweep),
+ * with the operator's labels and annotations under kubeproof's own.
+ */
+export function namespaceManifest(
+  w: WorkloadHandle,
+  runId: string,
+  expiresAt: Date,
+  extra: WorkloadOptions['namespace'] = { labels: {}, annotations: {} },
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Namespace',
     metadata: {
       name: w.namespace,
-      labels: { ...managed, [RUN_ID_LABEL]: runIdLabelValue(runId) },
-      annotations: { [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString() },
+      labels: { ...extra.labels, ...managed, [RUN_ID_LABEL]: runIdLabelValue(runId) },
+      annotations: { ...extra.annotations, [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString() },
     },
   };
 }
 
 /** The agnhost netexec web Deployment the smoke checks call. */
-export function webDeployment(w: WorkloadHandle, images: Images): KubeObject {
+export function webDeployment(w: WorkloadHandle, o: PodInputs): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
@@ -54,20 +118,20 @@ export function webDeployment(w: WorkloadHandle, images: Images): KubeObject {
       replicas: w.replicas,
       selector: { matchLabels: { ...WEB_SELECTOR } },
       template: {
-        metadata: { labels: { ...WEB_LABELS } },
+        metadata: podMetadata(o, { ...WEB_LABELS }),
         spec: {
-          ...pullSecrets(images),
+          ...podSpecBase(o),
           containers: [
             {
+              ...CONTAINER_BASE,
               name: 'web',
-              image: images.web,
+              image: o.images.web,
               // --http-override=/hostname makes every path answer as /hostname, which is all we
               // call; it also makes /shell, /upload and /exit unreachable, so the NodePort in front
               // of these pods never hands command execution to whoever can reach a node.
               args: ['netexec', '--http-port=8080', '--http-override=/hostname'],
               ports: [{ containerPort: 8080, name: 'http' }],
               readinessProbe: { httpGet: { path: '/hostname', port: 8080 }, periodSeconds: 2 },
-              resources: SMALL,
             },
           ],
         },
@@ -96,31 +160,26 @@ export function nodePortService(w: WorkloadHandle): KubeObject {
   };
 }
 
-function busyboxPod(name: string, images: Images, command: string[], restartPolicy: 'Never' | 'Always'): KubeObject {
+function busyboxPod(name: string, o: PodInputs, command: string[], restartPolicy: 'Never' | 'Always'): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, labels: { app: name, ...managed } },
+    metadata: { name, ...podMetadata(o, { app: name, ...managed }) },
     spec: {
       restartPolicy,
       terminationGracePeriodSeconds: 1,
-      ...pullSecrets(images),
-      containers: [{ name, image: images.client, command, resources: SMALL }],
+      ...podSpecBase(o),
+      containers: [{ ...CONTAINER_BASE, name, image: o.images.client, command }],
     },
   };
 }
 
 /** The busybox pod checks exec wget/nslookup from, as the smoke test's `kubectl run client` (docs/guide.md). */
-export function clientPod(w: WorkloadHandle, images: Images): KubeObject {
-  return busyboxPod(w.clientPodName, images, ['sleep', '3600'], 'Never');
+export function clientPod(w: WorkloadHandle, o: PodInputs): KubeObject {
+  return busyboxPod(w.clientPodName, o, ['sleep', '3600'], 'Never');
 }
 
 /** kubelet.restart's victim: PID 1 exits 0 on TERM, so `kill 1` ends the container cleanly. */
-export function restartProbePod(images: Images): KubeObject {
-  return busyboxPod(
-    RESTART_PROBE_POD,
-    images,
-    ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
-    'Always',
-  );
+export function restartProbePod(o: PodInputs): KubeObject {
+  return busyboxPod(RESTART_PROBE_POD, o, ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], 'Always');
 }

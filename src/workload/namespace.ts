@@ -35,7 +35,7 @@ export async function createRunNamespace(input: CreateRunNamespaceInput): Promis
     cluster,
     result,
     'namespaces',
-    namespaceManifest(w, input.runId, input.expiresAt),
+    namespaceManifest(w, input.runId, input.expiresAt, options.namespace),
     undefined,
     signal,
   );

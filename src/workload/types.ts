@@ -19,6 +19,20 @@ export interface WorkloadHandle {
  */
 export interface WorkloadOptions {
   images: WorkloadImages;
+  /** What operators add to every kubeproof pod so their policies admit it (`options.pods`). */
+  pods: WorkloadPodOptions;
+  /** What operators add to the run namespace (`options.namespace`). */
+  namespace: { labels: Record<string, string>; annotations: Record<string, string> };
+}
+
+export interface WorkloadPodOptions {
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  /** Pod tolerations, as in the Pod spec. */
+  tolerations: ReadonlyArray<Record<string, unknown>>;
+  /** Added to the pods' nodeSelector (which always holds `kubernetes.io/os: linux`). */
+  nodeSelector: Record<string, string>;
+  priorityClassName?: string | undefined;
 }
 
 export interface WorkloadImages {

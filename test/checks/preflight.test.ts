@@ -4,11 +4,13 @@
  * asked by SelfSubjectAccessReview; only required ones make it `error` and block a check.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { catalogChecks } from '../../src/checks/catalog.js';
 import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import { AuditOptions } from '../../src/checks/options.js';
 import { newFindings, type PreflightFindings, preflightApi } from '../../src/checks/preflight/api.js';
 import type { CheckDefinition, CheckOutcome } from '../../src/checks/types.js';
 import type { RbacNeed } from '../../src/kernel/catalog.js';
+import { planChecks } from '../../src/engine/suite/planner.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
 import type { ClusterAccess } from '../../src/kube/cluster-access.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/index.js';
@@ -139,5 +141,16 @@ describe('preflight.api reviewing required and optional permissions', () => {
     expect(findings.optionalMissingByCheck.get('likes.metrics')).toEqual([
       'cannot get path /metrics (optional: enables a nicer answer)',
     ]);
+  });
+
+  it('asks only for the permissions the selected checks use: no nodes for workload.rollout, only list nodes for the smoke suite', async () => {
+    for (const verb of ['get', 'list', 'watch']) sim.faults.enable(`rbac-missing:${verb}:nodes`);
+    const plan = (selection: string[]) => planChecks(selection, catalogChecks());
+    const rollout = await runPreflight(plan(['workload.rollout']));
+    expect(rollout.outcome.status, JSON.stringify(rollout.outcome)).toBe('passed');
+    const smoke = await runPreflight(plan(['smoke']));
+    const asked = plan(['smoke']).flatMap((c) => c.rbac.filter((n) => n.resource === 'nodes').map((n) => n.verb));
+    expect([...new Set(asked)]).toEqual(['list']);
+    expect(smoke.outcome.evidence.missingPermissions).toEqual(['cannot list nodes at the cluster scope']);
   });
 });

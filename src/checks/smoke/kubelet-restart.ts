@@ -20,7 +20,7 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
     rbac: [...RBAC.readPods, ...RBAC.createPods, ...RBAC.exec],
     deadlineMs: deadlineFor(2 * t.restartMs),
     async run(ctx, w) {
-      await ctx.cluster.create('pods', restartProbePod(ctx.options.images), w.namespace, callOpts(ctx));
+      await ctx.cluster.create('pods', restartProbePod(ctx.options), w.namespace, callOpts(ctx));
       let view: PodView | undefined;
       const watchProbe = (predicate: (p: KubeObject) => boolean) =>
         ctx.cluster.waitFor(

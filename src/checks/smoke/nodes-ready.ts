@@ -33,7 +33,7 @@ export const nodesReady: CheckDefinition = {
   prerequisites: ['preflight.api'],
   disruptive: false,
   needsWorkload: false,
-  rbac: RBAC.readNodes,
+  rbac: RBAC.nodeHealth,
   deadlineMs: 30_000,
   async run(ctx) {
     const [{ items: nodes }, { items: leases }] = await Promise.all([

@@ -52,7 +52,7 @@ export const podsNetwork = workloadCheck({
   title: 'Each pod runs with an IP from the ranges the cluster allocates pod IPs from',
   component: 'pod-network',
   prerequisites: ['workload.rollout'],
-  rbac: [...RBAC.readPods, ...RBAC.readNodes, ...SHAPE_RBAC],
+  rbac: [...RBAC.readPods, ...RBAC.listNodes, ...SHAPE_RBAC],
   deadlineMs: 30_000,
   async run(ctx) {
     const [{ pods, nodes }, shape] = await Promise.all([webPodsAndNodes(ctx), clusterShape(ctx.cluster)]);

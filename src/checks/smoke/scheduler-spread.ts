@@ -35,7 +35,7 @@ export const schedulerSpread = workloadCheck({
   title: 'The web pods are spread over several nodes',
   component: 'scheduler',
   prerequisites: ['workload.rollout'],
-  rbac: [...RBAC.readPods, ...RBAC.readNodes],
+  rbac: [...RBAC.readPods, ...RBAC.listNodes],
   deadlineMs: 30_000,
   async run(ctx, w) {
     const { pods, nodes } = await webPodsAndNodes(ctx);

@@ -52,7 +52,7 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
     // nodes fails, so a blocked NodePort there is still named.
     prerequisites: ['pods.exec', 'endpoints.slices'],
     after: ['pods.cross-node'],
-    rbac: [...RBAC.readServices, ...RBAC.readNodes, ...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
+    rbac: [...RBAC.readServices, ...RBAC.listNodes, ...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
     deadlineMs: 60_000 + ROUNDS * (t.wgetTimeoutSec + 5) * 1000,
     async run(ctx, w) {
       const [svc, { items: nodes }, shape, client] = await Promise.all([

@@ -14,7 +14,10 @@ const readAll = (group: string, resource: string, scope: RbacNeed['scope']) =>
 const stream = (subresource: string) => ['get', 'create'].map((verb) => need(verb, '', 'pods', 'run', subresource));
 
 export const RBAC = {
-  readNodes: [...readAll('', 'nodes', 'cluster'), need('list', 'coordination.k8s.io', 'leases', 'cluster')],
+  // Only what the checks call: nodes are listed (never read one by one, never watched).
+  listNodes: [need('list', '', 'nodes', 'cluster')],
+  /** nodes.ready: the nodes and their heartbeat Leases. */
+  nodeHealth: [need('list', '', 'nodes', 'cluster'), need('list', 'coordination.k8s.io', 'leases', 'cluster')],
   readPods: readAll('', 'pods', 'run'),
   readServices: readAll('', 'services', 'run'),
   readEndpointSlices: readAll('discovery.k8s.io', 'endpointslices', 'run'),
