@@ -27,4 +27,9 @@ export interface SuiteInput {
 /** Runs one audit against one cluster. Provided by src/engine/suite/suite.ts, injected into the runner. */
 export interface SuiteExecutor {
   execute(input: SuiteInput): Promise<{ cleanup: CleanupOutcome }>;
+  /**
+   * The longest the selection may take when every check uses its whole budget (see
+   * suite/run-budget.ts): the runner's deadline is never shorter. Absent: the configured deadline.
+   */
+  budgetMs?(selection: string[]): number;
 }

@@ -4,7 +4,8 @@ import type { CheckDefinition } from '../types.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
 import { callOpts, describePods, isRunningAndReady, progressLine, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
-import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { budgetFor, stillStarting, tooSlowOutcome } from './shared/slow-start.js';
+import { capOf, deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
 /** `controller.selfheal`: a deleted web pod is replaced and the Deployment is fully available again. */
@@ -16,8 +17,9 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
     prerequisites: ['workload.rollout'],
     disruptive: true,
     rbac: [...RBAC.readPods, ...RBAC.deletePods],
-    deadlineMs: deadlineFor(t.selfHealMs),
+    deadlineMs: deadlineFor(capOf(t.selfHealMs)),
     async run(ctx, w) {
+      const budget = budgetFor(ctx, t.selfHealMs);
       const before = await readyWebPods(ctx);
       const victim = before[0];
       if (!victim) throw new Error('no ready web pod to delete');
@@ -35,7 +37,7 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
             ctx.progress?.(progressLine(`replacing ${victim.name}:`, live, w.replicas));
             return ready.length >= w.replicas && replacement ? true : undefined;
           },
-          { signal: ctx.signal, timeoutMs: t.selfHealMs },
+          { signal: ctx.signal, timeoutMs: budget.ms },
         ),
       );
       const recoverySeconds = (ctx.clock.now().getTime() - started) / 1000;
@@ -44,6 +46,7 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
         deleted: victim.name,
         replacement,
         recoverySeconds: healed ? recoverySeconds : undefined,
+        budget,
         podsAfter: after.pods,
       };
       if (healed) {
@@ -53,11 +56,18 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
           evidence,
         };
       }
+      const slow = replacement ? stillStarting(after.pods, after.events) : [];
+      if (slow.length > 0) {
+        return tooSlowOutcome(`replacement ${replacement} did not become ready`, budget, slow, {
+          ...evidence,
+          events: after.events,
+        });
+      }
       return {
         status: 'failed',
         summary: replacement
-          ? `deleted ${victim.name}; replacement ${replacement} did not become ready within ${t.selfHealMs / 1000}s (${describePods(after.pods).join('; ')})`
-          : `deleted ${victim.name}; no replacement pod within ${t.selfHealMs / 1000}s`,
+          ? `deleted ${victim.name}; replacement ${replacement} did not become ready within ${budget.ms / 1000}s (${describePods(after.pods).join('; ')})`
+          : `deleted ${victim.name}; no replacement pod within ${budget.ms / 1000}s`,
         evidence: { ...evidence, events: after.events },
         hint: replacement
           ? 'The ReplicaSet created a replacement but it did not start: see the pod events (scheduler, kubelet, CNI).'

@@ -1,10 +1,13 @@
 import type { KubeObject } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
 import { byName } from '../../kube/selectors.js';
+import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
+import { namespaceSnapshot } from './shared/diagnose.js';
 import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
-import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { budgetFor, stillStarting, tooSlowOutcome } from './shared/slow-start.js';
+import { capOf, deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 import { rolloutStatusText } from './workload-rollout.js';
 
@@ -18,8 +21,9 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
     after: ['controller.selfheal'],
     disruptive: true,
     rbac: [...RBAC.readDeployments, ...RBAC.scaleDeployments],
-    deadlineMs: deadlineFor(t.scaleMs),
+    deadlineMs: deadlineFor(capOf(t.scaleMs)),
     async run(ctx, w) {
+      const budget = budgetFor(ctx, t.scaleMs);
       const target = w.replicas + 1;
       const started = ctx.clock.now().getTime();
       const patched = await ctx.cluster.patch(
@@ -45,7 +49,7 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
               ? true
               : undefined;
           },
-          { signal: ctx.signal, timeoutMs: t.scaleMs },
+          { signal: ctx.signal, timeoutMs: budget.ms },
         ),
       );
       const seconds = (ctx.clock.now().getTime() - started) / 1000;
@@ -55,6 +59,7 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
         availableReplicas: last?.status?.availableReplicas ?? 0,
         rolloutStatus: rolloutStatusText(last, target),
         seconds: scaled ? seconds : undefined,
+        budget,
       };
       if (scaled)
         return {
@@ -62,6 +67,15 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
           summary: `scaled ${w.replicas} → ${target}: ${target}/${target} available after ${seconds.toFixed(1)}s`,
           evidence,
         };
+      const after = await namespaceSnapshot(ctx, w.namespace, WEB_LABEL_SELECTOR);
+      const slow = stillStarting(after.pods, after.events);
+      if (slow.length > 0) {
+        return tooSlowOutcome(`scaling ${w.replicas} → ${target} did not finish`, budget, slow, {
+          ...evidence,
+          pods: after.pods,
+          events: after.events,
+        });
+      }
       return {
         status: 'failed',
         summary: `scaled ${w.replicas} → ${target}: ${evidence.rolloutStatus}`,

@@ -4,9 +4,11 @@ import { byName } from '../../kube/selectors.js';
 import { restartProbePod } from '../../workload/manifests.js';
 import { RESTART_PROBE_POD } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
+import { namespaceSnapshot } from './shared/diagnose.js';
 import { callOpts, isReady, isRunningAndReady, type PodView, podView } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
-import { deadlineFor, type SmokeTimings } from './shared/timings.js';
+import { budgetFor, stillStarting, tooSlowOutcome } from './shared/slow-start.js';
+import { capOf, deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
 /** `kubelet.restart`: the restart probe's main process is killed and the kubelet restarts the container. */
@@ -18,11 +20,13 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
     prerequisites: ['pods.exec'],
     disruptive: true,
     rbac: [...RBAC.readPods, ...RBAC.createPods, ...RBAC.exec],
-    deadlineMs: deadlineFor(2 * t.restartMs),
+    deadlineMs: deadlineFor(capOf(t.restartMs) + t.restartMs),
     async run(ctx, w) {
+      // The probe pod starts like any new pod (it may pull on a cold node): that wait stretches.
+      const startBudget = budgetFor(ctx, t.restartMs);
       await ctx.cluster.create('pods', restartProbePod(ctx.options), w.namespace, callOpts(ctx));
       let view: PodView | undefined;
-      const watchProbe = (predicate: (p: KubeObject) => boolean) =>
+      const watchProbe = (predicate: (p: KubeObject) => boolean, timeoutMs: number) =>
         ctx.cluster.waitFor(
           'pods',
           byName(RESTART_PROBE_POD, w.namespace),
@@ -30,14 +34,22 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
             if (p) view = podView(p);
             return p && predicate(p) ? true : undefined;
           },
-          { signal: ctx.signal, timeoutMs: t.restartMs },
+          { signal: ctx.signal, timeoutMs },
         );
-      const running = await convergedWithin(() => watchProbe(isRunningAndReady));
+      const running = await convergedWithin(() => watchProbe(isRunningAndReady, startBudget.ms));
       if (!running) {
+        const snapshot = await namespaceSnapshot(ctx, w.namespace, `app=${RESTART_PROBE_POD}`);
+        const slow = stillStarting(snapshot.pods, snapshot.events);
+        if (slow.length > 0) {
+          return tooSlowOutcome(`${RESTART_PROBE_POD} did not start`, startBudget, slow, {
+            pod: view,
+            events: snapshot.events,
+          });
+        }
         return {
           status: 'failed',
-          summary: `${RESTART_PROBE_POD} did not start within ${t.restartMs / 1000}s`,
-          evidence: { pod: view },
+          summary: `${RESTART_PROBE_POD} did not start within ${startBudget.ms / 1000}s`,
+          evidence: { pod: view, budget: startBudget, events: snapshot.events },
           hint: 'A fresh pod did not start: see its events (scheduler, kubelet, CNI).',
         };
       }
@@ -53,7 +65,7 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
         if (isInconclusive(err) || !(err instanceof ClusterError)) throw err;
       }
       const restarted = await convergedWithin(() =>
-        watchProbe((p) => podView(p).restarts > restartsBefore && isReady(p)),
+        watchProbe((p) => podView(p).restarts > restartsBefore && isReady(p), t.restartMs),
       );
       const seconds = (ctx.clock.now().getTime() - started) / 1000;
       const evidence = {

@@ -9,6 +9,7 @@ import { deniedByCondition, deniedPods } from './shared/denied-pods.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
 import { describePods, isRunningAndReady, progressLine, waitingFor } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
+import { stillStarting, tooSlowOutcome } from './shared/slow-start.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
@@ -101,6 +102,11 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
       };
       const podsDenied = converged ? undefined : deniedPods(deployment, snapshot.events);
       if (podsDenied) return policyOutcome(podsDenied, "the web Deployment's pods", evidence);
+      const slow = converged || created.refusals.length > 0 ? [] : stillStarting(snapshot.pods, snapshot.events);
+      if (slow.length > 0) {
+        const budget = { ms: t.rolloutMs, baseMs: t.rolloutMs, capMs: t.rolloutMs };
+        return tooSlowOutcome('the web Deployment did not roll out', budget, slow, evidence);
+      }
       if (converged) {
         return {
           status: 'passed',

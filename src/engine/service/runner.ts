@@ -249,10 +249,17 @@ export class AuditRunner {
     const { id, request, controller, secrets } = live;
     const redact = (text: string) => redactText(text, secrets);
     const counts: StatusCounts = { ...NO_RESULTS };
-    const deadline = setTimeout(() => this.#abort(live, 'deadline'), deadlineSeconds * 1000);
+    // The run's deadline covers the sum of its checks' budgets: a slow cluster's stretched budget
+    // is not cut short by it (KUBEPROOF_AUDIT_DEADLINE_SECONDS is the floor).
+    const runSeconds = Math.max(deadlineSeconds, Math.ceil((executor.budgetMs?.(request.selection) ?? 0) / 1000));
+    const deadline = setTimeout(() => this.#abort(live, 'deadline'), runSeconds * 1000);
     deadline.unref?.();
     store.markRunning(id, clock.now());
-    store.recordEvent(id, { at: clock.now(), level: 'info', message: 'Audit started.' });
+    store.recordEvent(id, {
+      at: clock.now(),
+      level: 'info',
+      message: `Audit started (deadline ${runSeconds} s${runSeconds > deadlineSeconds ? ', the sum of the selected checks’ budgets' : ''}).`,
+    });
     logger.info('audit started', { runId: id, server: request.credentials.server });
 
     let end: EndReason = { kind: 'completed' };
@@ -295,7 +302,7 @@ export class AuditRunner {
 
     const reason = controller.signal.reason as AbortReason | undefined;
     if (reason === 'cancel') end = { kind: 'cancelled' };
-    else if (reason === 'deadline') end = { kind: 'deadline', seconds: deadlineSeconds };
+    else if (reason === 'deadline') end = { kind: 'deadline', seconds: runSeconds };
     else if (reason === 'shutdown') end = { kind: 'shutdown' };
     const verdict = finalStatus(counts, end);
     if (cleanup && !cleanup.deleted) {

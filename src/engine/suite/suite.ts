@@ -17,6 +17,7 @@ import { workloadHandle } from '../../workload/names.js';
 import { runSecrets } from '../run-secrets.js';
 import type { SuiteExecutor, SuiteInput } from '../types.js';
 import { planChecks } from './planner.js';
+import { planBudgetMs } from './run-budget.js';
 import { needsRunNamespace, RunNamespaceStep, verdictWithoutNamespace } from './run-namespace.js';
 import { runStep } from './step.js';
 
@@ -61,6 +62,14 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
   const guide = deps.guide ?? DEFAULT_GUIDE;
   const timings: SmokeTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
   return {
+    budgetMs(selection) {
+      const all: CheckDefinition[] = buildCheckSet({
+        timings,
+        preflight: { planned: () => all, runNamespace: () => 'kubeproof-<run>', findings: newFindings() },
+        extraChecks: deps.extraChecks ?? [],
+      });
+      return planBudgetMs(planChecks(selection, all));
+    },
     async execute(input) {
       // Loaded on the first audit, not at start-up: @kubernetes/client-node is the heaviest module
       // (about 0.4 s and 60 MB), and a service that only serves reports never needs it.
