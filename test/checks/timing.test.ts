@@ -81,7 +81,9 @@ describe('through the simulated cluster', () => {
         /^too slow to tell: .* within the 1s budget, the cluster is still starting pods: web-/,
       );
       expect(r?.evidence.stillStarting).toContainEqual(expect.stringContaining('ContainerCreating'));
-      expect(r?.evidence.budget).toMatchObject({ ms: 1_000, baseMs: 1_000 });
+      // The budget may have stretched from a slow initial rollout on a loaded machine; never below the default.
+      expect(r?.evidence.budget).toMatchObject({ baseMs: 1_000 });
+      expect((r?.evidence.budget as { ms: number }).ms).toBeGreaterThanOrEqual(1_000);
       expect(r?.evidence.events).toBeDefined();
     }
   });
