@@ -5,7 +5,6 @@
  * Status bodies upstream sends) until the simulation has admission policies of its own.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { secretsEncryption } from '../../src/checks/encryption/index.js';
 import { ADMISSION_KINDS, type AdmissionKind, quotable } from '../../src/kube/cluster/admission.js';
 import { errorFromResponse } from '../../src/kube/cluster/errors.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
@@ -65,7 +64,6 @@ describe('an admission denial of the workload', () => {
     const webhook = DENIALS.webhook('kubeproof');
     const run = await runAudit(sim, {
       selection: ['smoke', 'encryption'],
-      extraChecks: [secretsEncryption],
       connect: denying((resource) => (resource === 'namespaces' ? webhook : undefined)),
     });
     for (const id of ['workload.rollout', 'secrets.encryption']) {

@@ -66,7 +66,6 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
       const all: CheckDefinition[] = buildCheckSet({
         timings,
         preflight: { planned: () => all, runNamespace: () => 'kubeproof-<run>', findings: newFindings() },
-        extraChecks: deps.extraChecks ?? [],
       });
       return planBudgetMs(planChecks(selection, all));
     },
