@@ -94,6 +94,8 @@ export class AuditRunner {
   readonly #background = new Background();
   #running = 0;
   readonly #runningByOwner = new Map<string, number>();
+  /** Callers of whenFinished(), per run id, told once the run has its final status. */
+  readonly #finishWaiters = new Map<string, Array<() => void>>();
   #stopped = false;
 
   constructor(deps: RunnerDeps) {
@@ -175,15 +177,35 @@ export class AuditRunner {
     if (!live) return this.#deps.store.getRun(id) ? 'already-finished' : 'not-found';
     if (!live.started) {
       this.#queue.splice(this.#queue.indexOf(live), 1);
-      this.#live.delete(id);
       const { store, clock } = this.#deps;
       const { status, errorDetail } = finalStatus(NO_RESULTS, { kind: 'cancelled' });
       store.recordEvent(id, { at: clock.now(), level: 'warn', message: 'Audit cancelled before it started.' });
       store.finishRun(id, { status, finishedAt: clock.now(), errorDetail });
+      this.#settle(id);
       return 'cancelled';
     }
     this.#abort(live, 'cancel');
     return 'cancelling';
+  }
+
+  /**
+   * Resolves once the run has its final status in the store: at once for a run that is not
+   * queued or running (finished, or unknown). `Prefer: wait` on POST /v1/audits waits on it.
+   */
+  whenFinished(id: string): Promise<void> {
+    if (!this.#live.has(id)) return Promise.resolve();
+    return new Promise((resolve) => {
+      const waiters = this.#finishWaiters.get(id) ?? [];
+      waiters.push(resolve);
+      this.#finishWaiters.set(id, waiters);
+    });
+  }
+
+  /** The run has its final status: it leaves the live set and its waiters are told. */
+  #settle(id: string): void {
+    this.#live.delete(id);
+    for (const resolve of this.#finishWaiters.get(id) ?? []) resolve();
+    this.#finishWaiters.delete(id);
   }
 
   /** Whether the runner accepts work (readiness). */
@@ -206,9 +228,9 @@ export class AuditRunner {
     this.#stopped = true;
     const { store, clock } = this.#deps;
     for (const live of this.#queue.splice(0)) {
-      this.#live.delete(live.id);
       const { status, errorDetail } = finalStatus(NO_RESULTS, { kind: 'shutdown' });
       store.finishRun(live.id, { status, finishedAt: clock.now(), errorDetail: `${errorDetail} It never started.` });
+      this.#settle(live.id);
     }
     for (const live of this.#live.values()) this.#abort(live, 'shutdown');
     await this.whenIdle();
@@ -237,7 +259,7 @@ export class AuditRunner {
         } finally {
           this.#running--;
           this.#runningByOwner.set(owner, this.#runningOf(owner) - 1);
-          this.#live.delete(live.id);
+          this.#settle(live.id);
           this.#pump();
         }
       });

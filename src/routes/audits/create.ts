@@ -2,12 +2,14 @@ import { z } from '@hono/zod-openapi';
 import { QueueFullError } from '../../engine/service/runner.js';
 import { ApiError, invalidField } from '../../http/errors.js';
 import { acceptMediaTypes, mediaType } from '../../http/media-type.js';
+import { MAX_PREFER_WAIT_SECONDS, preferredWaitSeconds } from '../../http/prefer.js';
 import { tooManyRequestsResponse, unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
 import { admitTargets, rawKubeconfigInput, toAuditRequest } from './intake.js';
-import { auditLinks } from './present.js';
-import { AuditAccepted, CreateAuditBody, CreateAuditQuery } from './schema.js';
+import { findRunOr404 } from './lookup.js';
+import { auditLinks, presentRun } from './present.js';
+import { AuditAccepted, AuditRunSchema, CreateAuditBody, CreateAuditQuery } from './schema.js';
 
 const JSON_TYPE = 'application/json';
 const YAML = 'application/yaml';
@@ -20,10 +22,18 @@ const route = v1Route({
   summary: 'Start an audit',
   description:
     'Submits a kubeconfig and starts an audit in the background. Send JSON, or the raw kubeconfig with ' +
-    '`Content-Type: application/yaml` (`curl --data-binary @kubeconfig`) and `context`/`checks`/`label` as query parameters.',
+    '`Content-Type: application/yaml` (`curl --data-binary @kubeconfig`) and `context`/`checks`/`label` as query parameters. ' +
+    `With \`Prefer: wait=<seconds>\` (RFC 7240, at most ${MAX_PREFER_WAIT_SECONDS} s) the answer waits for the audit: ` +
+    'the finished audit (200) when it ends in time, else the usual 202; `Preference-Applied` says what was honoured.',
   // Before the validators: a wrong Content-Type gets a problem that says what to send.
   middleware: acceptMediaTypes([JSON_TYPE, YAML]),
   request: {
+    headers: z.object({
+      prefer: z
+        .string()
+        .optional()
+        .openapi({ description: 'RFC 7240 preferences; `wait=<seconds>` is honoured', example: 'wait=60' }),
+    }),
     query: CreateAuditQuery,
     body: {
       required: false,
@@ -37,6 +47,14 @@ const route = v1Route({
     },
   },
   responses: {
+    200: {
+      description: 'Finished within `Prefer: wait`: the audit with every result',
+      headers: {
+        Location: { description: 'The audit', schema: { type: 'string' } },
+        'Preference-Applied': { description: 'The honoured `wait`', schema: { type: 'string' } },
+      },
+      content: { 'application/json': { schema: AuditRunSchema } },
+    },
     202: {
       description: 'Accepted; follow `Location` or `links`',
       headers: { Location: { description: 'The new audit', schema: { type: 'string' } } },
@@ -79,6 +97,31 @@ export function registerCreateAudit(app: Router): void {
     }
     const links = auditLinks(run.id);
     c.header('Location', links.self);
+    const wait = preferredWaitSeconds(c.req.header('prefer'));
+    if (wait !== undefined) {
+      c.header('Preference-Applied', `wait=${wait}`);
+      if (await finishedWithin(c.var.runner.whenFinished(run.id), wait * 1000, c.req.raw.signal)) {
+        const finished = findRunOr404(c.var.store, run.id, c.var.principal);
+        return c.json(presentRun(finished.run, finished.results), 200);
+      }
+    }
     return c.json({ id: run.id, status: 'queued' as const, warnings: run.warnings, links }, 202);
   });
+}
+
+/** Whether `finished` settles within `ms`; false at once when the client goes away. */
+async function finishedWithin(finished: Promise<void>, ms: number, clientGone: AbortSignal): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const giveUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+    onAbort = () => resolve(false);
+    clientGone.addEventListener('abort', onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([finished.then(() => true as const), giveUp]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) clientGone.removeEventListener('abort', onAbort);
+  }
 }
