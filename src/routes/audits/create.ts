@@ -6,10 +6,11 @@ import { MAX_PREFER_WAIT_SECONDS, preferredWaitSeconds } from '../../http/prefer
 import { tooManyRequestsResponse, unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
+import { AuditRunSchema } from '../../report/schema.js';
 import { admitTargets, rawKubeconfigInput, toAuditRequest } from './intake.js';
 import { findRunOr404 } from './lookup.js';
 import { auditLinks, presentRun } from './present.js';
-import { AuditAccepted, AuditRunSchema, CreateAuditBody, CreateAuditQuery } from './schema.js';
+import { AuditAccepted, CreateAuditBody, CreateAuditQuery } from './schema.js';
 
 const JSON_TYPE = 'application/json';
 const YAML = 'application/yaml';
