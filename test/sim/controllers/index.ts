@@ -51,6 +51,8 @@ export function startControllers(deps: ControllerDeps): RunningControllers {
     clock,
     timings: { ...defaultTimings, ...(deps.timings ?? {}) },
     events: new EventRecorder(deps.store, clock),
+    podRanges: deps.podRanges,
+    firstPullMs: deps.firstPullMs,
   };
   const cmUp = () => controllerManagerUp(ctx.faults);
   const managed = (start: (c: ControllerContext) => Stop, extraUp: () => boolean = () => true) =>

@@ -67,7 +67,7 @@ export function ensureImage(k: NodeKubelet, pod: KubeObj, rec: PodRecord, contai
   }
   const result = pullImage(image, podCredentials(k, pod));
   if (result.ok) {
-    const took = goDuration(k.ctx.latencies.podStartMs);
+    const took = goDuration(k.ctx.latencies.podStartMs + (rec.pullMs ?? 0));
     containerEvent(
       k,
       pod,

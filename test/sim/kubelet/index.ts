@@ -24,12 +24,15 @@ export function startKubelets(ctx: ControllerContext): Kubelets {
     const name = node.metadata.name;
     if (nodes.has(name)) return;
     const hostIp = (node.status?.addresses ?? []).find((a: Json) => a.type === 'InternalIP')?.address ?? '10.240.0.254';
-    // Without a podCIDR (--no-pod-cidr) the CNI still hands out addresses from its own range.
-    const cidr: string = node.spec?.podCIDR ?? `10.244.${fallbackRanges++}.0/24`;
+    // The profile's IPAM first (Calico blocks, VPC subnet, Cilium pool), else the node's podCIDRs;
+    // without either (--no-pod-cidr) the CNI still hands out addresses from its own range.
+    const nodeCidrs: string[] | undefined =
+      node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : undefined);
+    const cidrs = ctx.podRanges?.(node) ?? nodeCidrs ?? [`10.244.${fallbackRanges++}.0/24`];
     const state: NodeState = {
       name,
       hostIp,
-      ips: new PodIpAllocator(cidr),
+      ips: new PodIpAllocator(cidrs),
       images: new Set(),
       pods: new Map(),
       lastSeen: new Map(),

@@ -19,6 +19,8 @@ export interface PodRecord {
   pulling?: Set<string>;
   /** Containers whose image pull failed: the current back-off (ms), doubled per failure. */
   pullBackoff?: Map<string, number>;
+  /** How long this pod's pulls take beyond the start latency (slow registries). */
+  pullMs?: number;
 }
 
 /** What survives a kubelet restart on a node (containerd's state). */

@@ -36,7 +36,7 @@ export function adopt(k: NodeKubelet, pod: KubeObj): PodRecord {
   if (pod.status?.phase !== 'Running') return rec;
   rec.stage = 'running';
   if (pod.status.podIP && !isHostNetwork(pod)) {
-    k.state.ips.reserve(pod.status.podIP);
+    k.state.ips.reservePod((pod.status.podIPs ?? [{ ip: pod.status.podIP }]).map((p: { ip: string }) => p.ip));
     rec.podIp = pod.status.podIP;
   }
   for (const status of pod.status.containerStatuses ?? []) {
@@ -110,7 +110,9 @@ export function ensureSandbox(k: NodeKubelet, pod: KubeObj, rec: PodRecord): voi
 
 /** Arms the start of the pod's containers after the (simulated) pull and start latency. */
 export function waitForStart(k: NodeKubelet, pod: KubeObj, rec: PodRecord): void {
-  k.loop.timers.ensure(startTimer(rec), k.ctx.latencies.podStartMs, () => run(k, keyOf(pod)));
+  // A slow registry (profile slow-pulls) makes an image's first pull on this node take longer.
+  rec.pullMs = (rec.pulling?.size ?? 0) > 0 ? (k.ctx.firstPullMs?.(k.state.name) ?? 0) : 0;
+  k.loop.timers.ensure(startTimer(rec), k.ctx.latencies.podStartMs + rec.pullMs, () => run(k, keyOf(pod)));
 }
 
 /** A container's first instance: its record and the Created/Started events (the process starts after the status write). */
@@ -150,7 +152,8 @@ function run(k: NodeKubelet, key: string): void {
   const stored = writeStatus(k, pod, (status) => {
     status.phase = phaseOf(pod, rec);
     status.podIP = rec.podIp;
-    status.podIPs = [{ ip: rec.podIp }];
+    // Dual-stack: one address per family, primary first.
+    status.podIPs = isHostNetwork(pod) ? [{ ip: rec.podIp }] : state.ips.podIPs(rec.podIp!);
     status.hostIP = state.hostIp;
     status.hostIPs = [{ ip: state.hostIp }];
     status.startTime ??= t;

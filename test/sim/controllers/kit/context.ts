@@ -3,7 +3,7 @@
  * off while its fault is on — a stopped component, like a killed process, keeps nothing
  * running, and relists everything when it comes back.
  */
-import type { ContainerRuntime, FaultSet, Latencies, SimStore } from '../../contracts.js';
+import type { ContainerRuntime, FaultSet, KubeObj, Latencies, SimStore } from '../../contracts.js';
 import type { EventRecorder } from './events.js';
 
 /**
@@ -78,6 +78,14 @@ export interface ControllerDeps {
   timings?: Partial<SimTimings>;
   /** The cluster CA (PEM) the root-ca-cert-publisher puts into every namespace's kube-root-ca.crt. */
   caPem?: string;
+  /**
+   * The ranges the CNI's IPAM hands a node's pods addresses from (one per family, primary
+   * first), when they are not the node's spec.podCIDRs: Calico blocks, a VPC subnet slice,
+   * Cilium's cluster pool. From the cluster profile.
+   */
+  podRanges?: (node: KubeObj) => string[] | undefined;
+  /** Extra virtual ms the first pull of an image on a node takes (slow registries); 0 when cached. */
+  firstPullMs?: (nodeName: string) => number;
 }
 
 export interface ControllerContext {
@@ -89,6 +97,8 @@ export interface ControllerContext {
   clock: () => Date;
   timings: SimTimings;
   events: EventRecorder;
+  podRanges?: ControllerDeps['podRanges'];
+  firstPullMs?: ControllerDeps['firstPullMs'];
 }
 
 /** A running component: stop() unsubscribes its watches and clears its timers. */
