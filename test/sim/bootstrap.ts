@@ -1,51 +1,52 @@
 /**
- * The objects a freshly built kubeadm-style cluster holds, written straight into the store
- * as if the cluster had been up for a while: namespaces with their `default`
- * ServiceAccounts, a tainted control-plane node and N workers (KTHW addresses and pod
- * CIDRs), node Leases, the `kubernetes` and `kube-dns` Services, CoreDNS running on the
- * control plane, the static control-plane pods and kube-proxy on every node.
+ * The objects a freshly built cluster holds, written straight into the store as if the cluster
+ * had been up for a while, in the shape of its profile (profiles/): namespaces with their
+ * `default` ServiceAccounts, the nodes and their Leases, the `kubernetes` and `kube-dns`
+ * Services, the DNS server, the control-plane mirror pods where they are visible, kube-proxy
+ * where and how the profile runs it, and the profile's add-ons (CNI DaemonSets, …).
  * A fault switched on at start therefore breaks a working cluster, as it would in life.
  * Idempotent: what already exists is left alone.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { KubeObj, SimStore } from './contracts.js';
-import { writeDeploymentStatus } from './controllers/deployment.js';
 import { publishEndpointSlice } from './controllers/endpointslice.js';
-import { hex64, podTemplateHash } from './controllers/kit/names.js';
-import { type Json, ownerReferenceTo, timestamp } from './controllers/kit/objects.js';
-import { writeReplicaSetStatus } from './controllers/replicaset.js';
+import { type Json, timestamp } from './controllers/kit/objects.js';
 import { healthyNodeConditions, leaseFor } from './kubelet/heartbeat.js';
-import { podConditions, runningContainerStatus } from './kubelet/pod-status.js';
+import { PodIpAllocator } from './kubelet/pod-ips.js';
 import { controlPlaneStaticPods, kubeProxyPod } from './kubelet/static-pods.js';
+import { familyOf } from './network/ip.js';
+import { corednsConfigMap, corednsDeployment, kubeDnsDeployment } from './profiles/dns.js';
+import { kthwShape } from './profiles/kthw.js';
+import { kubeProxyConfigMap, kubeProxyDaemonSet, kubeProxyStaticPod } from './profiles/kube-proxy.js';
+import { type BootstrapContext, ensureDaemonSet, ensureDeployment, ensureRunningPod } from './profiles/kube-system.js';
+import type { ClusterShape, NodeShape } from './profiles/types.js';
 import { randomSuffix } from './store/index.js';
 
 export interface BootstrapConfig {
-  /** Worker nodes `worker-0..N-1` (`--nodes`, default 2); the control-plane node comes on top. */
+  /** Worker nodes `worker-0..N-1` (`--nodes`, default 2) of the default shape. */
   workers?: number;
-  /** false with `--no-pod-cidr`: nodes publish no spec.podCIDR (pods still get addresses). */
+  /** false with `--no-pod-cidr`: nodes of the default shape publish no spec.podCIDR. */
   podCidr?: boolean;
+  /** The profile's cluster shape (default: today's KTHW-style cluster from workers/podCidr). */
+  shape?: ClusterShape;
   clusterDomain?: string;
   /** An encryption provider is configured: kube-apiserver gets --encryption-provider-config. */
   encryption?: boolean;
   kubernetesVersion?: string;
-  /** Must match the store's service CIDR. */
-  serviceCidr?: string;
   clock?: () => Date;
 }
 
-export const controlPlaneNodeName = 'controlplane';
-export const controlPlaneAddress = '10.240.0.10';
-const clusterCidr = '10.200.0.0/16';
-const corednsImage = 'registry.k8s.io/coredns/coredns:v1.11.3';
+export { controlPlaneAddress, controlPlaneNodeName, workerAddress } from './profiles/kthw.js';
 
-/** KTHW-style addresses: the control plane .10, workers .20, .21, … */
-export function workerAddress(index: number): string {
-  return `10.240.0.${20 + index}`;
+/** The ranges a node's pods get addresses from: the profile's IPAM, else the node's podCIDRs. */
+export function podRangesOf(shape: ClusterShape, node: KubeObj): string[] | undefined {
+  const declared = shape.nodes.find((n) => n.name === node.metadata.name);
+  return declared?.podRanges ?? node.spec?.podCIDRs ?? (node.spec?.podCIDR ? [node.spec.podCIDR] : undefined);
 }
 
 export function bootstrapCluster(store: SimStore, config: BootstrapConfig = {}): void {
   const clock = config.clock ?? (() => new Date());
-  const workers = config.workers ?? 2;
+  const shape = config.shape ?? kthwShape(config.workers ?? 2, config.podCidr !== false);
   const version = config.kubernetesVersion ?? 'v1.32.3';
   const clusterDomain = config.clusterDomain ?? 'cluster.local';
   const ensure = (resource: string, obj: KubeObj): KubeObj =>
@@ -53,36 +54,41 @@ export function bootstrapCluster(store: SimStore, config: BootstrapConfig = {}):
 
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) {
     ensure('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
-    ensure('serviceaccounts', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: 'default', namespace: ns },
-    });
+    ensure('serviceaccounts', serviceAccount(ns, 'default'));
   }
-  for (const sa of ['coredns', 'kube-proxy']) {
-    ensure('serviceaccounts', {
-      apiVersion: 'v1',
-      kind: 'ServiceAccount',
-      metadata: { name: sa, namespace: 'kube-system' },
-    });
-  }
+  const accounts = [
+    shape.dns === 'coredns' ? 'coredns' : 'kube-dns',
+    ...(shape.kubeProxy === 'daemonset' || shape.kubeProxy === 'pods' ? ['kube-proxy'] : []),
+    ...(shape.addons?.serviceAccounts ?? []),
+  ];
+  for (const sa of accounts) ensure('serviceaccounts', serviceAccount('kube-system', sa));
 
   const now = timestamp(clock());
-  const nodeSpecs = [
-    { name: controlPlaneNodeName, address: controlPlaneAddress, cidrIndex: workers, controlPlane: true },
-    ...Array.from({ length: workers }, (_, i) => ({
-      name: `worker-${i}`,
-      address: workerAddress(i),
-      cidrIndex: i,
-      controlPlane: false,
-    })),
-  ];
-  const nodes = nodeSpecs.map((n) => {
-    const node = ensure('nodes', nodeObject(n, config.podCidr !== false, version, now));
+  const nodes = shape.nodes.map((n) => {
+    const node = ensure('nodes', nodeObject(n, version, now));
     ensure('leases', leaseFor(node, clock().toISOString().replace(/Z$/, '000Z')));
     return node;
   });
-  const controlPlane = nodes[0]!;
+  const allocators = new Map<string, PodIpAllocator>();
+  const ctx: BootstrapContext = {
+    store,
+    clock,
+    now,
+    ipFor: (node) => {
+      let ips = allocators.get(node.metadata.name);
+      if (!ips) {
+        ips = new PodIpAllocator(podRangesOf(shape, node) ?? ['10.244.0.0/24']);
+        for (const p of store.list('pods')) {
+          if (p.spec?.nodeName === node.metadata.name && !p.spec?.hostNetwork && p.status?.podIP) {
+            ips.reservePod((p.status.podIPs ?? [{ ip: p.status.podIP }]).map((x: Json) => x.ip));
+          }
+        }
+        allocators.set(node.metadata.name, ips);
+      }
+      const primary = ips.allocate();
+      return ips.podIPs(primary).map((p) => p.ip);
+    },
+  };
 
   ensure('services', {
     apiVersion: 'v1',
@@ -90,68 +96,97 @@ export function bootstrapCluster(store: SimStore, config: BootstrapConfig = {}):
     metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
     spec: { type: 'ClusterIP', ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }] },
   });
-  apiserverEndpoints(ensure);
+  apiserverEndpoints(ensure, shape.apiserverAddress);
 
-  ensure('configmaps', {
-    apiVersion: 'v1',
-    kind: 'ConfigMap',
-    metadata: { name: 'coredns', namespace: 'kube-system' },
-    data: { Corefile: corefile(clusterDomain) },
-  });
-  ensure('services', {
+  const controlPlane = nodes.find((n) => shape.nodes.find((s) => s.name === n.metadata.name)?.controlPlane);
+  const dnsNode = nodes.find((n) => n.metadata.name === shape.dnsNode) ?? controlPlane ?? nodes[0]!;
+  if (shape.dns === 'coredns') {
+    ensure('configmaps', corednsConfigMap(clusterDomain));
+    ensureDeployment(ctx, corednsDeployment(), dnsNode);
+  } else {
+    ensureDeployment(ctx, kubeDnsDeployment(clusterDomain), dnsNode);
+  }
+  ensure('services', kubeDnsService(shape.dns));
+
+  if (shape.controlPlanePods && controlPlane) {
+    const advertise = controlPlane.status.addresses[0].address;
+    for (const pod of controlPlaneStaticPods({
+      node: controlPlane,
+      advertiseAddress: advertise,
+      kubernetesVersion: version,
+      serviceCidr: shape.serviceCidrs.join(','),
+      clusterCidr: shape.clusterCidr,
+      clusterDomain,
+      encryption: Boolean(config.encryption),
+    })) {
+      ensureRunningPod(ctx, pod, controlPlane, [advertise]);
+    }
+  }
+  bootstrapKubeProxy(ctx, shape, nodes, version);
+  for (const cm of shape.addons?.configMaps ?? []) ensure('configmaps', cm);
+  for (const ds of shape.addons?.daemonSets ?? []) ensureDaemonSet(ctx, ds);
+  for (const d of shape.addons?.deployments ?? []) ensureDeployment(ctx, d, dnsNode);
+  publishEndpointSlice({ store, clock }, 'kube-system/kube-dns');
+}
+
+function bootstrapKubeProxy(ctx: BootstrapContext, shape: ClusterShape, nodes: KubeObj[], version: string): void {
+  const { store } = ctx;
+  switch (shape.kubeProxy) {
+    case 'pods':
+      for (const node of nodes) {
+        const existing = store
+          .list('pods', 'kube-system')
+          .find((p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy' && p.spec?.nodeName === node.metadata.name);
+        if (!existing) ensureRunningPod(ctx, kubeProxyPod(node.metadata.name, randomSuffix(), version), node);
+      }
+      return;
+    case 'daemonset':
+      if (!store.get('configmaps', 'kube-system', 'kube-proxy')) store.create('configmaps', kubeProxyConfigMap(shape));
+      ensureDaemonSet(ctx, kubeProxyDaemonSet(version));
+      return;
+    case 'static-pods':
+      for (const node of nodes) ensureRunningPod(ctx, kubeProxyStaticPod(node, version, shape.clusterCidr), node);
+      return;
+    case 'embedded':
+    case 'none':
+      return;
+  }
+}
+
+function serviceAccount(namespace: string, name: string): KubeObj {
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace } };
+}
+
+function kubeDnsService(dns: ClusterShape['dns']): KubeObj {
+  return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: {
       name: 'kube-dns',
       namespace: 'kube-system',
-      labels: { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' },
-      annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' },
+      labels: {
+        'k8s-app': 'kube-dns',
+        'kubernetes.io/cluster-service': 'true',
+        'kubernetes.io/name': dns === 'coredns' ? 'CoreDNS' : 'KubeDNS',
+      },
+      ...(dns === 'coredns' ? { annotations: { 'prometheus.io/port': '9153', 'prometheus.io/scrape': 'true' } } : {}),
     },
     spec: {
       selector: { 'k8s-app': 'kube-dns' },
       ports: [
         { name: 'dns', port: 53, protocol: 'UDP', targetPort: 53 },
         { name: 'dns-tcp', port: 53, protocol: 'TCP', targetPort: 53 },
-        { name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 },
+        ...(dns === 'coredns' ? [{ name: 'metrics', port: 9153, protocol: 'TCP', targetPort: 9153 }] : []),
       ],
     },
-  });
-
-  const pods = store.list('pods', 'kube-system');
-  const running = (pod: KubeObj, node: KubeObj, podIp: string) => ensureRunningPod(store, pod, node, podIp, now, pods);
-  const cidr = controlPlane.spec?.podCIDR ?? `10.200.${workers}.0/24`;
-  bootstrapCoreDns(store, controlPlane, cidr, running, clock);
-  for (const pod of controlPlaneStaticPods({
-    node: controlPlane,
-    advertiseAddress: controlPlaneAddress,
-    kubernetesVersion: version,
-    serviceCidr: config.serviceCidr ?? '10.96.0.0/12',
-    clusterCidr,
-    clusterDomain,
-    encryption: Boolean(config.encryption),
-  })) {
-    running(pod, controlPlane, controlPlaneAddress);
-  }
-  for (const node of nodes) {
-    const hostIp = node.status.addresses[0].address;
-    const existing = pods.find(
-      (p) => p.metadata.labels?.['k8s-app'] === 'kube-proxy' && p.spec?.nodeName === node.metadata.name,
-    );
-    if (!existing) running(kubeProxyPod(node.metadata.name, randomSuffix(), version), node, hostIp);
-  }
-  publishEndpointSlice({ store, clock }, 'kube-system/kube-dns');
+  };
 }
 
-function nodeObject(
-  n: { name: string; address: string; cidrIndex: number; controlPlane: boolean },
-  withPodCidr: boolean,
-  version: string,
-  now: string,
-): KubeObj {
-  const podCidr = `10.200.${n.cidrIndex}.0/24`;
+function nodeObject(n: NodeShape, version: string, now: string): KubeObj {
   const spec: Json = {};
-  if (withPodCidr) Object.assign(spec, { podCIDR: podCidr, podCIDRs: [podCidr] });
-  if (n.controlPlane) spec.taints = [{ key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' }];
+  if (n.podCidrs) Object.assign(spec, { podCIDR: n.podCidrs[0], podCIDRs: n.podCidrs });
+  if (n.providerID) spec.providerID = n.providerID;
+  if (n.taints?.length) spec.taints = n.taints;
   const capacity = {
     cpu: '2',
     'ephemeral-storage': '20134592Ki',
@@ -171,23 +206,19 @@ function nodeObject(
         'kubernetes.io/arch': 'amd64',
         'kubernetes.io/hostname': n.name,
         'kubernetes.io/os': 'linux',
-        ...(n.controlPlane
-          ? {
-              'node-role.kubernetes.io/control-plane': '',
-              'node.kubernetes.io/exclude-from-external-load-balancers': '',
-            }
-          : {}),
+        ...(n.labels ?? {}),
       },
       annotations: {
-        'kubeadm.alpha.kubernetes.io/cri-socket': 'unix:///var/run/containerd/containerd.sock',
         'node.alpha.kubernetes.io/ttl': '0',
         'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+        ...(n.annotations ?? {}),
       },
     },
     spec,
     status: {
       addresses: [
-        { address: n.address, type: 'InternalIP' },
+        ...n.internalIps.map((address) => ({ address, type: 'InternalIP' })),
+        ...(n.extraAddresses ?? []),
         { address: n.name, type: 'Hostname' },
       ],
       allocatable: { ...capacity, 'ephemeral-storage': '18556039957', memory: '3912752Ki' },
@@ -197,13 +228,13 @@ function nodeObject(
       nodeInfo: {
         architecture: 'amd64',
         bootID: randomUUID(),
-        containerRuntimeVersion: 'containerd://1.7.24',
-        kernelVersion: '6.1.0-28-amd64',
+        containerRuntimeVersion: n.containerRuntimeVersion ?? 'containerd://1.7.24',
+        kernelVersion: n.kernelVersion ?? '6.1.0-28-amd64',
         kubeProxyVersion: version,
         kubeletVersion: version,
         machineID: randomBytes(16).toString('hex'),
         operatingSystem: 'linux',
-        osImage: 'Debian GNU/Linux 12 (bookworm)',
+        osImage: n.osImage ?? 'Debian GNU/Linux 12 (bookworm)',
         systemUUID: randomUUID(),
       },
     },
@@ -211,14 +242,14 @@ function nodeObject(
 }
 
 /** The `kubernetes` Service's endpoints are the API server's own (it writes them, not the controller). */
-function apiserverEndpoints(ensure: (r: string, o: KubeObj) => KubeObj): void {
+function apiserverEndpoints(ensure: (r: string, o: KubeObj) => KubeObj, address: string): void {
   const port = { name: 'https', port: 6443, protocol: 'TCP' };
   ensure('endpointslices', {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',
     metadata: { name: 'kubernetes', namespace: 'default', labels: { 'kubernetes.io/service-name': 'kubernetes' } },
-    addressType: 'IPv4',
-    endpoints: [{ addresses: [controlPlaneAddress], conditions: { ready: true } }],
+    addressType: familyOf(address),
+    endpoints: [{ addresses: [address], conditions: { ready: true } }],
     ports: [port],
   });
   ensure('endpoints', {
@@ -229,193 +260,6 @@ function apiserverEndpoints(ensure: (r: string, o: KubeObj) => KubeObj): void {
       namespace: 'default',
       labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' },
     },
-    subsets: [{ addresses: [{ ip: controlPlaneAddress }], ports: [port] }],
-  });
-}
-
-/** CoreDNS as kubeadm deploys it: Deployment → ReplicaSet → two pods on the control plane. */
-function bootstrapCoreDns(
-  store: SimStore,
-  controlPlane: KubeObj,
-  cidr: string,
-  running: (pod: KubeObj, node: KubeObj, ip: string) => void,
-  clock: () => Date,
-): void {
-  const labels = { 'k8s-app': 'kube-dns' };
-  const deployment =
-    store.get('deployments', 'kube-system', 'coredns') ??
-    store.create('deployments', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: 'coredns', namespace: 'kube-system', labels },
-      spec: {
-        replicas: 2,
-        selector: { matchLabels: labels },
-        strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1, maxSurge: '25%' } },
-        template: { metadata: { labels }, spec: corednsPodSpec() },
-      },
-    });
-  // The hash of the template as stored (defaults filled), so the Deployment controller finds this ReplicaSet.
-  const hash = podTemplateHash(deployment.spec.template);
-  const rsName = `coredns-${hash}`;
-  const template = structuredClone(deployment.spec.template);
-  template.metadata.labels = { ...labels, 'pod-template-hash': hash };
-  const rs =
-    store.get('replicasets', 'kube-system', rsName) ??
-    store.create('replicasets', {
-      apiVersion: 'apps/v1',
-      kind: 'ReplicaSet',
-      metadata: {
-        name: rsName,
-        namespace: 'kube-system',
-        labels: template.metadata.labels,
-        annotations: {
-          'deployment.kubernetes.io/desired-replicas': '2',
-          'deployment.kubernetes.io/max-replicas': '3',
-          'deployment.kubernetes.io/revision': '1',
-        },
-        ownerReferences: [ownerReferenceTo(deployment)],
-      },
-      spec: { replicas: 2, selector: { matchLabels: template.metadata.labels }, template },
-    });
-  if (!deployment.metadata.annotations?.['deployment.kubernetes.io/revision']) {
-    deployment.metadata.annotations = {
-      ...(deployment.metadata.annotations ?? {}),
-      'deployment.kubernetes.io/revision': '1',
-    };
-    store.update('deployments', deployment);
-  }
-  const base = cidr.split('.').slice(0, 3).join('.');
-  const owned = store
-    .list('pods', 'kube-system')
-    .filter((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid);
-  for (let i = owned.length; i < 2; i++) {
-    running(
-      {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        metadata: {
-          name: `${rsName}-${randomSuffix()}`,
-          namespace: 'kube-system',
-          labels: template.metadata.labels,
-          ownerReferences: [ownerReferenceTo(rs)],
-        },
-        spec: { ...structuredClone(template.spec), nodeName: controlPlane.metadata.name },
-      },
-      controlPlane,
-      `${base}.${2 + i}`,
-    );
-  }
-  const pods = store
-    .list('pods', 'kube-system')
-    .filter((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid);
-  writeReplicaSetStatus({ store }, store.get('replicasets', 'kube-system', rsName)!, pods);
-  const storedRs = store.get('replicasets', 'kube-system', rsName)!;
-  writeDeploymentStatus({ store, clock }, store.get('deployments', 'kube-system', 'coredns')!, [storedRs], storedRs);
-}
-
-function corednsPodSpec(): Json {
-  return {
-    priorityClassName: 'system-cluster-critical',
-    serviceAccountName: 'coredns',
-    tolerations: [
-      { key: 'CriticalAddonsOnly', operator: 'Exists' },
-      { key: 'node-role.kubernetes.io/control-plane', effect: 'NoSchedule' },
-    ],
-    nodeSelector: { 'kubernetes.io/os': 'linux' },
-    containers: [
-      {
-        name: 'coredns',
-        image: corednsImage,
-        imagePullPolicy: 'IfNotPresent',
-        args: ['-conf', '/etc/coredns/Corefile'],
-        resources: { limits: { memory: '170Mi' }, requests: { cpu: '100m', memory: '70Mi' } },
-        volumeMounts: [{ name: 'config-volume', mountPath: '/etc/coredns', readOnly: true }],
-        ports: [
-          { containerPort: 53, name: 'dns', protocol: 'UDP' },
-          { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' },
-          { containerPort: 9153, name: 'metrics', protocol: 'TCP' },
-        ],
-        livenessProbe: {
-          httpGet: { path: '/health', port: 8080, scheme: 'HTTP' },
-          initialDelaySeconds: 60,
-          timeoutSeconds: 5,
-          successThreshold: 1,
-          failureThreshold: 5,
-        },
-        readinessProbe: { httpGet: { path: '/ready', port: 8181, scheme: 'HTTP' } },
-      },
-    ],
-    dnsPolicy: 'Default',
-    volumes: [
-      { name: 'config-volume', configMap: { name: 'coredns', items: [{ key: 'Corefile', path: 'Corefile' }] } },
-    ],
-  };
-}
-
-function corefile(domain: string): string {
-  return `.:53 {
-    errors
-    health {
-       lameduck 5s
-    }
-    ready
-    kubernetes ${domain} in-addr.arpa ip6.arpa {
-       pods insecure
-       fallthrough in-addr.arpa ip6.arpa
-       ttl 30
-    }
-    prometheus :9153
-    forward . /etc/resolv.conf {
-       max_concurrent 1000
-    }
-    cache 30 {
-       disable success ${domain}
-       disable denial ${domain}
-    }
-    loop
-    reload
-    loadbalance
-}
-`;
-}
-
-/** Creates a pod as its kubelet would have left it: Running, every container started. */
-function ensureRunningPod(
-  store: SimStore,
-  pod: KubeObj,
-  node: KubeObj,
-  podIp: string,
-  now: string,
-  existing: KubeObj[],
-): void {
-  if (
-    existing.some((p) => p.metadata.name === pod.metadata.name) ||
-    store.get('pods', pod.metadata.namespace, pod.metadata.name)
-  )
-    return;
-  const hostIp = node.status.addresses[0].address;
-  const containers: Json[] = pod.spec.containers;
-  store.create('pods', {
-    ...pod,
-    spec: { ...pod.spec, nodeName: node.metadata.name },
-    status: {
-      phase: 'Running',
-      conditions: podConditions([], { sandboxReady: true, notReady: [] }, now),
-      hostIP: hostIp,
-      hostIPs: [{ ip: hostIp }],
-      podIP: podIp,
-      podIPs: [{ ip: podIp }],
-      startTime: now,
-      containerStatuses: containers.map((c) =>
-        runningContainerStatus(c, {
-          containerId: `containerd://${hex64()}`,
-          startedAt: now,
-          restartCount: 0,
-          running: true,
-          nextBackoffMs: 0,
-        }),
-      ),
-    },
+    subsets: [{ addresses: [{ ip: address }], ports: [port] }],
   });
 }

@@ -39,6 +39,7 @@ async function main(): Promise<void> {
       out
         ? `kubeconfig written to ${out}   (export KUBECONFIG=${out})`
         : 'no --kubeconfig-out given; kubeconfig:\n' + sim.kubeconfig,
+      `profile: ${options.cluster.profile ?? 'kthw'}`,
       `faults on: ${sim.faults.list().join(', ') || 'none'}`,
       'toggle faults at run time:',
       `  ${curl} -X POST ${sim.controlUrl}/__sim/faults -d '{"enable":"coredns-down"}'`,

@@ -54,15 +54,36 @@ export function parseFault(spec: string): ParsedFault {
   return { name: faultName, args, spec: [faultName, ...args].join(':') as FaultSpec };
 }
 
+export interface FaultSetOptions {
+  /** Why a fault cannot be switched on in this cluster (its profile lacks the component), or undefined. */
+  refuse?: (name: FaultName) => string | undefined;
+  /**
+   * RBAC denials the cluster has by design (a profile's audit user may not GET /metrics), reported
+   * as `rbac-missing` instances but not listed as faults: they cannot be switched off.
+   */
+  standingRbacDenials?: Array<[verb: string, resource: string]>;
+}
+
 export class SimFaultSet implements FaultSet {
   private readonly on = new Map<FaultSpec, ParsedFault>();
   private readonly listeners = new Set<() => void>();
 
-  constructor(initial: readonly FaultSpec[] = []) {
+  constructor(
+    initial: readonly FaultSpec[] = [],
+    private readonly options: FaultSetOptions = {},
+  ) {
     for (const spec of initial) {
-      const f = parseFault(spec);
+      const f = this.accept(spec);
       this.on.set(f.spec, f);
     }
+  }
+
+  /** Parses a spec and refuses a fault the cluster's profile has no component for. */
+  private accept(spec: FaultSpec): ParsedFault {
+    const f = parseFault(spec);
+    const refusal = this.options.refuse?.(f.name);
+    if (refusal) throw new UnknownFaultError(refusal);
+    return f;
   }
 
   /** True when the fault is on: by bare name (any arguments) or by full spec. */
@@ -82,11 +103,12 @@ export class SimFaultSet implements FaultSet {
 
   /** Arguments of each enabled instance, unjoined. */
   instances(name: FaultName): string[][] {
-    return [...this.on.values()].filter((f) => f.name === name).map((f) => f.args);
+    const standing = name === 'rbac-missing' ? (this.options.standingRbacDenials ?? []).map((d) => [...d]) : [];
+    return [...standing, ...[...this.on.values()].filter((f) => f.name === name).map((f) => f.args)];
   }
 
   enable(spec: FaultSpec): void {
-    const f = parseFault(spec);
+    const f = this.accept(spec);
     if (this.on.has(f.spec)) return;
     this.on.set(f.spec, f);
     this.changed();
@@ -114,6 +136,6 @@ export class SimFaultSet implements FaultSet {
   }
 }
 
-export function createFaultSet(initial: readonly FaultSpec[] = []): SimFaultSet {
-  return new SimFaultSet(initial);
+export function createFaultSet(initial: readonly FaultSpec[] = [], options: FaultSetOptions = {}): SimFaultSet {
+  return new SimFaultSet(initial, options);
 }

@@ -10,12 +10,15 @@
  * await sim.stop();
  */
 import { randomBytes } from 'node:crypto';
-import { bootstrapCluster } from './bootstrap.js';
+import { bootstrapCluster, podRangesOf } from './bootstrap.js';
 import type { ClusterView, KubeObj, Latencies } from './contracts.js';
 import { type RunningControllers, type SimTimings, startControllers } from './controllers/index.js';
 import { applyNodeLoad } from './controllers/node-load.js';
 import { createFaultSet, type FaultSpec, type SimFaultSet } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
+import { DEFAULT_TIMEOUT_SCALE } from './network/timing.js';
+import { type ClusterProfile, faultRefusal, getProfile, type ProfileName } from './profiles/index.js';
+import { kthwShape } from './profiles/kthw.js';
 import { createContainerRuntime, type SimContainerRuntime } from './runtime/index.js';
 import { Accounting, type AccountingSnapshot } from './server/accounting.js';
 import { ApiServer } from './server/api-server.js';
@@ -26,11 +29,14 @@ import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
 import { createCertificateAuthority, issueServingCertificate } from './tls.js';
 
 export type { FaultName, FaultSpec } from './fault-catalog.js';
+export { PROFILE_NAMES, type ProfileName } from './profiles/index.js';
 
 export interface SimClusterOptions {
   /** Pods of other tenants requesting that % of a node's CPU and memory (`--node-load`), for uneven scheduling. */
   nodeLoad?: Record<string, number>;
-  /** Worker nodes (default 2); a control-plane node is always added. */
+  /** The kind of cluster to look and behave like (default `kthw`, today's default); see profiles/. */
+  profile?: ProfileName;
+  /** Worker nodes (default 2); the profile adds its control-plane node where it registers one. */
   nodes?: number;
   /** Nodes publish spec.podCIDR(s) (default true). */
   podCidr?: boolean;
@@ -93,10 +99,18 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   const token = options.token ?? randomBytes(24).toString('base64url');
   const clusterDomain = options.clusterDomain ?? 'cluster.local';
   const version = versionInfo(options.serverVersion);
-  const serviceCidr = '10.96.0.0/12';
+  const profileName = options.profile ?? 'kthw';
+  const profile = getProfile(profileName);
+  const workers = options.nodes ?? 2;
+  // --no-pod-cidr is a variant of today's default shape; other profiles say themselves what nodes publish.
+  const shape = profileName === 'kthw' ? kthwShape(workers, options.podCidr ?? true) : profile.shape(workers);
+  const serviceCidr = shape.serviceCidrs[0]!;
   // One object, mutated in place: controllers and the runtime read it at use time.
   const latencies: Latencies = { ...defaultLatencies, ...(options.latencies ?? {}) };
-  const faults = createFaultSet(options.faults ?? []);
+  const faults = createFaultSet(options.faults ?? [], {
+    refuse: (name) => faultRefusal(profileName, name),
+    standingRbacDenials: (shape.deniedPaths ?? []).map((path): [string, string] => ['get', path]),
+  });
   const accounting = new Accounting();
 
   const storage = createSecretStorage({
@@ -140,13 +154,11 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   };
   if (!options.apiOnly) {
     bootstrapCluster(store, {
-      workers: options.nodes ?? 2,
-      podCidr: options.podCidr ?? true,
+      shape,
       clusterDomain,
       // identity alone is what a cluster without an EncryptionConfiguration stores: no flag then.
       encryption: options.encryption !== undefined && options.encryption.provider !== 'identity',
       kubernetesVersion: version.gitVersion,
-      serviceCidr,
     });
     applyNodeLoad(store, options.nodeLoad ?? {});
     runtime = createContainerRuntime(view);
@@ -158,6 +170,8 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       runtime,
       timings: options.timings,
       caPem: ca.certPem,
+      podRanges: (node) => podRangesOf(shape, node),
+      firstPullMs: firstPullDelay(profile),
     });
   }
 
@@ -232,4 +246,11 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       return stopped;
     },
   };
+}
+
+/** The slow registry of a profile: each node's first pull of an image, scaled like client time-outs. */
+function firstPullDelay(profile: ClusterProfile): ((node: string) => number) | undefined {
+  const range = profile.firstPullMs;
+  if (!range) return undefined;
+  return () => (range.min + Math.random() * (range.max - range.min)) * DEFAULT_TIMEOUT_SCALE;
 }

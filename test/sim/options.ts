@@ -1,12 +1,13 @@
 /**
  * The standalone simulation's command line: one table of flags (each with its one-line help),
  * from which parsing and `--help` are both derived. Each flag also accepts `--flag=value`.
- * `--help` lists every flag, every fault (from fault-catalog.ts) and every profile.
+ * `--help` lists every flag, every fault (from fault-catalog.ts) and every profile (profiles/).
  */
 import type { Latencies } from './contracts.js';
 import { parseNodeLoad } from './controllers/node-load.js';
 import { FAULT_NAMES, faultCatalog, faultUsage, parseFault, UnknownFaultError } from './faults.js';
 import type { SimClusterOptions } from './index.js';
+import { faultRefusal, getProfile, PROFILE_NAMES, parseProfile, UnknownProfileError } from './profiles/index.js';
 import { normaliseServerVersion, ServerVersionError } from './server/version.js';
 import { PROVIDER_NAMES, type ProviderName } from './storage/index.js';
 
@@ -53,6 +54,19 @@ const intFlag = (name: string, key: 'nodes' | 'port' | 'controlPort', help: stri
 });
 
 const flags: Flag[] = [
+  {
+    name: '--profile',
+    value: 'NAME',
+    help: 'the kind of cluster to look and behave like (default kthw; see the list below)',
+    apply: (out, v) => {
+      try {
+        out.cluster.profile = parseProfile(v);
+      } catch (e) {
+        if (e instanceof UnknownProfileError) throw new UsageError(`--profile: ${e.message}`);
+        throw e;
+      }
+    },
+  },
   {
     name: '--kubeconfig-out',
     value: 'PATH',
@@ -167,6 +181,9 @@ export function helpText(): string {
     'faults (--fault, or at run time through the control endpoint):',
     column(FAULT_NAMES.map((name): [string, string] => [faultUsage(name), faultCatalog[name].summary])),
     '',
+    'profiles (--profile; every fault applies unless the profile lacks its component):',
+    column(PROFILE_NAMES.map((name): [string, string] => [name, getProfile(name).summary])),
+    '',
   ].join('\n');
 }
 
@@ -194,6 +211,11 @@ export function parseCliOptions(argv: string[]): CliOptions {
       throw new UsageError(`${name} needs a value (${flag.value})`);
     }
     flag.apply(out, value);
+  }
+  // A fault the chosen profile has no component for is a usage error, whichever flag came first.
+  for (const spec of out.cluster.faults ?? []) {
+    const refusal = faultRefusal(out.cluster.profile ?? 'kthw', parseFault(spec).name);
+    if (refusal) throw new UsageError(`--fault: ${refusal}`);
   }
   return out;
 }

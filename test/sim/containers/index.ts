@@ -4,6 +4,7 @@ import { busyboxImage } from './busybox.js';
 import { controlPlaneImage } from './control-plane.js';
 import { corednsImage } from './coredns.js';
 import { etcdImage } from './etcd.js';
+import { kubeDnsImages } from './kube-dns.js';
 import type { EmulatedImage } from './types.js';
 import { unknownImage } from './unknown.js';
 
@@ -11,6 +12,7 @@ export const BUILTIN_IMAGES: readonly EmulatedImage[] = [
   agnhostImage,
   busyboxImage,
   corednsImage,
+  ...kubeDnsImages,
   etcdImage,
   controlPlaneImage,
 ];
