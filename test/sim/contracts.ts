@@ -52,6 +52,8 @@ export interface WatchEvent {
 /** `dryRun`: validate, default and answer as if written, but store nothing (the API's `?dryRun=All`). */
 export interface StoreWriteOptions {
   dryRun?: boolean;
+  /** Admission warnings of this write are appended here (the API server's `Warning` headers). */
+  warnings?: string[];
 }
 
 export interface StoreDeleteOptions extends StoreWriteOptions {

@@ -10,6 +10,7 @@
  * await sim.stop();
  */
 import { randomBytes } from 'node:crypto';
+import { type AdmissionOptions, createAdmission } from './admission/index.js';
 import { bootstrapCluster, podRangesOf } from './bootstrap.js';
 import type { ClusterView, KubeObj, Latencies } from './contracts.js';
 import { type RunningControllers, type SimTimings, startControllers } from './controllers/index.js';
@@ -56,6 +57,12 @@ export interface SimClusterOptions {
   controlPort?: number;
   /** Only the API server and its store: no nodes, controllers or runtime (for API-level tests). */
   apiOnly?: boolean;
+  /**
+   * Admission policy denials in the forms real clusters send (Pod Security defaults, a validating
+   * webhook, a ValidatingAdmissionPolicy), on top of the profile's own; see admission/.
+   * ResourceQuota and LimitRange apply through their objects (create them in a namespace).
+   */
+  admission?: AdmissionOptions;
   /** Events kept for watch resumption (default 2000). */
   historyLimit?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 10 s). */
@@ -131,6 +138,11 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     storageWrites = storageWrites.then(() => write);
   };
   const store = createMemoryStore({
+    admit: createAdmission({
+      ...(profile.admission ?? {}),
+      ...(options.admission ?? {}),
+      podSecurity: { ...(profile.admission?.podSecurity ?? {}), ...(options.admission?.podSecurity ?? {}) },
+    }),
     historyLimit: options.historyLimit,
     serviceCidr,
     onWrite: (resource, event) => {

@@ -283,6 +283,18 @@ export function writeDeploymentStatus(
       ? { reason: 'NewReplicaSetCreated', message: `Created new replica set "${newRs.metadata.name}"` }
       : { reason: 'ReplicaSetUpdated', message: `ReplicaSet "${newRs.metadata.name}" is progressing.` };
   conditions = setCondition(conditions, { type: 'Progressing', status: 'True', ...progressing }, now);
+  // A ReplicaSet that cannot create pods (admission denied them) surfaces as the Deployment's
+  // ReplicaFailure condition (pkg/controller/deployment/progress.go, util.GetReplicaFailures).
+  const failure = all
+    .flatMap((rs) => rs.status?.conditions ?? [])
+    .find((c: Json) => c.type === 'ReplicaFailure' && c.status === 'True');
+  conditions = failure
+    ? setCondition(
+        conditions,
+        { type: 'ReplicaFailure', status: 'True', reason: failure.reason, message: failure.message },
+        now,
+      )
+    : conditions.filter((c) => c.type !== 'ReplicaFailure');
   conditions = conditions.map((c) => {
     const before = previous.find((p) => p.type === c.type);
     const same = before && before.status === c.status && before.reason === c.reason && before.message === c.message;

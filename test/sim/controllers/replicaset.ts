@@ -3,6 +3,7 @@
  * at once when one goes away (self-heal), and reports their count in status.
  */
 import type { KubeObj } from '../contracts.js';
+import { StatusError } from '../store/errors.js';
 import type { ControllerContext, Stop } from './kit/context.js';
 import { startLoop } from './kit/loop.js';
 import {
@@ -16,6 +17,7 @@ import {
   ownerReferenceTo,
   selectorMatches,
   splitKey,
+  timestamp,
 } from './kit/objects.js';
 
 const source = { component: 'replicaset-controller' };
@@ -67,7 +69,7 @@ function createPods(ctx: ControllerContext, rs: KubeObj, count: number): void {
     return;
   }
   for (let i = 0; i < count; i++) {
-    const pod = ctx.store.create('pods', {
+    const pod = createOrReport(ctx, rs, {
       apiVersion: 'v1',
       kind: 'Pod',
       metadata: {
@@ -80,6 +82,7 @@ function createPods(ctx: ControllerContext, rs: KubeObj, count: number): void {
       },
       spec: structuredClone(template.spec ?? {}),
     });
+    if (!pod) return;
     ctx.events.record({
       object: rs,
       type: 'Normal',
@@ -88,6 +91,52 @@ function createPods(ctx: ControllerContext, rs: KubeObj, count: number): void {
       source,
     });
   }
+}
+
+/**
+ * Creates a pod through admission; a denial (Pod Security, a webhook, a quota, …) becomes the
+ * controller's `FailedCreate` event `Error creating: <message>` and the ReplicaSet's
+ * `ReplicaFailure` condition, as pkg/controller/replicaset does (no pod appears).
+ */
+function createOrReport(ctx: ControllerContext, rs: KubeObj, pod: KubeObj): KubeObj | undefined {
+  try {
+    const created = ctx.store.create('pods', pod);
+    setReplicaFailure(ctx, rs, undefined);
+    return created;
+  } catch (err) {
+    if (!(err instanceof StatusError)) throw err;
+    ctx.events.record({
+      object: rs,
+      type: 'Warning',
+      reason: 'FailedCreate',
+      message: `Error creating: ${err.message}`,
+      source,
+    });
+    setReplicaFailure(ctx, rs, err.message);
+    return undefined;
+  }
+}
+
+function setReplicaFailure(ctx: ControllerContext, rs: KubeObj, message: string | undefined): void {
+  const current = ctx.store.get('replicasets', rs.metadata.namespace, rs.metadata.name);
+  if (!current) return;
+  const others = (current.status?.conditions ?? []).filter((c: { type: string }) => c.type !== 'ReplicaFailure');
+  const had = (current.status?.conditions ?? []).some((c: { type: string }) => c.type === 'ReplicaFailure');
+  if (message === undefined && !had) return;
+  const conditions =
+    message === undefined
+      ? others
+      : [
+          ...others,
+          {
+            type: 'ReplicaFailure',
+            status: 'True',
+            reason: 'FailedCreate',
+            message,
+            lastTransitionTime: timestamp(ctx.clock()),
+          },
+        ];
+  ctx.store.update('replicasets', { ...current, status: { ...(current.status ?? {}), conditions } });
 }
 
 /** The pods the real controller deletes first: unscheduled, then pending, then not ready, then the youngest. */
@@ -131,6 +180,8 @@ export function writeReplicaSetStatus(ctx: Pick<ControllerContext, 'store'>, rs:
   if (ready) status.availableReplicas = ready;
   status.observedGeneration = rs.metadata.generation ?? 1;
   const current = ctx.store.get('replicasets', rs.metadata.namespace, rs.metadata.name);
+  // Conditions (ReplicaFailure) are set where pod creation fails; counting pods keeps them.
+  if (current?.status?.conditions?.length) status.conditions = current.status.conditions;
   if (!current || JSON.stringify(current.status ?? {}) === JSON.stringify(status)) return;
   ctx.store.update('replicasets', { ...current, status });
 }

@@ -3,6 +3,7 @@
  * path, as a bundle the simulation starts with (`npm run sim -- --profile NAME`,
  * `startSimCluster({ profile })`). Each profile's file cites the upstream source of its facts.
  */
+import type { AdmissionOptions } from '../admission/index.js';
 import type { KubeObj } from '../contracts.js';
 import type { FaultName } from '../fault-catalog.js';
 
@@ -70,9 +71,7 @@ export interface AddonObjects {
   serviceAccounts?: string[];
 }
 
-export interface AdmissionShape {
-  /** PodSecurity default enforce level for namespaces without labels (AdmissionConfiguration defaults). */
-  podSecurityDefault?: 'restricted' | 'baseline';
+export interface AdmissionShape extends AdmissionOptions {
   /** A policy engine that writes a default-deny ingress+egress NetworkPolicy into every new namespace. */
   defaultDenyNetworkPolicy?: boolean;
 }

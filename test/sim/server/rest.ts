@@ -58,6 +58,28 @@ export function dryRunOf(info: RequestInfo): { dryRun: boolean } {
   return { dryRun: info.query.getAll('dryRun').includes('All') };
 }
 
+/**
+ * Creates through admission and puts its warnings on the response as the API server does
+ * (apiserver/pkg/warning: `Warning: 299 - "<text>"`, which kubectl prints as `Warning: <text>`).
+ */
+function createWithWarnings(
+  ctx: ApiContext,
+  res: ServerResponse,
+  plural: string,
+  stored: KubeObj,
+  info: RequestInfo,
+): KubeObj {
+  const warnings: string[] = [];
+  const created = ctx.store.create(plural, stored, { ...dryRunOf(info), warnings });
+  if (warnings.length > 0) {
+    res.setHeader(
+      'Warning',
+      warnings.map((w) => `299 - ${JSON.stringify(w)}`),
+    );
+  }
+  return created;
+}
+
 /** Waits until a write reached storage (Secrets mirrored to etcd), as a real response does. */
 export async function written(ctx: ApiContext): Promise<void> {
   await ctx.storageSettled?.();
@@ -136,7 +158,7 @@ async function create(
   const view = storageView(def);
   const stored = view.toStored(obj);
   admitCreate(ctx.store, def, stored);
-  const created = view.fromStored(ctx.store.create(view.plural, stored, dryRunOf(info)));
+  const created = view.fromStored(createWithWarnings(ctx, res, view.plural, stored, info));
   await written(ctx);
   sendObject(req, res, def, created, 201);
 }
@@ -221,7 +243,7 @@ async function patch(
     // Server-side apply creates what does not exist yet.
     const stored = view.toStored(checkBodyIdentity(def, info, request.body));
     admitCreate(ctx.store, def, stored);
-    const created = view.fromStored(ctx.store.create(view.plural, stored, dryRunOf(info)));
+    const created = view.fromStored(createWithWarnings(ctx, res, view.plural, stored, info));
     await written(ctx);
     sendObject(req, res, def, created, 201);
     return;

@@ -17,6 +17,12 @@ export interface MemoryStoreOptions {
   serviceCidr?: string;
   /** Called for every change after it is applied (the storage layer mirrors Secrets to etcd from here). */
   onWrite?: (resource: string, event: WatchEvent) => void;
+  /**
+   * Validating admission for every create, after defaults and name generation (as the API server
+   * runs it for its clients and for the controllers, which create through it): throws the denial,
+   * returns warnings. See admission/.
+   */
+  admit?: (store: SimStore, resource: string, obj: KubeObj) => string[];
 }
 
 type WriteOptions = StoreWriteOptions;
@@ -101,6 +107,13 @@ export class MemoryStore implements SimStore {
     for (const field of ['resourceVersion', 'deletionTimestamp', 'deletionGracePeriodSeconds'] as const)
       delete obj.metadata[field];
     this.strategies.prepareCreate(def, obj);
+    try {
+      const warnings = this.options.admit?.(this, resource, obj) ?? [];
+      options.warnings?.push(...warnings);
+    } catch (e) {
+      this.strategies.released(def, obj);
+      throw e;
+    }
     obj.metadata.uid = newUid();
     obj.metadata.creationTimestamp = nowTimestamp();
     if (def.generation) obj.metadata.generation = 1;
