@@ -1,0 +1,201 @@
+/**
+ * The profile × fault matrix: on every simulated kind of cluster (test/sim/profiles), a healthy
+ * audit's full row vector, and for every fault that applies to that profile (the fault catalog
+ * minus the profile's refusals) exactly the rows the fault explains red — the same rows as on
+ * today's default cluster (support/fault-rows.ts), unless the profile's shape makes the truth
+ * differ (noted per case). Plus fault pairs that used to hide each other.
+ *
+ * Where kubeproof's verdict is still wrong on a profile because a check is not fixed yet, the
+ * case states the true expectation and is marked `it.fails` naming the helper who fixes that
+ * check (`verdicts` or `network`); they flip it to `it` when they land. kthw's single faults are
+ * asserted by fault-matrix.test.ts and not repeated here.
+ *
+ * Every case starts its own cluster; cases run concurrently (audits mostly wait on the
+ * simulation's timers), so the whole matrix costs a few audits' time per worker.
+ */
+import { describe, expect, it } from 'vitest';
+import { FAULT_NAMES, type FaultName } from '../sim/fault-catalog.js';
+import { type FaultSpec, PROFILE_NAMES, type ProfileName, type SimCluster, startSimCluster } from '../sim/index.js';
+import { faultRefusal, getProfile } from '../sim/profiles/index.js';
+import { AFTER_ROLLOUT } from './support/check-ids.js';
+import { expectedVector, faultRows, type Id, type Row } from './support/fault-rows.js';
+import { type AuditRun, explain, runAudit, statusVector } from './support/sim-audit.js';
+
+type Owner = 'verdicts' | 'network';
+
+/** Why a case's verdict is still wrong, and who fixes it (`it.fails` until then). */
+interface KnownWrong {
+  owner: Owner;
+  why: string;
+}
+
+interface ProfilePlan {
+  /** The node a node-argument fault names (a schedulable node that is not the client's first choice). */
+  node: string;
+  /** The truth for secrets.encryption on a healthy run. */
+  encryption: 'passed' | 'not-observable';
+  /** Which cases kubeproof still gets wrong here, by row (the healthy run is row undefined). */
+  wrong?: (row: Row | undefined) => KnownWrong | undefined;
+  /** Rows whose truth differs on this profile's shape. */
+  rows?: Partial<Record<FaultName, Partial<Row>>>;
+}
+
+const secondWorker = (profile: ProfileName): string => {
+  const nodes = getProfile(profile).shape(2).nodes;
+  const workers = nodes.filter((n) => !n.controlPlane);
+  return (workers[1] ?? workers[0] ?? nodes[0]!).name;
+};
+
+const passes = (row: Row | undefined, id: Id) =>
+  !row || ![...(row.failed ?? []), ...(row.skipped ?? []), ...(row.error ?? [])].includes(id);
+
+/** calico-ipam / cluster-pool addresses are outside node.spec.podCIDR: pods.network must judge the CNI's pools. */
+const ipamNotNodeCidr = (row: Row | undefined): KnownWrong | undefined =>
+  passes(row, 'pods.network')
+    ? { owner: 'network', why: 'pods.network judges pod IPs against node.spec.podCIDR, not the CNI pools' }
+    : undefined;
+
+const PLANS: Record<ProfileName, ProfilePlan> = {
+  kthw: { node: 'worker-1', encryption: 'passed' },
+  'kubeadm-calico': { node: 'worker-1', encryption: 'passed', wrong: ipamNotNodeCidr },
+  eks: {
+    node: secondWorker('eks'),
+    encryption: 'not-observable',
+    wrong: (row) =>
+      row
+        ? undefined
+        : {
+            owner: 'verdicts',
+            why: 'secrets.encryption is error, not skipped not-observable, on a managed control plane',
+          },
+  },
+  gke: {
+    node: secondWorker('gke'),
+    encryption: 'not-observable',
+    wrong: (row) =>
+      row
+        ? undefined
+        : {
+            owner: 'verdicts',
+            why: 'secrets.encryption is error, not skipped not-observable, on a managed control plane',
+          },
+  },
+  k3s: {
+    node: secondWorker('k3s'),
+    encryption: 'passed',
+    rows: {
+      // The only node goes NotReady: nothing can be scheduled at all.
+      'node-notready': { failed: ['nodes.ready', 'workload.rollout'], skipped: AFTER_ROLLOUT },
+    },
+  },
+  'cilium-kpr': { node: 'worker-1', encryption: 'passed', wrong: ipamNotNodeCidr },
+  'psa-restricted': {
+    node: 'worker-1',
+    encryption: 'passed',
+    // Until the workload meets `restricted`, its pods are denied before any fault can show —
+    // except where the run never gets that far (preflight) or the ServiceAccount admission
+    // check refuses the pods first (controller-manager-down: no `default` ServiceAccount).
+    wrong: (row) =>
+      row?.skipped?.includes('workload.rollout') && row.error?.includes('preflight.api')
+        ? undefined
+        : row?.fault === 'controller-manager-down'
+          ? undefined
+          : { owner: 'verdicts', why: "the workload's pods do not meet Pod Security restricted" },
+  },
+  'slow-pulls': { node: 'worker-1', encryption: 'passed' },
+};
+
+const ENCRYPTED = { provider: 'aescbc' as const, keyName: 'key1' };
+
+async function withSim<T>(profile: ProfileName, faults: FaultSpec[], fn: (sim: SimCluster) => Promise<T>): Promise<T> {
+  const sim = await startSimCluster({ profile, faults, encryption: ENCRYPTED });
+  try {
+    return await fn(sim);
+  } finally {
+    await sim.stop();
+  }
+}
+
+const itFor = (wrong: KnownWrong | undefined) => (wrong ? it.fails : it);
+const label = (wrong: KnownWrong | undefined) => (wrong ? ` [wrong until ${wrong.owner}: ${wrong.why}]` : '');
+
+function expectVector(run: AuditRun, expected: Record<string, string>): void {
+  expect(statusVector(run), explain(run)).toEqual(expected);
+  for (const r of run.results.values()) {
+    if (r.status === 'skipped' && r.reason !== 'not-observable') {
+      expect(r.blockedBy?.length, `${r.id} skipped without blockedBy`).toBeGreaterThan(0);
+    }
+  }
+}
+
+describe.concurrent('profile × fault matrix', () => {
+  for (const profile of PROFILE_NAMES) {
+    const plan = PLANS[profile];
+    describe(profile, () => {
+      const healthyWrong = plan.wrong?.(undefined);
+      itFor(healthyWrong)(
+        `healthy: every row green${plan.encryption === 'not-observable' ? ', encryption not-observable' : ''}${label(healthyWrong)}`,
+        async () => {
+          await withSim(profile, [], async (sim) => {
+            const run = await runAudit(sim, { selection: ['smoke', 'encryption'] });
+            const expected = {
+              ...expectedVector({}),
+              'secrets.encryption': plan.encryption === 'passed' ? 'passed' : 'skipped',
+            };
+            expectVector(run, expected);
+            if (plan.encryption === 'not-observable')
+              expect(run.results.get('secrets.encryption')?.reason).toBe('not-observable');
+            expect(run.cleanup.deleted, JSON.stringify(run.cleanup)).toBe(true);
+          });
+        },
+      );
+
+      if (profile === 'kthw') return;
+      const rows = faultRows(plan.node);
+      for (const name of FAULT_NAMES) {
+        const base = rows.find((r) => r.fault.split(':')[0] === name);
+        if (!base) continue;
+        const refusal = faultRefusal(profile, name);
+        if (refusal) {
+          it(`${name}: refused (${refusal.split(': ').slice(1).join(': ')})`, async () => {
+            await expect(startSimCluster({ profile, faults: [base.fault], apiOnly: true })).rejects.toThrow(refusal);
+          });
+          continue;
+        }
+        const row: Row = { ...base, ...(plan.rows?.[name] ?? {}) };
+        const wrong = plan.wrong?.(row);
+        itFor(wrong)(
+          `${row.fault}: ${[...(row.failed ?? []).map((f) => `F ${f}`), ...(row.error ?? []).map((e) => `E ${e}`)].join(', ')}${label(wrong)}`,
+          async () => {
+            await withSim(profile, [row.fault], async (sim) => {
+              await row.settle?.(sim);
+              const run = await runAudit(sim);
+              expectVector(run, expectedVector(row));
+            });
+          },
+        );
+      }
+    });
+  }
+});
+
+describe.concurrent('fault pairs that used to hide each other', () => {
+  for (const profile of ['kthw', 'kubeadm-calico'] as const) {
+    const node = PLANS[profile].node;
+    const wrong: KnownWrong = {
+      owner: 'network',
+      why: 'DNS, ClusterIP and NodePort are skipped behind pods.cross-node instead of observed from the same node',
+    };
+    it.fails(`${profile}: cni-cross-node + nodeport-blocked:${node} name both the CNI and the blocked NodePort${label(wrong)}`, async () => {
+      await withSim(profile, ['cni-cross-node', `nodeport-blocked:${node}`], async (sim) => {
+        const run = await runAudit(sim);
+        const v = statusVector(run);
+        expect(v['pods.cross-node'], explain(run)).toBe('failed');
+        expect(v['service.nodeport'], explain(run)).toBe('failed');
+        expect(run.results.get('service.nodeport')?.summary, explain(run)).toMatch(new RegExp(`fails on ${node}`));
+        for (const id of ['dns.service', 'service.loadbalancing'] as const)
+          expect(v[id], explain(run)).not.toBe('skipped');
+      });
+    });
+  }
+});
