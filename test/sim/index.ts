@@ -261,8 +261,13 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
 }
 
 /** The slow registry of a profile: each node's first pull of an image, scaled like client time-outs. */
-function firstPullDelay(profile: ClusterProfile): ((node: string) => number) | undefined {
+function firstPullDelay(
+  profile: ClusterProfile,
+): ((node: string) => { waitMs: number; reportedMs: number }) | undefined {
   const range = profile.firstPullMs;
   if (!range) return undefined;
-  return () => (range.min + Math.random() * (range.max - range.min)) * DEFAULT_TIMEOUT_SCALE;
+  return () => {
+    const reportedMs = Math.round(range.min + Math.random() * (range.max - range.min));
+    return { waitMs: reportedMs * DEFAULT_TIMEOUT_SCALE, reportedMs };
+  };
 }

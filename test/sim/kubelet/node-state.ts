@@ -19,7 +19,7 @@ export interface PodRecord {
   pulling?: Set<string>;
   /** Containers whose image pull failed: the current back-off (ms), doubled per failure. */
   pullBackoff?: Map<string, number>;
-  /** How long this pod's pulls take beyond the start latency (slow registries). */
+  /** How long this pod's pulls took beyond the start latency, as the Pulled event reports it (slow registries). */
   pullMs?: number;
 }
 

@@ -111,8 +111,9 @@ export function ensureSandbox(k: NodeKubelet, pod: KubeObj, rec: PodRecord): voi
 /** Arms the start of the pod's containers after the (simulated) pull and start latency. */
 export function waitForStart(k: NodeKubelet, pod: KubeObj, rec: PodRecord): void {
   // A slow registry (profile slow-pulls) makes an image's first pull on this node take longer.
-  rec.pullMs = (rec.pulling?.size ?? 0) > 0 ? (k.ctx.firstPullMs?.(k.state.name) ?? 0) : 0;
-  k.loop.timers.ensure(startTimer(rec), k.ctx.latencies.podStartMs + rec.pullMs, () => run(k, keyOf(pod)));
+  const pull = (rec.pulling?.size ?? 0) > 0 ? k.ctx.firstPullMs?.(k.state.name) : undefined;
+  rec.pullMs = pull?.reportedMs ?? 0;
+  k.loop.timers.ensure(startTimer(rec), k.ctx.latencies.podStartMs + (pull?.waitMs ?? 0), () => run(k, keyOf(pod)));
 }
 
 /** A container's first instance: its record and the Created/Started events (the process starts after the status write). */

@@ -84,8 +84,11 @@ export interface ControllerDeps {
    * Cilium's cluster pool. From the cluster profile.
    */
   podRanges?: (node: KubeObj) => string[] | undefined;
-  /** Extra virtual ms the first pull of an image on a node takes (slow registries); 0 when cached. */
-  firstPullMs?: (nodeName: string) => number;
+  /**
+   * A slow registry: how long the first pull of an image on a node takes — `waitMs` of real
+   * (scaled) time, `reportedMs` as the kubelet's Pulled event tells it (unscaled).
+   */
+  firstPullMs?: (nodeName: string) => { waitMs: number; reportedMs: number };
 }
 
 export interface ControllerContext {
