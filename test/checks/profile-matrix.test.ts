@@ -58,28 +58,8 @@ const ipamNotNodeCidr = (row: Row | undefined): KnownWrong | undefined =>
 const PLANS: Record<ProfileName, ProfilePlan> = {
   kthw: { node: 'worker-1', encryption: 'passed' },
   'kubeadm-calico': { node: 'worker-1', encryption: 'passed', wrong: ipamNotNodeCidr },
-  eks: {
-    node: secondWorker('eks'),
-    encryption: 'not-observable',
-    wrong: (row) =>
-      row
-        ? undefined
-        : {
-            owner: 'verdicts',
-            why: 'secrets.encryption is error, not skipped not-observable, on a managed control plane',
-          },
-  },
-  gke: {
-    node: secondWorker('gke'),
-    encryption: 'not-observable',
-    wrong: (row) =>
-      row
-        ? undefined
-        : {
-            owner: 'verdicts',
-            why: 'secrets.encryption is error, not skipped not-observable, on a managed control plane',
-          },
-  },
+  eks: { node: secondWorker('eks'), encryption: 'not-observable' },
+  gke: { node: secondWorker('gke'), encryption: 'not-observable' },
   k3s: {
     node: secondWorker('k3s'),
     encryption: 'passed',
