@@ -17,6 +17,7 @@ import { type RunningControllers, type SimTimings, startControllers } from './co
 import { applyNodeLoad } from './controllers/node-load.js';
 import { createFaultSet, type FaultSpec, type SimFaultSet } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
+import { startIdleProxy } from './network/idle-proxy.js';
 import { DEFAULT_TIMEOUT_SCALE } from './network/timing.js';
 import { type ClusterProfile, faultRefusal, getProfile, type ProfileName } from './profiles/index.js';
 import { kthwShape } from './profiles/kthw.js';
@@ -63,6 +64,11 @@ export interface SimClusterOptions {
    * ResourceQuota and LimitRange apply through their objects (create them in a namespace).
    */
   admission?: AdmissionOptions;
+  /**
+   * A load balancer in front of the API server that ends connections idle for `idleMs`
+   * (`mode` close: FIN, reset: RST); the kubeconfig then points at it. See network/idle-proxy.ts.
+   */
+  idleNetwork?: { idleMs: number; mode?: 'close' | 'reset' };
   /** Events kept for watch resumption (default 2000). */
   historyLimit?: number;
   /** Interval of BOOKMARK events on watches that allow them (default 10 s). */
@@ -226,6 +232,14 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     await storage.close();
     throw e;
   }
+  const balancer = options.idleNetwork
+    ? await startIdleProxy({
+        targetPort: port,
+        idleMs: options.idleNetwork.idleMs,
+        mode: options.idleNetwork.mode ?? 'close',
+      })
+    : undefined;
+  if (balancer) port = balancer.port;
   const url = `https://127.0.0.1:${port}`;
   let stopped: Promise<void> | undefined;
 
@@ -250,6 +264,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
       stopped ??= (async () => {
         controllers?.stop();
         runtime?.dispose();
+        await balancer?.close();
         await server.stop();
         await controlServer.close();
         await storageWrites;

@@ -152,6 +152,24 @@ const flags: Flag[] = [
   },
   intFlag('--port', 'port', 'API server port on 127.0.0.1 (default: a free one)'),
   intFlag('--control-port', 'controlPort', 'control endpoint port (default: a free one)'),
+  {
+    name: '--idle-close-ms',
+    value: 'MS',
+    help: 'a load balancer in front of the API server closes connections idle that long (FIN)',
+    apply: (out, v) => {
+      out.cluster.idleNetwork = {
+        idleMs: nonNegativeInt('--idle-close-ms', v),
+        mode: out.cluster.idleNetwork?.mode ?? 'close',
+      };
+    },
+  },
+  {
+    name: '--idle-reset',
+    help: 'with --idle-close-ms: reset (RST) idle connections instead of closing them',
+    apply: (out) => {
+      out.cluster.idleNetwork = { idleMs: out.cluster.idleNetwork?.idleMs ?? 350_000, mode: 'reset' };
+    },
+  },
   latencyFlag('--pod-start-ms', 'podStartMs', 'time a kubelet takes to start a pod'),
   latencyFlag('--endpoint-delay-ms', 'endpointDelayMs', 'time before the EndpointSlice controller publishes'),
   latencyFlag('--api-latency-ms', 'apiLatencyMs', 'added to every API request'),
