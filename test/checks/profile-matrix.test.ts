@@ -83,6 +83,15 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
           : { owner: 'verdicts', why: "the workload's pods do not meet Pod Security restricted" },
   },
   'slow-pulls': { node: 'worker-1', encryption: 'passed' },
+  'netpol-default-deny': {
+    node: 'worker-1',
+    encryption: 'passed',
+    // kubeproof may create NetworkPolicies here (admin): it must allow its own traffic and DNS.
+    wrong: (row) =>
+      passes(row, 'pods.cross-node')
+        ? { owner: 'verdicts', why: "kubeproof does not allow its own traffic in its namespace's default-deny" }
+        : undefined,
+  },
 };
 
 const ENCRYPTED = { provider: 'aescbc' as const, keyName: 'key1' };

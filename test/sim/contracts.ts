@@ -123,6 +123,8 @@ export interface ClusterView {
   faults: FaultSet;
   latencies: Latencies;
   clusterDomain: string;
+  /** The CNI enforces NetworkPolicy (Calico, Cilium, …); the bridge plugin of KTHW does not. */
+  enforcesNetworkPolicy?: boolean;
   /** The kube-apiserver's identity when it calls a kubelet (used in Forbidden messages). */
   apiserverKubeletUser: string;
   /**

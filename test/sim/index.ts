@@ -18,6 +18,7 @@ import { applyNodeLoad } from './controllers/node-load.js';
 import { createFaultSet, type FaultSpec, type SimFaultSet } from './faults.js';
 import { renderKubeconfig } from './kubeconfig.js';
 import { startIdleProxy } from './network/idle-proxy.js';
+import { startDefaultDenyEngine } from './network/network-policy.js';
 import { DEFAULT_TIMEOUT_SCALE } from './network/timing.js';
 import { type ClusterProfile, faultRefusal, getProfile, type ProfileName } from './profiles/index.js';
 import { kthwShape } from './profiles/kthw.js';
@@ -160,12 +161,14 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
   const serving = await issueServingCertificate(ca);
 
   let runtime: SimContainerRuntime | undefined;
+  let policyEngineStop: (() => void) | undefined;
   let controllers: RunningControllers | undefined;
   const view: ClusterView = {
     store,
     faults,
     latencies,
     clusterDomain,
+    enforcesNetworkPolicy: profile.enforcesNetworkPolicy ?? false,
     apiserverKubeletUser: 'kube-apiserver',
     etcdctl: (args) => storage.etcdctl(args),
     onContainerExit: (...args) => controllers?.onContainerExit(...args),
@@ -180,6 +183,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     });
     applyNodeLoad(store, options.nodeLoad ?? {});
     runtime = createContainerRuntime(view);
+    if (profile.admission?.defaultDenyNetworkPolicy) policyEngineStop = startDefaultDenyEngine(store);
     controllers = startControllers({
       store,
       faults,
@@ -263,6 +267,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     stop() {
       stopped ??= (async () => {
         controllers?.stop();
+        policyEngineStop?.();
         runtime?.dispose();
         await balancer?.close();
         await server.stop();

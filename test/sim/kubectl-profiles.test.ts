@@ -223,6 +223,36 @@ const cases: Record<ProfileName, (seen: Seen) => Promise<void>> = {
     expect(await k.ok(['get', 'pods', '-n', 'team', '-o', 'name'])).toBe('');
   },
 
+  async 'netpol-default-deny'({ k }) {
+    await k.ok(['create', 'namespace', 'team']);
+    const policies = await k.eventually(['get', 'networkpolicy', '-n', 'team'], (s) => s.includes('default-deny-all'));
+    expect(rows(policies)[0]?.[0]).toBe('default-deny-all');
+    expect(
+      await k.ok(['get', 'networkpolicy', '-n', 'team', 'default-deny-all', '-o', 'jsonpath={.spec.policyTypes}']),
+    ).toBe('["Ingress","Egress"]');
+    await k.ok(['run', 'web', '-n', 'team', '--image=registry.k8s.io/e2e-test-images/agnhost:2.52', '--', 'netexec']);
+    await k.ok(['run', 'client', '-n', 'team', '--image=busybox:1.36', '--', 'sleep', '3600']);
+    await k.ok(['wait', '-n', 'team', '--for=condition=Ready', 'pod/web', 'pod/client', '--timeout=60s']);
+    const ip = await k.ok(['get', 'pod', '-n', 'team', 'web', '-o', 'jsonpath={.status.podIP}']);
+    const blocked = await k.run([
+      'exec',
+      '-n',
+      'team',
+      'client',
+      '--',
+      'wget',
+      '-T',
+      '2',
+      '-qO-',
+      `http://${ip}:8080/hostname`,
+    ]);
+    expect(blocked.stderr).toMatch(/wget: download timed out/);
+    await k.ok(['delete', 'networkpolicy', '-n', 'team', 'default-deny-all']);
+    expect(
+      await k.ok(['exec', '-n', 'team', 'client', '--', 'wget', '-T', '2', '-qO-', `http://${ip}:8080/hostname`]),
+    ).toBe('web');
+  },
+
   async 'slow-pulls'({ k }) {
     await k.ok(['run', 'first', '--image=registry.k8s.io/e2e-test-images/agnhost:2.52', '--', 'netexec']);
     await k.ok(['wait', '--for=condition=Ready', 'pod/first', '--timeout=60s']);

@@ -12,6 +12,7 @@ import type { PortTable } from '../containers/process-runner.js';
 import type { ConnectOutcome, DnsOutcome, DnsQuestion, PodNetwork } from '../containers/types.js';
 import type { ClusterView } from '../contracts.js';
 import { createKubeProxy, type ProxyDecision } from './kube-proxy.js';
+import { egressAllowed, ingressAllowed } from './network-policy.js';
 import { delay } from './timing.js';
 import { nodeInternalIps, podsByIp } from './topology.js';
 
@@ -90,12 +91,37 @@ export function createVirtualNetwork(view: ClusterView, listeners: ListenerDirec
     return toPodIp(from.nodeName, ip, port, ownIp);
   };
 
+  /**
+   * NetworkPolicy, where the CNI enforces it: the sender's egress (to the endpoint pod after
+   * DNAT, or to the node address for a NodePort) and the receiver's ingress (from the sender,
+   * or from the node for masqueraded NodePort traffic). Denied packets are dropped, not refused.
+   */
+  const policyDrops = (
+    from: PodIdentity,
+    dialedIp: string,
+    dialedPort: number,
+    target: Extract<Route, { kind: 'pod' }>,
+    protocol: 'TCP' | 'UDP',
+  ) => {
+    if (!view.enforcesNetworkPolicy) return false;
+    if (target.namespace === from.namespace && target.name === from.name) return false;
+    const sender = view.store.get('pods', from.namespace, from.name);
+    const receiver = view.store.get('pods', target.namespace, target.name);
+    const masqueraded = target.sourceIp !== from.podIp();
+    const egressTo = masqueraded ? { ip: dialedIp } : { ip: receiver?.status?.podIP ?? dialedIp, pod: receiver };
+    if (sender && !egressAllowed(view.store, sender, egressTo, masqueraded ? dialedPort : target.port, protocol))
+      return true;
+    const ingressFrom = masqueraded ? { ip: target.sourceIp } : { ip: from.podIp(), pod: sender };
+    return Boolean(receiver && !ingressAllowed(view.store, receiver, ingressFrom, target.port, protocol));
+  };
+
   return {
     forPod(from) {
       return {
         async connectTcp(ip, port): Promise<ConnectOutcome> {
           const target = route(from, ip, port, 'TCP');
           if (target.kind !== 'pod') return target;
+          if (policyDrops(from, ip, port, target, 'TCP')) return { kind: 'dropped' };
           const handler = listeners
             .portsOf(target.namespace, target.name)
             .map((ports) => ports.tcp.get(target.port))
@@ -108,6 +134,7 @@ export function createVirtualNetwork(view: ClusterView, listeners: ListenerDirec
         async queryDns(serverIp, serverPort, question: DnsQuestion): Promise<DnsOutcome> {
           const target = route(from, serverIp, serverPort, 'UDP');
           if (target.kind !== 'pod') return target;
+          if (policyDrops(from, serverIp, serverPort, target, 'UDP')) return { kind: 'dropped' };
           const handler = listeners
             .portsOf(target.namespace, target.name)
             .map((ports) => ports.dns.get(target.port))

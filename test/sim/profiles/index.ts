@@ -10,6 +10,7 @@ import { gke } from './gke.js';
 import { k3s } from './k3s.js';
 import { kthw } from './kthw.js';
 import { kubeadmCalico } from './kubeadm-calico.js';
+import { netpolDefaultDeny } from './netpol-default-deny.js';
 import { psaRestricted } from './psa-restricted.js';
 import { slowPulls } from './slow-pulls.js';
 import type { ClusterProfile } from './types.js';
@@ -22,6 +23,7 @@ export const profileRegistry = {
   k3s,
   'cilium-kpr': ciliumKpr,
   'psa-restricted': psaRestricted,
+  'netpol-default-deny': netpolDefaultDeny,
   'slow-pulls': slowPulls,
 } as const satisfies Record<string, ClusterProfile>;
 

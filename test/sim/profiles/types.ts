@@ -83,6 +83,8 @@ export interface ClusterProfile {
   /** Builds the shape for `workers` worker nodes (profiles with a fixed node count ignore it). */
   shape(workers: number): ClusterShape;
   admission?: AdmissionShape;
+  /** The CNI enforces NetworkPolicy objects on the pod network. */
+  enforcesNetworkPolicy?: boolean;
   /** First pull of an image on each node takes this long (virtual ms, before scaling); later pulls are cached. */
   firstPullMs?: { min: number; max: number };
   /**
