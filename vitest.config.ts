@@ -8,8 +8,6 @@ export default defineConfig({
     // Two cores: the simulated clusters are CPU-light but numerous; keep the pool small.
     poolOptions: { forks: { maxForks: 2, minForks: 1 } },
     pool: 'forks',
-    // The profile × fault matrix runs its audits concurrently: they mostly wait on simulated timers.
-    maxConcurrency: 12,
     reporters: ['default', './test/support/summary-reporter.ts'],
   },
 });
