@@ -83,6 +83,14 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
           : { owner: 'verdicts', why: "the workload's pods do not meet Pod Security restricted" },
   },
   'slow-pulls': { node: 'worker-1', encryption: 'passed' },
+  ipv6: {
+    node: 'worker-1',
+    encryption: 'passed',
+    wrong: (row) =>
+      passes(row, 'endpoints.slices')
+        ? { owner: 'network', why: 'endpoints.slices does not match IPv6 EndpointSlice addresses to the pods' }
+        : undefined,
+  },
   'netpol-default-deny': {
     node: 'worker-1',
     encryption: 'passed',

@@ -253,6 +253,52 @@ const cases: Record<ProfileName, (seen: Seen) => Promise<void>> = {
     ).toBe('web');
   },
 
+  async ipv6({ k, nodes }) {
+    for (const row of nodes.values()) expect(row[col.internalIp]).toMatch(/^fc00:f853:ccd:e793::[0-9a-f]+$/);
+    expect(await k.ok(['get', 'node', 'worker-0', '-o', 'jsonpath={.spec.podCIDRs}'])).toBe('["fd00:10:244:1::/64"]');
+    expect(
+      await k.ok([
+        'get',
+        'svc',
+        '-n',
+        'kube-system',
+        'kube-dns',
+        '-o',
+        'jsonpath={.spec.clusterIP} {.spec.ipFamilies}',
+      ]),
+    ).toBe('fd00:10:96::a ["IPv6"]');
+    await k.ok([
+      'create',
+      'deployment',
+      'web',
+      '--image=registry.k8s.io/e2e-test-images/agnhost:2.52',
+      '--',
+      '/agnhost',
+      'netexec',
+      '--http-port=8080',
+    ]);
+    await k.ok(['expose', 'deployment', 'web', '--port=80', '--target-port=8080', '--type=NodePort']);
+    await k.ok(['run', 'client', '--image=busybox:1.36', '--', 'sleep', '3600']);
+    await k.ok(['wait', '--for=condition=Ready', 'pod/client', '--timeout=60s']);
+    await k.ok(['wait', '--for=condition=Available', 'deploy/web', '--timeout=60s']);
+    const slices = await k.eventually(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web'], (s) =>
+      /fd00:10:244/.test(s),
+    );
+    expect(rows(slices)[0]?.[1]).toBe('IPv6');
+    const ip = await k.ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIP}']);
+    // busybox 1.35 nslookup: the server printed bracketed with its port, an empty A block, then the AAAA answer.
+    expect(await k.ok(['exec', 'client', '--', 'nslookup', 'web.default.svc.cluster.local'])).toBe(
+      `Server:\t\tfd00:10:96::a\nAddress:\t[fd00:10:96::a]:53\n\n\nName:\tweb.default.svc.cluster.local\nAddress: ${ip}\n\n`,
+    );
+    expect(await k.ok(['exec', 'client', '--', 'wget', '-T', '2', '-qO-', `http://[${ip}]/hostname`])).toMatch(/^web-/);
+    expect(await k.ok(['exec', 'client', '--', 'wget', '-T', '2', '-qO-', 'http://web/hostname'])).toMatch(/^web-/);
+    const port = await k.ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.ports[0].nodePort}']);
+    const nodeIp = await k.ok(['get', 'node', 'worker-1', '-o', 'jsonpath={.status.addresses[0].address}']);
+    expect(
+      await k.ok(['exec', 'client', '--', 'wget', '-T', '2', '-qO-', `http://[${nodeIp}]:${port}/hostname`]),
+    ).toMatch(/^web-/);
+  },
+
   async 'slow-pulls'({ k }) {
     await k.ok(['run', 'first', '--image=registry.k8s.io/e2e-test-images/agnhost:2.52', '--', 'netexec']);
     await k.ok(['wait', '--for=condition=Ready', 'pod/first', '--timeout=60s']);

@@ -5,7 +5,9 @@
  * container ports. Changes are published endpointDelayMs after they happen (the real
  * controller batches them too).
  */
+
 import type { KubeObj } from '../contracts.js';
+import { familyOf } from '../network/ip.js';
 import { randomSuffix } from '../store/index.js';
 import type { ControllerContext, Stop } from './kit/context.js';
 import { startLoop } from './kit/loop.js';
@@ -79,7 +81,8 @@ export function publishEndpointSlice(ctx: Pick<ControllerContext, 'store' | 'clo
     .list('pods', namespace)
     .filter((p) => mapSelectorMatches(svc.spec.selector, p) && p.status?.podIP && !isPodTerminal(p));
   const desired = {
-    addressType: 'IPv4',
+    // Single-stack: the family of the pods' primary addresses (IPv6 on an IPv6 cluster).
+    addressType: familyOf(pods[0]?.status?.podIP ?? svc.spec?.clusterIP ?? '0.0.0.0'),
     endpoints: pods.map(endpointFor),
     ports: portsFor(svc, pods),
   };

@@ -7,6 +7,7 @@ import type { FaultName } from '../fault-catalog.js';
 import { ciliumKpr } from './cilium-kpr.js';
 import { eks } from './eks.js';
 import { gke } from './gke.js';
+import { ipv6 } from './ipv6.js';
 import { k3s } from './k3s.js';
 import { kthw } from './kthw.js';
 import { kubeadmCalico } from './kubeadm-calico.js';
@@ -22,6 +23,7 @@ export const profileRegistry = {
   gke,
   k3s,
   'cilium-kpr': ciliumKpr,
+  ipv6,
   'psa-restricted': psaRestricted,
   'netpol-default-deny': netpolDefaultDeny,
   'slow-pulls': slowPulls,

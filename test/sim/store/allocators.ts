@@ -1,9 +1,11 @@
 /**
  * Service ClusterIP and NodePort allocation, as the API server's allocators do it: random
- * free values from the service CIDR and the node-port range, explicit values reserved.
+ * free values from the service CIDR (IPv4 or IPv6) and the node-port range, explicit values reserved.
  */
 import { randomInt } from 'node:crypto';
+import { addressAt, bigIntToIp, cidrContains as familyCidrContains, parseCidr as parseAnyCidr } from '../network/ip.js';
 
+/** IPv4 dotted quad ↔ number (kept for the IPv4-only callers). */
 export function ipToInt(ip: string): number {
   return ip.split('.').reduce((acc, octet) => acc * 256 + Number(octet), 0);
 }
@@ -20,10 +22,9 @@ export function parseCidr(cidr: string): { base: number; size: number } {
   return { base, size };
 }
 
+/** Whether `ip` is inside `cidr` (either family; never across families). */
 export function cidrContains(cidr: string, ip: string): boolean {
-  const { base, size } = parseCidr(cidr);
-  const n = ipToInt(ip);
-  return n >= base && n < base + size;
+  return familyCidrContains(cidr, ip);
 }
 
 export class ValueAllocator<T> {
@@ -50,16 +51,19 @@ export class ValueAllocator<T> {
   }
 }
 
-/** ClusterIPs: the first usable address is the `kubernetes` Service's, the tenth kube-dns's. */
+/** ClusterIPs: the first usable address is the `kubernetes` Service's, the tenth kube-dns's. Either family. */
 export function clusterIpAllocator(serviceCidr: string): ValueAllocator<string> {
-  const { base, size } = parseCidr(serviceCidr);
-  // Dynamic picks avoid the low band (the first 16 addresses) that static assignments use.
-  const low = Math.min(16, size - 2);
-  return new ValueAllocator(() => intToIp(base + low + randomInt(1, size - low - 1)));
+  const c = parseAnyCidr(serviceCidr);
+  // Dynamic picks avoid the low band (the first 16 addresses) that static assignments use; an
+  // IPv6 range is drawn from its first 2^20 addresses, enough for any simulation.
+  const size = c.size > 1n << 20n ? 1n << 20n : c.size;
+  const low = size - 2n < 16n ? size - 2n : 16n;
+  const span = Number(size - low - 1n);
+  return new ValueAllocator(() => bigIntToIp(c.base + low + BigInt(randomInt(1, span)), c.family));
 }
 
 export function wellKnownClusterIp(serviceCidr: string, offset: number): string {
-  return intToIp(parseCidr(serviceCidr).base + offset);
+  return addressAt(serviceCidr, offset);
 }
 
 export const nodePortRange = { min: 30000, max: 32767 };

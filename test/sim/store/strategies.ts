@@ -4,6 +4,7 @@
  * it comes over HTTP or from an in-process controller.
  */
 import type { KubeObj } from '../contracts.js';
+import { familyOf } from '../network/ip.js';
 import {
   cidrContains,
   clusterIpAllocator,
@@ -228,7 +229,8 @@ export function createStrategies(options: StrategyOptions): Strategies {
     const spec = svc.spec;
     spec.type ??= 'ClusterIP';
     spec.sessionAffinity ??= 'None';
-    spec.ipFamilies ??= ['IPv4'];
+    // Single-stack: the family of the service CIDR (IPv6 on an IPv6 cluster).
+    spec.ipFamilies ??= [familyOf(options.serviceCidr.split('/')[0]!)];
     spec.ipFamilyPolicy ??= 'SingleStack';
     spec.internalTrafficPolicy ??= 'Cluster';
     if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') spec.externalTrafficPolicy ??= 'Cluster';

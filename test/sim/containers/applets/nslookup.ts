@@ -4,6 +4,8 @@
  * `** server can't find NAME: NXDOMAIN` per failed query, and `;; connection timed out; no
  * servers could be reached` when no reply came.
  */
+
+import { isIPv6 } from 'node:net';
 import { RESOLVER_TIMEOUT_MS, waitTimeout } from '../../network/timing.js';
 import type { DnsQuestion, DnsReply, ProcessEnv, Program } from '../types.js';
 import { isIPv4, parseResolvConf } from './resolver.js';
@@ -35,7 +37,13 @@ function parseArgs(proc: ProcessEnv): { name?: string; server?: Server; types: A
   const [name, serverArg] = operands;
   const conf = parseResolvConf(proc.ctx.files.get('/etc/resolv.conf'));
   const serverText = serverArg ?? conf.nameservers[0]!;
-  const [host = serverText, portText] = serverText.split(':');
+  // An IPv6 server is written bare (resolv.conf) or `[addr]:port`; IPv4 as `addr[:port]`.
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(serverText);
+  const [host = serverText, portText] = bracketed
+    ? [bracketed[1], bracketed[2]]
+    : isIPv6(serverText)
+      ? [serverText, undefined]
+      : serverText.split(':');
   const server = { name: host, ip: host, port: portText ? Number(portText) : port };
   return { ...(name === undefined ? {} : { name }), server, types };
 }
@@ -63,7 +71,7 @@ export const nslookup: Program = async (proc) => {
     );
     return 1;
   }
-  if (!isIPv4(server.ip)) {
+  if (!isIPv4(server.ip) && !isIPv6(server.ip)) {
     io.stderr(`nslookup: bad address '${server.name}'\n`);
     return 1;
   }
@@ -89,7 +97,9 @@ export const nslookup: Program = async (proc) => {
     return noServers();
   }
   if (outcomes.some((o) => o.kind === 'dropped')) await waitTimeout(ctx.timing, RESOLVER_TIMEOUT_MS, proc.signal);
-  let text = `Server:\t\t${server.name}\nAddress:\t${server.ip}:${server.port}\n\n`;
+  // busybox prints the server with xmalloc_sockaddr2dotted: an IPv6 one as `[addr]:port`.
+  const address = server.ip.includes(':') ? `[${server.ip}]:${server.port}` : `${server.ip}:${server.port}`;
+  let text = `Server:\t\t${server.name}\nAddress:\t${address}\n\n`;
   let status = 0;
   asked.forEach((question, i) => {
     const outcome = outcomes[i]!;

@@ -47,7 +47,7 @@ export function searchCandidates(name: string, conf: ResolvConf): string[] {
   return dots >= conf.ndots ? [name, ...searched] : [...searched, name];
 }
 
-/** Resolves `name` to an IPv4 address, or undefined when it cannot (busybox: "bad address"). */
+/** Resolves `name` to an IPv4 address (else an IPv6 one), or undefined when it cannot (busybox: "bad address"). */
 export async function resolveHost(proc: ProcessEnv, name: string): Promise<string | undefined> {
   if (isIPv4(name) || isIPv6(name)) return name;
   const local = fromHosts(proc.ctx.files.get('/etc/hosts'), name);
@@ -63,6 +63,12 @@ export async function resolveHost(proc: ProcessEnv, name: string): Promise<strin
     if (outcome.kind === 'refused') return undefined;
     const address = outcome.reply.answers.find((a) => a.type === 'A')?.address;
     if (outcome.reply.rcode === 'NOERROR' && address) return address;
+    // No IPv4 address (an IPv6-only cluster): getaddrinfo(AF_UNSPEC) returns the AAAA one.
+    if (outcome.reply.rcode === 'NOERROR') {
+      const v6 = await proc.ctx.network.queryDns(server, 53, { name: candidate, type: 'AAAA' });
+      const address6 = v6.kind === 'reply' ? v6.reply.answers.find((a) => a.type === 'AAAA')?.address : undefined;
+      if (address6) return address6;
+    }
   }
   return undefined;
 }
