@@ -83,6 +83,7 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
           : { owner: 'verdicts', why: "the workload's pods do not meet Pod Security restricted" },
   },
   'slow-pulls': { node: 'worker-1', encryption: 'passed' },
+  'dual-stack': { node: 'worker-1', encryption: 'passed' },
   ipv6: {
     node: 'worker-1',
     encryption: 'passed',
@@ -125,7 +126,7 @@ function expectVector(run: AuditRun, expected: Record<string, string>): void {
   }
 }
 
-describe.concurrent('profile × fault matrix', () => {
+describe.concurrent('profile × fault matrix', { timeout: 150_000 }, () => {
   for (const profile of PROFILE_NAMES) {
     const plan = PLANS[profile];
     describe(profile, () => {

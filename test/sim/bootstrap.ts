@@ -119,7 +119,7 @@ export function bootstrapCluster(store: SimStore, config: BootstrapConfig = {}):
       clusterDomain,
       encryption: Boolean(config.encryption),
     })) {
-      ensureRunningPod(ctx, pod, controlPlane, [advertise]);
+      ensureRunningPod(ctx, pod, controlPlane);
     }
   }
   bootstrapKubeProxy(ctx, shape, nodes, version);

@@ -152,6 +152,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     }),
     historyLimit: options.historyLimit,
     serviceCidr,
+    secondaryServiceCidr: shape.serviceCidrs[1],
     onWrite: (resource, event) => {
       if (resource === 'secrets') mirrorSecret(event.type, event.object);
     },

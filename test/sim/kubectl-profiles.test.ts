@@ -299,6 +299,50 @@ const cases: Record<ProfileName, (seen: Seen) => Promise<void>> = {
     ).toMatch(/^web-/);
   },
 
+  async 'dual-stack'({ k }) {
+    expect(await k.ok(['get', 'node', 'worker-0', '-o', 'jsonpath={.spec.podCIDRs}'])).toBe(
+      '["fd00:10:244:1::/64","10.244.1.0/24"]',
+    );
+    expect(
+      await k.ok(['get', 'node', 'worker-0', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}']),
+    ).toBe('fc00:f853:ccd:e793::3 172.18.0.3');
+    await k.ok([
+      'create',
+      'deployment',
+      'web',
+      '--image=registry.k8s.io/e2e-test-images/agnhost:2.52',
+      '--',
+      '/agnhost',
+      'netexec',
+      '--http-port=8080',
+    ]);
+    const svc =
+      'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ipFamilyPolicy: PreferDualStack\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n';
+    await k.ok(['apply', '-f', '-'], svc);
+    await k.ok(['run', 'client', '--image=busybox:1.36', '--', 'sleep', '3600']);
+    await k.ok(['wait', '--for=condition=Ready', 'pod/client', '--timeout=60s']);
+    await k.ok(['wait', '--for=condition=Available', 'deploy/web', '--timeout=60s']);
+    const podIps = await k.ok(['get', 'pod', 'client', '-o', 'jsonpath={.status.podIPs[*].ip}']);
+    expect(podIps).toMatch(/^fd00:10:244:[0-9a-f]+::[0-9a-f]+ 10\.244\.\d+\.\d+$/);
+    const [v6, v4] = (await k.ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIPs[*]}'])).split(' ');
+    expect(await k.ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.ipFamilies}'])).toBe('["IPv6","IPv4"]');
+    const slices = await k.eventually(
+      ['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web'],
+      (s) => rows(s).length === 2,
+    );
+    expect(
+      rows(slices)
+        .map((r) => r[1])
+        .sort(),
+    ).toEqual(['IPv4', 'IPv6']);
+    // busybox 1.35 prints the A block, then the AAAA block.
+    expect(await k.ok(['exec', 'client', '--', 'nslookup', 'web.default.svc.cluster.local'])).toBe(
+      `Server:\t\tfd00:10:96::a\nAddress:\t[fd00:10:96::a]:53\n\nName:\tweb.default.svc.cluster.local\nAddress: ${v4}\n\nName:\tweb.default.svc.cluster.local\nAddress: ${v6}\n\n`,
+    );
+    expect(await k.ok(['exec', 'client', '--', 'wget', '-T', '2', '-qO-', `http://[${v6}]/hostname`])).toMatch(/^web-/);
+    expect(await k.ok(['exec', 'client', '--', 'wget', '-T', '2', '-qO-', `http://${v4}/hostname`])).toMatch(/^web-/);
+  },
+
   async 'slow-pulls'({ k }) {
     await k.ok(['run', 'first', '--image=registry.k8s.io/e2e-test-images/agnhost:2.52', '--', 'netexec']);
     await k.ok(['wait', '--for=condition=Ready', 'pod/first', '--timeout=60s']);

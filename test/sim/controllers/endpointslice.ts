@@ -80,47 +80,63 @@ export function publishEndpointSlice(ctx: Pick<ControllerContext, 'store' | 'clo
   const pods = store
     .list('pods', namespace)
     .filter((p) => mapSelectorMatches(svc.spec.selector, p) && p.status?.podIP && !isPodTerminal(p));
-  const desired = {
-    // Single-stack: the family of the pods' primary addresses (IPv6 on an IPv6 cluster).
-    addressType: familyOf(pods[0]?.status?.podIP ?? svc.spec?.clusterIP ?? '0.0.0.0'),
-    endpoints: pods.map(endpointFor),
-    ports: portsFor(svc, pods),
-  };
-  const [current, ...extra] = slices;
-  for (const s of extra) store.delete('endpointslices', namespace, s.metadata.name);
   const labels = {
     ...(svc.metadata.labels ?? {}),
     'endpointslice.kubernetes.io/managed-by': managedBy,
     [serviceNameLabel]: name,
   };
-  if (!current) {
-    if (namespaceIsGoneOrTerminating(store, namespace!)) return;
-    store.create('endpointslices', {
-      apiVersion: 'discovery.k8s.io/v1',
-      kind: 'EndpointSlice',
-      metadata: {
-        name: `${name}-${randomSuffix()}`,
-        namespace,
-        labels,
-        annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': timestamp(ctx.clock()) },
-        ownerReferences: [ownerReferenceTo(svc)],
-      },
-      ...desired,
-    });
-    return;
+  // One slice per address family the Service has (dual-stack: IPv4 and IPv6), each holding the
+  // pods' addresses of that family (pkg/controller/endpointslice reconciler, per addressType).
+  const families: string[] = svc.spec.ipFamilies ?? [
+    familyOf(pods[0]?.status?.podIP ?? svc.spec?.clusterIP ?? '0.0.0.0'),
+  ];
+  for (const s of slices.filter((x) => !families.includes(x.addressType))) {
+    store.delete('endpointslices', namespace, s.metadata.name);
   }
-  const same =
-    JSON.stringify([current.addressType, current.endpoints ?? [], current.ports ?? [], current.metadata.labels]) ===
-    JSON.stringify([desired.addressType, desired.endpoints, desired.ports, labels]);
-  if (same) return;
-  store.update('endpointslices', { ...current, ...desired, metadata: { ...current.metadata, labels } });
+  for (const family of families) {
+    const [current, ...extra] = slices.filter((x) => x.addressType === family);
+    for (const s of extra) store.delete('endpointslices', namespace, s.metadata.name);
+    const withFamily = pods.filter((p) => addressOf(p, family));
+    const desired = {
+      addressType: family,
+      endpoints: withFamily.map((p) => endpointFor(p, addressOf(p, family)!)),
+      ports: portsFor(svc, withFamily),
+    };
+    if (!current) {
+      if (namespaceIsGoneOrTerminating(store, namespace!)) return;
+      store.create('endpointslices', {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: {
+          name: `${name}-${randomSuffix()}`,
+          namespace,
+          labels,
+          annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': timestamp(ctx.clock()) },
+          ownerReferences: [ownerReferenceTo(svc)],
+        },
+        ...desired,
+      });
+      continue;
+    }
+    const same =
+      JSON.stringify([current.addressType, current.endpoints ?? [], current.ports ?? [], current.metadata.labels]) ===
+      JSON.stringify([desired.addressType, desired.endpoints, desired.ports, labels]);
+    if (same) continue;
+    store.update('endpointslices', { ...current, ...desired, metadata: { ...current.metadata, labels } });
+  }
 }
 
-function endpointFor(pod: KubeObj): Json {
+/** A pod's address of one family (status.podIPs; podIP alone on single-stack clusters). */
+function addressOf(pod: KubeObj, family: string): string | undefined {
+  const ips: string[] = (pod.status?.podIPs ?? [{ ip: pod.status?.podIP }]).map((p: Json) => p.ip).filter(Boolean);
+  return ips.find((ip) => familyOf(ip) === family);
+}
+
+function endpointFor(pod: KubeObj, address: string): Json {
   const terminating = isTerminating(pod);
   const ready = isPodReady(pod);
   const endpoint: Json = {
-    addresses: [pod.status.podIP],
+    addresses: [address],
     conditions: { ready: ready && !terminating, serving: ready, terminating },
     targetRef: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid },
   };

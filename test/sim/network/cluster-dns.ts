@@ -21,7 +21,10 @@ function addresses(view: ClusterView, labels: string[]): string[] | undefined {
     const service = view.store.get('services', second, first);
     if (!service) return undefined;
     const clusterIP: string | undefined = service.spec?.clusterIP;
-    return clusterIP && clusterIP !== 'None' ? [clusterIP] : readyAddresses(view.store, second, first);
+    // Every ClusterIP (dual-stack: one per family; A and AAAA pick theirs).
+    return clusterIP && clusterIP !== 'None'
+      ? (service.spec?.clusterIPs ?? [clusterIP])
+      : readyAddresses(view.store, second, first);
   }
   if (kind === 'pod') {
     // `10-200-0-5` for IPv4; IPv6 pod names write the address with `-` for `:` (`fd00-10-244-1--5`).

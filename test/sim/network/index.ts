@@ -11,6 +11,7 @@ import { duplexPair } from 'node:stream';
 import type { PortTable } from '../containers/process-runner.js';
 import type { ConnectOutcome, DnsOutcome, DnsQuestion, PodNetwork } from '../containers/types.js';
 import type { ClusterView } from '../contracts.js';
+import { familyOf } from './ip.js';
 import { createKubeProxy, type ProxyDecision } from './kube-proxy.js';
 import { egressAllowed, ingressAllowed } from './network-policy.js';
 import { delay } from './timing.js';
@@ -86,7 +87,7 @@ export function createVirtualNetwork(view: ClusterView, listeners: ListenerDirec
     if (node !== undefined) {
       if (!hopOk(from.nodeName, node)) return { kind: 'dropped' };
       // NodePort traffic is masqueraded to the node's address before it is forwarded.
-      return follow(proxy.nodePort(node, port, protocol), node, ip) ?? { kind: 'refused' };
+      return follow(proxy.nodePort(node, port, protocol, familyOf(ip)), node, ip) ?? { kind: 'refused' };
     }
     return toPodIp(from.nodeName, ip, port, ownIp);
   };

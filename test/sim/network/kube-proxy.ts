@@ -13,7 +13,8 @@ export type ProxyDecision =
 
 export interface KubeProxy {
   clusterIp(ip: string, port: number, protocol: string): ProxyDecision;
-  nodePort(node: string, port: number, protocol: string): ProxyDecision;
+  /** `family`: of the node address dialed (a dual-stack node has one NodePort rule set per family). */
+  nodePort(node: string, port: number, protocol: string, family?: 'IPv4' | 'IPv6'): ProxyDecision;
   /** Whether `ip` is a Service ClusterIP in the live API (for routing decisions). */
   isClusterIp(ip: string): boolean;
   dispose(): void;
@@ -36,7 +37,7 @@ export function createKubeProxy(store: SimStore, faults: FaultSet): KubeProxy {
   };
 
   return {
-    isClusterIp: (ip) => store.list('services').some((s) => s.spec?.clusterIP === ip),
+    isClusterIp: (ip) => store.list('services').some((s) => (s.spec?.clusterIPs ?? [s.spec?.clusterIP]).includes(ip)),
     clusterIp(ip, port, protocol) {
       const service = rules().find((r) => r.clusterIP === ip);
       // A ClusterIP kube-proxy never programmed is bound nowhere: packets go unanswered.
@@ -44,9 +45,12 @@ export function createKubeProxy(store: SimStore, faults: FaultSet): KubeProxy {
       const servicePort = service.ports.find((p) => p.port === port && p.protocol === protocol);
       return servicePort ? pick(servicePort) : { kind: 'drop' };
     },
-    nodePort(node, port, protocol) {
+    nodePort(node, port, protocol, family = 'IPv4') {
       if (faults.args('nodeport-blocked').includes(node)) return { kind: 'reject' };
-      const servicePort = rules()
+      const all = rules();
+      // Single-stack Services answer on whatever node address; dual-stack ones per family.
+      const ofFamily = all.filter((r) => r.family === family);
+      const servicePort = (ofFamily.length > 0 ? ofFamily : all)
         .flatMap((r) => r.ports)
         .find((p) => p.nodePort === port && p.protocol === protocol);
       // Nothing listens on an unprogrammed NodePort: the node answers with a RST.

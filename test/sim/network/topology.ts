@@ -1,5 +1,6 @@
 /** Reads the cluster's network-relevant objects from the store: pods by IP, nodes, Services, endpoints. */
 import type { KubeObj, SimStore } from '../contracts.js';
+import { familyOf } from './ip.js';
 
 export interface Endpoint {
   ip: string;
@@ -18,14 +19,18 @@ export interface ServicePortRule {
 export interface ServiceRule {
   key: string;
   clusterIP: string | undefined;
+  /** The address family of this rule (a dual-stack Service has one rule per family). */
+  family: 'IPv4' | 'IPv6';
   ports: ServicePortRule[];
 }
 
 export function podsByIp(store: SimStore): Map<string, KubeObj> {
   const byIp = new Map<string, KubeObj>();
   for (const pod of store.list('pods')) {
-    const ip: string | undefined = pod.status?.podIP;
-    if (ip && !pod.spec?.hostNetwork && pod.status?.phase === 'Running') byIp.set(ip, pod);
+    if (pod.spec?.hostNetwork || pod.status?.phase !== 'Running') continue;
+    // Every address of the pod (dual-stack: one per family).
+    const ips: string[] = (pod.status?.podIPs ?? [{ ip: pod.status?.podIP }]).map((p: { ip?: string }) => p.ip ?? '');
+    for (const ip of ips) if (ip) byIp.set(ip, pod);
   }
   return byIp;
 }
@@ -73,27 +78,37 @@ export function serviceRules(store: SimStore): ServiceRule[] {
     slicesByService.set(key, [...(slicesByService.get(key) ?? []), slice]);
   }
   const pods = podsByIp(store);
-  return store.list('services').map((svc) => {
+  return store.list('services').flatMap((svc) => {
     const key = `${svc.metadata.namespace}/${svc.metadata.name}`;
     const slices = slicesByService.get(key) ?? [];
-    const clusterIP: string | undefined = svc.spec?.clusterIP;
-    return {
+    const primary: string | undefined = svc.spec?.clusterIP;
+    const clusterIPs: string[] = primary && primary !== 'None' ? (svc.spec?.clusterIPs ?? [primary]) : [];
+    const families: Array<'IPv4' | 'IPv6'> =
+      clusterIPs.length > 0 ? clusterIPs.map(familyOf) : (svc.spec?.ipFamilies ?? ['IPv4']);
+    // kube-proxy programs each family from that family's EndpointSlices.
+    return families.map((family, i) => ({
       key,
-      clusterIP: clusterIP && clusterIP !== 'None' ? clusterIP : undefined,
+      clusterIP: clusterIPs[i],
+      family,
       ports: (svc.spec?.ports ?? []).map(
         (p: { name?: string; port: number; protocol?: string; nodePort?: number }) => ({
           port: p.port,
           protocol: p.protocol ?? 'TCP',
           nodePort: p.nodePort,
-          endpoints: endpointsFor(slices, p.name ?? '', p.protocol ?? 'TCP', pods),
+          endpoints: endpointsFor(
+            slices.filter((s) => (s.addressType ?? 'IPv4') === family),
+            p.name ?? '',
+            p.protocol ?? 'TCP',
+            pods,
+          ),
         }),
       ),
-    };
+    }));
   });
 }
 
 /** A headless Service's A records: its ready endpoint addresses. */
 export function readyAddresses(store: SimStore, namespace: string, service: string): string[] {
-  const rule = serviceRules(store).find((r) => r.key === `${namespace}/${service}`);
-  return [...new Set(rule?.ports.flatMap((p) => p.endpoints.map((e) => e.ip)) ?? [])];
+  const rules = serviceRules(store).filter((r) => r.key === `${namespace}/${service}`);
+  return [...new Set(rules.flatMap((r) => r.ports.flatMap((p) => p.endpoints.map((e) => e.ip))))];
 }

@@ -5,6 +5,7 @@
  */
 import type { FaultName } from '../fault-catalog.js';
 import { ciliumKpr } from './cilium-kpr.js';
+import { dualStack } from './dual-stack.js';
 import { eks } from './eks.js';
 import { gke } from './gke.js';
 import { ipv6 } from './ipv6.js';
@@ -24,6 +25,7 @@ export const profileRegistry = {
   k3s,
   'cilium-kpr': ciliumKpr,
   ipv6,
+  'dual-stack': dualStack,
   'psa-restricted': psaRestricted,
   'netpol-default-deny': netpolDefaultDeny,
   'slow-pulls': slowPulls,

@@ -112,6 +112,10 @@ export class ApiServer {
   private open(): Promise<void> {
     if (this.server) return Promise.resolve();
     const server = createServer({ cert: this.options.tls.certPem, key: this.options.tls.keyPem });
+    // Go's net/http (kube-apiserver) keeps idle keep-alive connections far longer than Node's 5 s
+    // default (its secure serving sets an idle timeout of about 90 s, unconfirmed); Node's short
+    // default closes sockets a client is about to reuse when the machine is busy (ECONNRESET).
+    server.keepAliveTimeout = 90_000;
     server.on('connection', (s: Socket) => {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));

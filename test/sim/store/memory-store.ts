@@ -15,6 +15,8 @@ export interface MemoryStoreOptions {
   /** How many past events are kept for watches that resume from a resourceVersion. */
   historyLimit?: number;
   serviceCidr?: string;
+  /** The other family's service CIDR on a dual-stack cluster (--service-cluster-ip-range's second entry). */
+  secondaryServiceCidr?: string;
   /** Called for every change after it is applied (the storage layer mirrors Secrets to etcd from here). */
   onWrite?: (resource: string, event: WatchEvent) => void;
   /**
@@ -65,7 +67,10 @@ export class MemoryStore implements SimStore {
 
   constructor(private readonly options: MemoryStoreOptions = {}) {
     this.historyLimit = options.historyLimit ?? 2000;
-    this.strategies = createStrategies({ serviceCidr: options.serviceCidr ?? '10.96.0.0/12' });
+    this.strategies = createStrategies({
+      serviceCidr: options.serviceCidr ?? '10.96.0.0/12',
+      secondaryServiceCidr: options.secondaryServiceCidr,
+    });
   }
 
   get(resource: string, namespace: string | undefined, name: string): KubeObj | undefined {

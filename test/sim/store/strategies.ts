@@ -24,6 +24,8 @@ type Json = any;
 
 export interface StrategyOptions {
   serviceCidr: string;
+  /** The other family's service CIDR on a dual-stack cluster. */
+  secondaryServiceCidr?: string;
 }
 
 export interface Strategies {
@@ -136,6 +138,7 @@ function defaultWorkload(def: ResourceDef, obj: Json): void {
 
 export function createStrategies(options: StrategyOptions): Strategies {
   const clusterIps = clusterIpAllocator(options.serviceCidr);
+  const secondaryIps = options.secondaryServiceCidr ? clusterIpAllocator(options.secondaryServiceCidr) : undefined;
   const nodePorts = nodePortAllocator();
 
   function kindOf(def: ResourceDef) {
@@ -183,6 +186,13 @@ export function createStrategies(options: StrategyOptions): Strategies {
       }
     }
     spec.clusterIPs = [spec.clusterIP];
+    // Dual-stack clusters: a Service asking for both families gets a ClusterIP of each, primary first.
+    const wantsBoth = spec.ipFamilyPolicy === 'PreferDualStack' || spec.ipFamilyPolicy === 'RequireDualStack';
+    if (secondaryIps && options.secondaryServiceCidr && wantsBoth && spec.clusterIP && spec.clusterIP !== 'None') {
+      const second: string = old?.spec?.clusterIPs?.[1] ?? secondaryIps.next();
+      spec.clusterIPs = [spec.clusterIP, second];
+      spec.ipFamilies = spec.clusterIPs.map((ip: string) => familyOf(ip));
+    }
     const wantsNodePorts = spec.type === 'NodePort' || spec.type === 'LoadBalancer';
     (spec.ports ?? []).forEach((p: Json, i: number) => {
       const oldPort = old?.spec?.ports?.find((o: Json) => o.port === p.port && o.nodePort);
