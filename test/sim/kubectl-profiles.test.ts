@@ -60,6 +60,24 @@ const podIpsOn = async (k: Kubectl, ns: string) =>
     .split('\n')
     .map((l) => l.split(' ') as [string, string]);
 
+/** The seed's web Deployment (agnhost netexec), a Service made by `expose`, and a busybox client, all ready. */
+async function webAndClient(k: Kubectl, service: string[], stdin?: string): Promise<void> {
+  await k.ok([
+    'create',
+    'deployment',
+    'web',
+    '--image=registry.k8s.io/e2e-test-images/agnhost:2.52',
+    '--',
+    '/agnhost',
+    'netexec',
+    '--http-port=8080',
+  ]);
+  await k.ok(service, stdin);
+  await k.ok(['run', 'client', '--image=busybox:1.36', '--', 'sleep', '3600']);
+  await k.ok(['wait', '--for=condition=Ready', 'pod/client', '--timeout=60s']);
+  await k.ok(['wait', '--for=condition=Available', 'deploy/web', '--timeout=60s']);
+}
+
 const cases: Record<ProfileName, (seen: Seen) => Promise<void>> = {
   async kthw({ nodes, systemPods, daemonSets }) {
     expect([...nodes.keys()]).toEqual(['controlplane', 'worker-0', 'worker-1']);
@@ -267,20 +285,7 @@ const cases: Record<ProfileName, (seen: Seen) => Promise<void>> = {
         'jsonpath={.spec.clusterIP} {.spec.ipFamilies}',
       ]),
     ).toBe('fd00:10:96::a ["IPv6"]');
-    await k.ok([
-      'create',
-      'deployment',
-      'web',
-      '--image=registry.k8s.io/e2e-test-images/agnhost:2.52',
-      '--',
-      '/agnhost',
-      'netexec',
-      '--http-port=8080',
-    ]);
-    await k.ok(['expose', 'deployment', 'web', '--port=80', '--target-port=8080', '--type=NodePort']);
-    await k.ok(['run', 'client', '--image=busybox:1.36', '--', 'sleep', '3600']);
-    await k.ok(['wait', '--for=condition=Ready', 'pod/client', '--timeout=60s']);
-    await k.ok(['wait', '--for=condition=Available', 'deploy/web', '--timeout=60s']);
+    await webAndClient(k, ['expose', 'deployment', 'web', '--port=80', '--target-port=8080', '--type=NodePort']);
     const slices = await k.eventually(['get', 'endpointslices', '-l', 'kubernetes.io/service-name=web'], (s) =>
       /fd00:10:244/.test(s),
     );
@@ -306,22 +311,9 @@ const cases: Record<ProfileName, (seen: Seen) => Promise<void>> = {
     expect(
       await k.ok(['get', 'node', 'worker-0', '-o', 'jsonpath={.status.addresses[?(@.type=="InternalIP")].address}']),
     ).toBe('fc00:f853:ccd:e793::3 172.18.0.3');
-    await k.ok([
-      'create',
-      'deployment',
-      'web',
-      '--image=registry.k8s.io/e2e-test-images/agnhost:2.52',
-      '--',
-      '/agnhost',
-      'netexec',
-      '--http-port=8080',
-    ]);
     const svc =
       'apiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec:\n  ipFamilyPolicy: PreferDualStack\n  selector: {app: web}\n  ports: [{port: 80, targetPort: 8080}]\n';
-    await k.ok(['apply', '-f', '-'], svc);
-    await k.ok(['run', 'client', '--image=busybox:1.36', '--', 'sleep', '3600']);
-    await k.ok(['wait', '--for=condition=Ready', 'pod/client', '--timeout=60s']);
-    await k.ok(['wait', '--for=condition=Available', 'deploy/web', '--timeout=60s']);
+    await webAndClient(k, ['apply', '-f', '-'], svc);
     const podIps = await k.ok(['get', 'pod', 'client', '-o', 'jsonpath={.status.podIPs[*].ip}']);
     expect(podIps).toMatch(/^fd00:10:244:[0-9a-f]+::[0-9a-f]+ 10\.244\.\d+\.\d+$/);
     const [v6, v4] = (await k.ok(['get', 'svc', 'web', '-o', 'jsonpath={.spec.clusterIPs[*]}'])).split(' ');

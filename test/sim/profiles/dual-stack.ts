@@ -6,23 +6,21 @@
  * SingleStack Service gets an IPv6 ClusterIP, a PreferDualStack/RequireDualStack one gets both
  * (`clusterIPs`, `ipFamilies`), with one EndpointSlice per family.
  */
-import { controlPlaneLabels, controlPlaneTaint, kubeadmNodeAnnotations } from './kthw.js';
-import type { ClusterProfile, NodeShape } from './types.js';
+import { kindNode } from './ipv6.js';
+import type { ClusterProfile } from './types.js';
 
 export const dualStack: ClusterProfile = {
   name: 'dual-stack',
   summary:
     'IPv6-first dual-stack: two InternalIPs, podCIDRs and podIPs per node/pod, IPv6-primary Services (both families on request)',
   shape: (workers) => {
-    const node = (name: string, i: number, controlPlane: boolean): NodeShape => ({
-      name,
-      internalIps: [`fc00:f853:ccd:e793::${(i + 2).toString(16)}`, `172.18.0.${i + 2}`],
-      podCidrs: [`fd00:10:244:${i.toString(16)}::/64`, `10.244.${i}.0/24`],
-      labels: controlPlane ? controlPlaneLabels : {},
-      annotations: kubeadmNodeAnnotations,
-      taints: controlPlane ? [controlPlaneTaint] : [],
-      controlPlane,
-    });
+    const node = (name: string, i: number, controlPlane: boolean) =>
+      kindNode(
+        name,
+        controlPlane,
+        [`fc00:f853:ccd:e793::${(i + 2).toString(16)}`, `172.18.0.${i + 2}`],
+        [`fd00:10:244:${i.toString(16)}::/64`, `10.244.${i}.0/24`],
+      );
     return {
       nodes: [
         node('controlplane', 0, true),

@@ -15,15 +15,8 @@ export const ipv6: ClusterProfile = {
   name: 'ipv6',
   summary: 'IPv6-only (kind ipFamily: ipv6): node IPs, podCIDRs, pod IPs, ClusterIPs and NodePorts all IPv6',
   shape: (workers) => {
-    const node = (name: string, i: number, controlPlane: boolean): NodeShape => ({
-      name,
-      internalIps: [nodeIp(i)],
-      podCidrs: [`fd00:10:244:${i.toString(16)}::/64`],
-      labels: controlPlane ? controlPlaneLabels : {},
-      annotations: kubeadmNodeAnnotations,
-      taints: controlPlane ? [controlPlaneTaint] : [],
-      controlPlane,
-    });
+    const node = (name: string, i: number, controlPlane: boolean) =>
+      kindNode(name, controlPlane, [nodeIp(i)], [`fd00:10:244:${i.toString(16)}::/64`]);
     return {
       nodes: [
         node('controlplane', 0, true),
@@ -39,3 +32,16 @@ export const ipv6: ClusterProfile = {
     };
   },
 };
+
+/** A kind-style node (kubeadm labels/annotations, the control plane tainted) with these addresses and podCIDRs. */
+export function kindNode(name: string, controlPlane: boolean, internalIps: string[], podCidrs: string[]): NodeShape {
+  return {
+    name,
+    internalIps,
+    podCidrs,
+    labels: controlPlane ? controlPlaneLabels : {},
+    annotations: kubeadmNodeAnnotations,
+    taints: controlPlane ? [controlPlaneTaint] : [],
+    controlPlane,
+  };
+}
