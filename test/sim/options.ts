@@ -153,6 +153,43 @@ const flags: Flag[] = [
   intFlag('--port', 'port', 'API server port on 127.0.0.1 (default: a free one)'),
   intFlag('--control-port', 'controlPort', 'control endpoint port (default: a free one)'),
   {
+    name: '--pod-security',
+    value: 'LEVEL',
+    help: 'Pod Security default for unlabelled namespaces: enforce and warn baseline or restricted',
+    apply: (out, v) => {
+      if (v !== 'baseline' && v !== 'restricted')
+        throw new UsageError(`--pod-security: expected baseline or restricted, got "${v}"`);
+      out.cluster.admission = { ...out.cluster.admission, podSecurity: { enforce: v, warn: v, audit: v } };
+    },
+  },
+  {
+    name: '--deny-webhook',
+    value: 'NAME[:CODE]',
+    help: 'a validating webhook NAME denies every pod create (with that HTTP code; 403 when none)',
+    apply: (out, v) => {
+      const [name = '', code] = v.split(':');
+      if (!name || (code !== undefined && !/^[1-5]\d\d$/.test(code))) {
+        throw new UsageError(`--deny-webhook: expected NAME[:CODE] with a 3-digit code, got "${v}"`);
+      }
+      const message = `pod creation is blocked by policy ${name}`;
+      out.cluster.admission = {
+        ...out.cluster.admission,
+        webhook: { name, message, ...(code ? { code: Number(code) } : {}) },
+      };
+    },
+  },
+  {
+    name: '--deny-policy',
+    value: 'NAME',
+    help: 'a ValidatingAdmissionPolicy NAME (bound as NAME-binding) denies every pod create',
+    apply: (out, v) => {
+      out.cluster.admission = {
+        ...out.cluster.admission,
+        validatingAdmissionPolicy: { policy: v, binding: `${v}-binding` },
+      };
+    },
+  },
+  {
     name: '--idle-close-ms',
     value: 'MS',
     help: 'a load balancer in front of the API server closes connections idle that long (FIN)',

@@ -84,4 +84,33 @@ describe('sim command line', () => {
     const good: FaultSpec[] = ['coredns-down', 'node-notready:worker-1', 'rbac-missing:get:/metrics'];
     expect([misspelt, bare, ...good]).toHaveLength(5);
   });
+
+  it('reads the admission denial flags, and refuses bad values readably', () => {
+    expect(
+      parseCliOptions([
+        '--pod-security',
+        'restricted',
+        '--deny-webhook',
+        'validate.kyverno.svc-fail:400',
+        '--deny-policy',
+        'require-team',
+      ]).cluster.admission,
+    ).toEqual({
+      podSecurity: { enforce: 'restricted', warn: 'restricted', audit: 'restricted' },
+      webhook: {
+        name: 'validate.kyverno.svc-fail',
+        message: 'pod creation is blocked by policy validate.kyverno.svc-fail',
+        code: 400,
+      },
+      validatingAdmissionPolicy: { policy: 'require-team', binding: 'require-team-binding' },
+    });
+    expect(() => parseCliOptions(['--pod-security', 'strict'])).toThrow(
+      '--pod-security: expected baseline or restricted, got "strict"',
+    );
+    expect(() => parseCliOptions(['--deny-webhook', 'x:forty'])).toThrow(UsageError);
+    expect(parseCliOptions(['--idle-close-ms', '350000', '--idle-reset']).cluster.idleNetwork).toEqual({
+      idleMs: 350000,
+      mode: 'reset',
+    });
+  });
 });
