@@ -84,14 +84,7 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
   },
   'slow-pulls': { node: 'worker-1', encryption: 'passed' },
   'dual-stack': { node: 'worker-1', encryption: 'passed' },
-  ipv6: {
-    node: 'worker-1',
-    encryption: 'passed',
-    wrong: (row) =>
-      passes(row, 'endpoints.slices')
-        ? { owner: 'network', why: 'endpoints.slices does not match IPv6 EndpointSlice addresses to the pods' }
-        : undefined,
-  },
+  ipv6: { node: 'worker-1', encryption: 'passed' },
   'netpol-default-deny': {
     node: 'worker-1',
     encryption: 'passed',
