@@ -3,7 +3,7 @@
  * audit's full row vector, and for every fault that applies to that profile (the fault catalog
  * minus the profile's refusals) exactly the rows the fault explains red — the same rows as on
  * today's default cluster (support/fault-rows.ts), unless the profile's shape makes the truth
- * differ (noted per case). Plus fault pairs that used to hide each other.
+ * differ (noted per case), and the fault pairs of those rows that used to hide each other.
  *
  * Where kubeproof's verdict is still wrong on a profile because a check is not fixed yet, the
  * case states the true expectation and is marked `it.fails` naming the helper who fixes that
@@ -49,15 +49,9 @@ const secondWorker = (profile: ProfileName): string => {
 const passes = (row: Row | undefined, id: Id) =>
   !row || ![...(row.failed ?? []), ...(row.skipped ?? []), ...(row.error ?? [])].includes(id);
 
-/** calico-ipam / cluster-pool addresses are outside node.spec.podCIDR: pods.network must judge the CNI's pools. */
-const ipamNotNodeCidr = (row: Row | undefined): KnownWrong | undefined =>
-  passes(row, 'pods.network')
-    ? { owner: 'network', why: 'pods.network judges pod IPs against node.spec.podCIDR, not the CNI pools' }
-    : undefined;
-
 const PLANS: Record<ProfileName, ProfilePlan> = {
   kthw: { node: 'worker-1', encryption: 'passed' },
-  'kubeadm-calico': { node: 'worker-1', encryption: 'passed', wrong: ipamNotNodeCidr },
+  'kubeadm-calico': { node: 'worker-1', encryption: 'passed' },
   eks: { node: secondWorker('eks'), encryption: 'not-observable' },
   gke: { node: secondWorker('gke'), encryption: 'not-observable' },
   k3s: {
@@ -68,7 +62,7 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
       'node-notready': { failed: ['nodes.ready', 'workload.rollout'], skipped: AFTER_ROLLOUT },
     },
   },
-  'cilium-kpr': { node: 'worker-1', encryption: 'passed', wrong: ipamNotNodeCidr },
+  'cilium-kpr': { node: 'worker-1', encryption: 'passed' },
   'psa-restricted': {
     node: 'worker-1',
     encryption: 'passed',
@@ -90,7 +84,9 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
     encryption: 'passed',
     // kubeproof may create NetworkPolicies here (admin): it must allow its own traffic and DNS.
     wrong: (row) =>
-      passes(row, 'pods.cross-node')
+      (['pods.cross-node', 'dns.service', 'service.loadbalancing', 'service.nodeport'] as const).some((id) =>
+        passes(row, id),
+      )
         ? { owner: 'verdicts', why: "kubeproof does not allow its own traffic in its namespace's default-deny" }
         : undefined,
   },
@@ -144,7 +140,7 @@ describe.concurrent('profile × fault matrix', { timeout: 150_000 }, () => {
       if (profile === 'kthw') return;
       const rows = faultRows(plan.node);
       for (const name of FAULT_NAMES) {
-        const base = rows.find((r) => r.fault.split(':')[0] === name);
+        const base = rows.find((r) => r.fault.split(':')[0] === name && !r.also?.length);
         if (!base) continue;
         const refusal = faultRefusal(profile, name);
         if (refusal) {
@@ -166,27 +162,20 @@ describe.concurrent('profile × fault matrix', { timeout: 150_000 }, () => {
           },
         );
       }
-    });
-  }
-});
-
-describe.concurrent('fault pairs that used to hide each other', () => {
-  for (const profile of ['kthw', 'kubeadm-calico'] as const) {
-    const node = PLANS[profile].node;
-    const wrong: KnownWrong = {
-      owner: 'network',
-      why: 'DNS, ClusterIP and NodePort are skipped behind pods.cross-node instead of observed from the same node',
-    };
-    it.fails(`${profile}: cni-cross-node + nodeport-blocked:${node} name both the CNI and the blocked NodePort${label(wrong)}`, async () => {
-      await withSim(profile, ['cni-cross-node', `nodeport-blocked:${node}`], async (sim) => {
-        const run = await runAudit(sim);
-        const v = statusVector(run);
-        expect(v['pods.cross-node'], explain(run)).toBe('failed');
-        expect(v['service.nodeport'], explain(run)).toBe('failed');
-        expect(run.results.get('service.nodeport')?.summary, explain(run)).toMatch(new RegExp(`fails on ${node}`));
-        for (const id of ['dns.service', 'service.loadbalancing'] as const)
-          expect(v[id], explain(run)).not.toBe('skipped');
-      });
+      // Fault pairs that used to hide each other, wherever both faults apply.
+      for (const pair of rows.filter((r) => r.also?.length)) {
+        const names = [pair.fault, ...(pair.also ?? [])].map((f) => f.split(':')[0] as FaultName);
+        if (names.some((n) => faultRefusal(profile, n))) continue;
+        const wrong = plan.wrong?.(pair);
+        itFor(wrong)(`${[pair.fault, ...(pair.also ?? [])].join(' + ')}: both named${label(wrong)}`, async () => {
+          await withSim(profile, [pair.fault, ...(pair.also ?? [])], async (sim) => {
+            const run = await runAudit(sim);
+            expectVector(run, expectedVector(pair));
+            for (const id of pair.warned ?? [])
+              expect(run.results.get(id)?.warnings?.length, `${id} has no warning`).toBeGreaterThan(0);
+          });
+        });
+      }
     });
   }
 });
