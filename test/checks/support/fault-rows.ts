@@ -35,6 +35,7 @@ export interface Row {
 export function faultRows(node = 'worker-1'): Row[] {
   return [
     { fault: 'scheduler-down', failed: ['workload.rollout'], skipped: AFTER_ROLLOUT, mentions: /scheduler/ },
+    { fault: 'scheduler-binpack', failed: ['scheduler.spread'], mentions: /landed on[\s\S]*PodTopologySpread/ },
     {
       fault: 'nodes-unschedulable',
       failed: ['nodes.ready', 'workload.rollout'],
@@ -54,6 +55,22 @@ export function faultRows(node = 'worker-1'): Row[] {
       failed: ['workload.rollout'],
       skipped: AFTER_ROLLOUT,
       mentions: /FailedCreatePodSandBox[\s\S]*CNI/,
+    },
+    {
+      fault: 'cni-missing',
+      failed: ['nodes.ready', 'workload.rollout'],
+      skipped: AFTER_ROLLOUT,
+      mentions: /NetworkPluginNotReady/,
+      settle: (sim) =>
+        untilSim(sim, 'nodes', () =>
+          sim.store
+            .list('nodes')
+            .every((n) =>
+              n.status?.conditions?.some(
+                (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'False',
+              ),
+            ),
+        ),
     },
     {
       // DNS, the ClusterIP and the NodePort are still observed from the client's node:

@@ -21,7 +21,7 @@ export interface KubeProxy {
 }
 
 export function createKubeProxy(store: SimStore, faults: FaultSet): KubeProxy {
-  let frozen: ServiceRule[] | undefined;
+  let frozen: readonly ServiceRule[] | undefined;
   const sync = () => {
     if (faults.has('kube-proxy-down')) frozen ??= serviceRules(store);
     else frozen = undefined;

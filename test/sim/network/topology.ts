@@ -24,7 +24,28 @@ export interface ServiceRule {
   ports: ServicePortRule[];
 }
 
-export function podsByIp(store: SimStore): Map<string, KubeObj> {
+/**
+ * A view derived from the store, recomputed only when the store has changed since (every write
+ * bumps its resourceVersion): the network asks for these on every connection, and a fresh list
+ * clones every object. Callers only read the result.
+ */
+const memo = new WeakMap<SimStore, Map<string, { rv: number; value: unknown }>>();
+function perRevision<T>(store: SimStore, name: string, compute: () => T): T {
+  let views = memo.get(store);
+  if (!views) memo.set(store, (views = new Map()));
+  const rv = store.resourceVersion();
+  const hit = views.get(name);
+  if (hit && hit.rv === rv) return hit.value as T;
+  const value = compute();
+  views.set(name, { rv, value });
+  return value;
+}
+
+export function podsByIp(store: SimStore): ReadonlyMap<string, KubeObj> {
+  return perRevision(store, 'podsByIp', () => computePodsByIp(store));
+}
+
+function computePodsByIp(store: SimStore): Map<string, KubeObj> {
   const byIp = new Map<string, KubeObj>();
   for (const pod of store.list('pods')) {
     if (pod.spec?.hostNetwork || pod.status?.phase !== 'Running') continue;
@@ -35,7 +56,11 @@ export function podsByIp(store: SimStore): Map<string, KubeObj> {
   return byIp;
 }
 
-export function nodeInternalIps(store: SimStore): Map<string, string> {
+export function nodeInternalIps(store: SimStore): ReadonlyMap<string, string> {
+  return perRevision(store, 'nodeInternalIps', () => computeNodeInternalIps(store));
+}
+
+function computeNodeInternalIps(store: SimStore): Map<string, string> {
   const byIp = new Map<string, string>();
   for (const node of store.list('nodes')) {
     for (const address of node.status?.addresses ?? []) {
@@ -50,7 +75,7 @@ function endpointsFor(
   slices: KubeObj[],
   portName: string,
   protocol: string,
-  podNodes: Map<string, KubeObj>,
+  podNodes: ReadonlyMap<string, KubeObj>,
 ): Endpoint[] {
   const endpoints: Endpoint[] = [];
   for (const slice of slices) {
@@ -69,7 +94,11 @@ function endpointsFor(
 }
 
 /** kube-proxy's view: every Service with its ports and their ready endpoints. */
-export function serviceRules(store: SimStore): ServiceRule[] {
+export function serviceRules(store: SimStore): readonly ServiceRule[] {
+  return perRevision(store, 'serviceRules', () => computeServiceRules(store));
+}
+
+function computeServiceRules(store: SimStore): ServiceRule[] {
   const slicesByService = new Map<string, KubeObj[]>();
   for (const slice of store.list('endpointslices')) {
     const service = slice.metadata.labels?.['kubernetes.io/service-name'];

@@ -69,22 +69,22 @@ export async function runProbe(
     const port = resolvePort(pod, container, probe.tcpSocket.port);
     const host = probe.tcpSocket.host ?? ip;
     if (port !== undefined && tcpHandler(registry, pod, port)) return { success: true, output: '' };
-    return { success: false, output: `dial tcp ${host}:${port}: connect: connection refused` };
+    return { success: false, output: `dial tcp ${joinHostPort(host, port)}: connect: connection refused` };
   }
   if (probe.httpGet) {
     const port = resolvePort(pod, container, probe.httpGet.port);
     const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
     const host = probe.httpGet.host ?? ip;
     const path = probe.httpGet.path ?? '/';
-    const url = `${scheme}://${host}:${port}${path.startsWith('/') ? path : `/${path}`}`;
+    const url = `${scheme}://${joinHostPort(host, port)}${path.startsWith('/') ? path : `/${path}`}`;
     const handler = port === undefined ? undefined : tcpHandler(registry, pod, port);
     if (!handler)
-      return { success: false, output: `Get "${url}": dial tcp ${host}:${port}: connect: connection refused` };
+      return { success: false, output: `Get "${url}": dial tcp ${joinHostPort(host, port)}: connect: connection refused` };
     const [client, server] = duplexPair();
     handler(server, { ip: hostIp, port: 30000 + Math.floor(Math.random() * 30000) });
     const headers = [
       `GET ${new URL(url).pathname}${new URL(url).search} HTTP/1.1`,
-      `Host: ${host}:${port}`,
+      `Host: ${joinHostPort(host, port)}`,
       `User-Agent: ${KUBE_PROBE_AGENT}`,
       'Accept: */*',
       ...(probe.httpGet.httpHeaders ?? []).map((h: { name: string; value: string }) => `${h.name}: ${h.value}`),
@@ -103,4 +103,13 @@ export async function runProbe(
   }
   // A probe with no handler is refused by validation; treat it as passing, as a defaulted no-op.
   return { success: true, output: '' };
+}
+
+/**
+ * host:port as Go's net.JoinHostPort writes it (IPv6 literals bracketed), which the kubelet's
+ * prober uses for its probe URL and dial address (pkg/probe/http/request.go formatURL,
+ * pkg/probe/tcp/tcp.go): an IPv6 pod is probed at `http://[fd00:10:244::5]:8080/`.
+ */
+function joinHostPort(host: string, port: number | undefined): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
 }

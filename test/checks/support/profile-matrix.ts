@@ -11,15 +11,17 @@
  * asserted by fault-matrix.test.ts and not repeated here.
  *
  * Every case starts its own cluster; cases run concurrently (audits mostly wait on the
- * simulation's timers), so the whole matrix costs a few audits' time per worker.
+ * simulation's timers). The profiles are dealt round-robin into SHARDS test files
+ * (profile-matrix-<n>.test.ts) so that vitest's workers share the matrix; a new profile lands
+ * in a shard by itself.
  */
 import { describe, expect, it } from 'vitest';
-import { FAULT_NAMES, type FaultName } from '../sim/fault-catalog.js';
-import { type FaultSpec, PROFILE_NAMES, type ProfileName, type SimCluster, startSimCluster } from '../sim/index.js';
-import { faultRefusal, getProfile } from '../sim/profiles/index.js';
-import { AFTER_ROLLOUT } from './support/check-ids.js';
-import { expectedVector, faultRows, type Id, type Row } from './support/fault-rows.js';
-import { type AuditRun, explain, runAudit, statusVector } from './support/sim-audit.js';
+import { FAULT_NAMES, type FaultName } from '../../sim/fault-catalog.js';
+import { type FaultSpec, PROFILE_NAMES, type ProfileName, type SimCluster, startSimCluster } from '../../sim/index.js';
+import { faultRefusal, getProfile } from '../../sim/profiles/index.js';
+import { AFTER_ROLLOUT } from './check-ids.js';
+import { expectedVector, faultRows, type Id, type Row } from './fault-rows.js';
+import { type AuditRun, explain, runAudit, statusVector } from './sim-audit.js';
 
 type Owner = 'verdicts' | 'network';
 
@@ -63,19 +65,8 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
     },
   },
   'cilium-kpr': { node: 'worker-1', encryption: 'passed' },
-  'psa-restricted': {
-    node: 'worker-1',
-    encryption: 'passed',
-    // Until the workload meets `restricted`, its pods are denied before any fault can show —
-    // except where the run never gets that far (preflight) or the ServiceAccount admission
-    // check refuses the pods first (controller-manager-down: no `default` ServiceAccount).
-    wrong: (row) =>
-      row?.skipped?.includes('workload.rollout') && row.error?.includes('preflight.api')
-        ? undefined
-        : row?.fault === 'controller-manager-down'
-          ? undefined
-          : { owner: 'verdicts', why: "the workload's pods do not meet Pod Security restricted" },
-  },
+  // The workload meets Pod Security `restricted` (src/workload/manifests.ts): no option needed.
+  'psa-restricted': { node: 'worker-1', encryption: 'passed' },
   'slow-pulls': { node: 'worker-1', encryption: 'passed' },
   'dual-stack': { node: 'worker-1', encryption: 'passed' },
   ipv6: { node: 'worker-1', encryption: 'passed' },
@@ -115,67 +106,78 @@ function expectVector(run: AuditRun, expected: Record<string, string>): void {
   }
 }
 
-describe.concurrent('profile × fault matrix', { timeout: 150_000 }, () => {
-  for (const profile of PROFILE_NAMES) {
-    const plan = PLANS[profile];
-    describe(profile, () => {
-      const healthyWrong = plan.wrong?.(undefined);
-      itFor(healthyWrong)(
-        `healthy: every row green${plan.encryption === 'not-observable' ? ', encryption not-observable' : ''}${label(healthyWrong)}`,
+/** How many test files the matrix is dealt into (profile-matrix-0 … -3.test.ts). */
+export const SHARDS = 4;
+
+/** The profiles of one shard: every SHARDS-th profile of the registry, from `shard`. */
+export const shardProfiles = (shard: number): ProfileName[] => PROFILE_NAMES.filter((_, i) => i % SHARDS === shard);
+
+/** The matrix cases of one shard's profiles, for its test file. */
+export function describeProfileMatrix(shard: number): void {
+  describe.concurrent(`profile × fault matrix (shard ${shard + 1}/${SHARDS})`, { timeout: 150_000 }, () => {
+    for (const profile of shardProfiles(shard)) describeProfile(profile);
+  });
+}
+
+function describeProfile(profile: ProfileName): void {
+  const plan = PLANS[profile];
+  describe(profile, () => {
+    const healthyWrong = plan.wrong?.(undefined);
+    itFor(healthyWrong)(
+      `healthy: every row green${plan.encryption === 'not-observable' ? ', encryption not-observable' : ''}${label(healthyWrong)}`,
+      async () => {
+        await withSim(profile, [], async (sim) => {
+          const run = await runAudit(sim, { selection: ['smoke', 'encryption'] });
+          const expected = {
+            ...expectedVector({}),
+            'secrets.encryption': plan.encryption === 'passed' ? 'passed' : 'skipped',
+          };
+          expectVector(run, expected);
+          if (plan.encryption === 'not-observable')
+            expect(run.results.get('secrets.encryption')?.reason).toBe('not-observable');
+          expect(run.cleanup.deleted, JSON.stringify(run.cleanup)).toBe(true);
+        });
+      },
+    );
+
+    if (profile === 'kthw') return;
+    const rows = faultRows(plan.node);
+    for (const name of FAULT_NAMES) {
+      const base = rows.find((r) => r.fault.split(':')[0] === name && !r.also?.length);
+      if (!base) continue;
+      const refusal = faultRefusal(profile, name);
+      if (refusal) {
+        it(`${name}: refused (${refusal.split(': ').slice(1).join(': ')})`, async () => {
+          await expect(startSimCluster({ profile, faults: [base.fault], apiOnly: true })).rejects.toThrow(refusal);
+        });
+        continue;
+      }
+      const row: Row = { ...base, ...(plan.rows?.[name] ?? {}) };
+      const wrong = plan.wrong?.(row);
+      itFor(wrong)(
+        `${row.fault}: ${[...(row.failed ?? []).map((f) => `F ${f}`), ...(row.error ?? []).map((e) => `E ${e}`)].join(', ')}${label(wrong)}`,
         async () => {
-          await withSim(profile, [], async (sim) => {
-            const run = await runAudit(sim, { selection: ['smoke', 'encryption'] });
-            const expected = {
-              ...expectedVector({}),
-              'secrets.encryption': plan.encryption === 'passed' ? 'passed' : 'skipped',
-            };
-            expectVector(run, expected);
-            if (plan.encryption === 'not-observable')
-              expect(run.results.get('secrets.encryption')?.reason).toBe('not-observable');
-            expect(run.cleanup.deleted, JSON.stringify(run.cleanup)).toBe(true);
+          await withSim(profile, [row.fault], async (sim) => {
+            await row.settle?.(sim);
+            const run = await runAudit(sim);
+            expectVector(run, expectedVector(row));
           });
         },
       );
-
-      if (profile === 'kthw') return;
-      const rows = faultRows(plan.node);
-      for (const name of FAULT_NAMES) {
-        const base = rows.find((r) => r.fault.split(':')[0] === name && !r.also?.length);
-        if (!base) continue;
-        const refusal = faultRefusal(profile, name);
-        if (refusal) {
-          it(`${name}: refused (${refusal.split(': ').slice(1).join(': ')})`, async () => {
-            await expect(startSimCluster({ profile, faults: [base.fault], apiOnly: true })).rejects.toThrow(refusal);
-          });
-          continue;
-        }
-        const row: Row = { ...base, ...(plan.rows?.[name] ?? {}) };
-        const wrong = plan.wrong?.(row);
-        itFor(wrong)(
-          `${row.fault}: ${[...(row.failed ?? []).map((f) => `F ${f}`), ...(row.error ?? []).map((e) => `E ${e}`)].join(', ')}${label(wrong)}`,
-          async () => {
-            await withSim(profile, [row.fault], async (sim) => {
-              await row.settle?.(sim);
-              const run = await runAudit(sim);
-              expectVector(run, expectedVector(row));
-            });
-          },
-        );
-      }
-      // Fault pairs that used to hide each other, wherever both faults apply.
-      for (const pair of rows.filter((r) => r.also?.length)) {
-        const names = [pair.fault, ...(pair.also ?? [])].map((f) => f.split(':')[0] as FaultName);
-        if (names.some((n) => faultRefusal(profile, n))) continue;
-        const wrong = plan.wrong?.(pair);
-        itFor(wrong)(`${[pair.fault, ...(pair.also ?? [])].join(' + ')}: both named${label(wrong)}`, async () => {
-          await withSim(profile, [pair.fault, ...(pair.also ?? [])], async (sim) => {
-            const run = await runAudit(sim);
-            expectVector(run, expectedVector(pair));
-            for (const id of pair.warned ?? [])
-              expect(run.results.get(id)?.warnings?.length, `${id} has no warning`).toBeGreaterThan(0);
-          });
+    }
+    // Fault pairs that used to hide each other, wherever both faults apply.
+    for (const pair of rows.filter((r) => r.also?.length)) {
+      const names = [pair.fault, ...(pair.also ?? [])].map((f) => f.split(':')[0] as FaultName);
+      if (names.some((n) => faultRefusal(profile, n))) continue;
+      const wrong = plan.wrong?.(pair);
+      itFor(wrong)(`${[pair.fault, ...(pair.also ?? [])].join(' + ')}: both named${label(wrong)}`, async () => {
+        await withSim(profile, [pair.fault, ...(pair.also ?? [])], async (sim) => {
+          const run = await runAudit(sim);
+          expectVector(run, expectedVector(pair));
+          for (const id of pair.warned ?? [])
+            expect(run.results.get(id)?.warnings?.length, `${id} has no warning`).toBeGreaterThan(0);
         });
-      }
-    });
-  }
-});
+      });
+    }
+  });
+}
