@@ -31,8 +31,8 @@ export interface ServiceRule {
  */
 const memo = new WeakMap<SimStore, Map<string, { rv: number; value: unknown }>>();
 function perRevision<T>(store: SimStore, name: string, compute: () => T): T {
-  let views = memo.get(store);
-  if (!views) memo.set(store, (views = new Map()));
+  const views = memo.get(store) ?? new Map<string, { rv: number; value: unknown }>();
+  memo.set(store, views);
   const rv = store.resourceVersion();
   const hit = views.get(name);
   if (hit && hit.rv === rv) return hit.value as T;

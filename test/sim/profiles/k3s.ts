@@ -98,6 +98,7 @@ export const k3s: ClusterProfile = {
   }),
   refusedFaults: {
     'cni-cross-node': 'k3s here is a single node: there is no cross-node pod traffic to break',
-    'scheduler-binpack': 'k3s here is a single node: every pod lands on it whatever the scoring, so packing cannot show',
+    'scheduler-binpack':
+      'k3s here is a single node: every pod lands on it whatever the scoring, so packing cannot show',
   },
 };

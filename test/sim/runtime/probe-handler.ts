@@ -79,7 +79,10 @@ export async function runProbe(
     const url = `${scheme}://${joinHostPort(host, port)}${path.startsWith('/') ? path : `/${path}`}`;
     const handler = port === undefined ? undefined : tcpHandler(registry, pod, port);
     if (!handler)
-      return { success: false, output: `Get "${url}": dial tcp ${joinHostPort(host, port)}: connect: connection refused` };
+      return {
+        success: false,
+        output: `Get "${url}": dial tcp ${joinHostPort(host, port)}: connect: connection refused`,
+      };
     const [client, server] = duplexPair();
     handler(server, { ip: hostIp, port: 30000 + Math.floor(Math.random() * 30000) });
     const headers = [
