@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Registry } from 'prom-client';
 import { createApp } from '../src/app.js';
 import { openDatabase } from '../src/db/client.js';
 import { AuditStore } from '../src/db/store.js';
@@ -35,6 +36,7 @@ export async function renderOpenApiFile(): Promise<string> {
     clock,
     logger: silentLogger,
     outbound: developerPolicy(),
+    metrics: new Registry(),
     settings: { apiTokens: [], bodyLimitBytes: 1024 * 1024 },
   });
   const res = await app.request('/openapi.json');

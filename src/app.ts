@@ -9,6 +9,7 @@ import { registerAuditRoutes } from './routes/audits/index.js';
 import { registerListChecks } from './routes/checks/list.js';
 import { registerDocRoutes } from './routes/docs/index.js';
 import { registerHealthRoutes } from './routes/health/index.js';
+import { registerMetricsRoute } from './routes/metrics/index.js';
 import { registerGetRbac } from './routes/rbac/get.js';
 
 export type { AppDeps } from './http/env.js';
@@ -29,6 +30,7 @@ export function createApp(deps: AppDeps): Router {
     c.set('clock', deps.clock);
     c.set('logger', deps.logger);
     c.set('outbound', deps.outbound);
+    c.set('metrics', deps.metrics);
     c.set('settings', deps.settings);
     await next();
   });
@@ -40,6 +42,7 @@ export function createApp(deps: AppDeps): Router {
   app.use('/v1/*', limitBody(deps.settings.bodyLimitBytes));
 
   registerHealthRoutes(app);
+  registerMetricsRoute(app, deps.settings.metricsToken);
   registerAuditRoutes(app);
   registerListChecks(app);
   registerGetRbac(app);

@@ -2,6 +2,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseApiTokens, tenantCount } from './http/tenants.js';
 import { commaList } from './kernel/text.js';
+import { CLUSTER_LABELS, type ClusterLabel } from './metrics/cluster-series.js';
 import { parseAllowedTargets, type TargetRule } from './net/outbound-policy.js';
 
 const intFrom = <F extends number | undefined>(name: string, min: number, max: number, fallback: F) =>
@@ -85,6 +86,39 @@ const EnvSchema = z.object({
     .string()
     .optional()
     .transform((raw) => raw?.trim() || undefined),
+  // Unset: GET /metrics is open (like the probes).
+  KUBEPROOF_METRICS_TOKEN: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const token = raw?.trim() || undefined;
+      if (token !== undefined && !/^[\x21-\x7e]{16,}$/.test(token)) {
+        // Never echo the value: it is a secret.
+        ctx.addIssue({
+          code: 'custom',
+          message: 'KUBEPROOF_METRICS_TOKEN must be at least 16 printable characters without spaces',
+        });
+        return z.NEVER;
+      }
+      return token;
+    }),
+  // Unset or empty: no per-cluster gauges (the server URL is a label only when an operator asks for it).
+  KUBEPROOF_METRICS_CLUSTER_LABELS: z
+    .string()
+    .optional()
+    .transform((raw, ctx): ClusterLabel[] => {
+      const names = commaList(raw ?? '');
+      const unknown = names.filter((n) => !(CLUSTER_LABELS as string[]).includes(n));
+      if (unknown.length > 0) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `KUBEPROOF_METRICS_CLUSTER_LABELS: unknown label ${unknown.map((n) => `"${n}"`).join(', ')}; choose from ${CLUSTER_LABELS.join(', ')}`,
+        });
+        return z.NEVER;
+      }
+      return [...new Set(names)] as ClusterLabel[];
+    }),
+  KUBEPROOF_METRICS_MAX_CLUSTERS: intFrom('KUBEPROOF_METRICS_MAX_CLUSTERS', 1, 10_000, 100),
 });
 
 export interface Config {
@@ -108,6 +142,12 @@ export interface Config {
   retentionDays: number | undefined;
   /** KUBEPROOF_ALLOWED_TARGETS; undefined: the default outbound policy. */
   allowedTargets: TargetRule[] | undefined;
+  /** KUBEPROOF_METRICS_TOKEN: bearer token `GET /metrics` requires; undefined: open. */
+  metricsToken: string | undefined;
+  /** KUBEPROOF_METRICS_CLUSTER_LABELS: labels of the per-cluster gauges; empty: none. */
+  metricsClusterLabels: ClusterLabel[];
+  /** KUBEPROOF_METRICS_MAX_CLUSTERS: distinct clusters the per-cluster gauges keep. */
+  metricsMaxClusters: number;
 }
 
 /** Invalid environment; `problems` lists every bad value, never a token. */
@@ -166,5 +206,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bodyLimitBytes: 1024 * 1024,
     retentionDays: e.KUBEPROOF_RETENTION_DAYS,
     allowedTargets: e.KUBEPROOF_ALLOWED_TARGETS,
+    metricsToken: e.KUBEPROOF_METRICS_TOKEN,
+    metricsClusterLabels: e.KUBEPROOF_METRICS_CLUSTER_LABELS,
+    metricsMaxClusters: e.KUBEPROOF_METRICS_MAX_CLUSTERS,
   };
 }

@@ -3,6 +3,8 @@
  * engine, runner and the HTTP app. `npm start` puts a listener in front of it; the CLI's
  * in-process mode calls `app.request` directly on an in-memory database.
  */
+
+import { Registry } from 'prom-client';
 import { createApp } from './app.js';
 import { DEFAULT_GUIDE, loadRunbook } from './checks/guide.js';
 import { type Config, isLoopback } from './config.js';
@@ -13,16 +15,23 @@ import { createSuiteExecutor, suiteCatalog } from './engine/suite/suite.js';
 import type { Clock } from './kernel/clock.js';
 import type { Logger } from './kernel/logger.js';
 import { createLogger } from './logger.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
 import { OutboundPolicy } from './net/outbound-policy.js';
 
 /** The checks side: the suite and its catalog, both using the operator's runbook when one is configured. */
-function buildCheckEngine(config: Config, clock: Clock, logger: Logger, outbound: OutboundPolicy) {
+function buildCheckEngine(
+  config: Config,
+  clock: Clock,
+  logger: Logger,
+  outbound: OutboundPolicy,
+  metrics: ServiceMetrics,
+) {
   // loadRunbook throws a readable error for an invalid file; main() prints it and exits.
   const guide = config.runbookPath ? loadRunbook(config.runbookPath) : DEFAULT_GUIDE;
   // A run's namespace must outlive the run, or a concurrent audit's sweep would delete it.
   const namespaceTtlMs = (config.auditDeadlineSeconds + 3600) * 1000;
   return {
-    executor: createSuiteExecutor({ clock, logger, guide, namespaceTtlMs, outbound }),
+    executor: createSuiteExecutor({ clock, logger, guide, namespaceTtlMs, outbound, onApiRequest: metrics.apiRequest }),
     catalog: suiteCatalog({ guide }),
   };
 }
@@ -48,7 +57,13 @@ export function createService(config: Config, io: ServiceIo = {}) {
     logger.warn('marked audits left by a previous process as interrupted', { count: interrupted.length });
   // Loopback targets are dialled only when the service itself listens on loopback (a developer set-up).
   const outbound = new OutboundPolicy({ allowed: config.allowedTargets, allowLoopback: isLoopback(config.host) });
-  const { executor, catalog } = buildCheckEngine(config, clock, logger, outbound);
+  // One Registry per service (never prom-client's global one): GET /metrics shows this service only.
+  const registry = new Registry();
+  const metrics = new ServiceMetrics(registry, {
+    clusterLabels: config.metricsClusterLabels,
+    maxClusters: config.metricsMaxClusters,
+  });
+  const { executor, catalog } = buildCheckEngine(config, clock, logger, outbound, metrics);
   const runner = new AuditRunner({
     store,
     executor,
@@ -59,6 +74,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
     tenantMaxConcurrent: config.tenantMaxConcurrentAudits,
     tenantMaxQueued: config.tenantMaxQueuedAudits,
     deadlineSeconds: config.auditDeadlineSeconds,
+    observers: [metrics],
   });
   const app = createApp({
     store,
@@ -67,10 +83,12 @@ export function createService(config: Config, io: ServiceIo = {}) {
     clock,
     logger,
     outbound,
+    metrics: registry,
     settings: {
       apiTokens: config.apiTokens,
       bodyLimitBytes: config.bodyLimitBytes,
       maxEventStreamsPerTenant: config.maxEventStreamsPerTenant,
+      ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
     },
   });
   const close = async () => {

@@ -1,3 +1,4 @@
+import type { Registry } from 'prom-client';
 import type { AuditStore } from '../db/store.js';
 import type { AuditRunner } from '../engine/service/runner.js';
 import type { Catalog } from '../kernel/catalog.js';
@@ -17,6 +18,8 @@ export interface HttpSettings {
   maxEventStreamsPerTenant?: number;
   /** Interval of the SSE heartbeat comment on open event streams (default 15 s; tests shorten it). */
   sseHeartbeatMs?: number;
+  /** KUBEPROOF_METRICS_TOKEN: when set, `GET /metrics` requires it as a bearer token. */
+  metricsToken?: string;
 }
 
 /** Everything createApp needs, injected (never imported as singletons). */
@@ -28,6 +31,8 @@ export interface AppDeps {
   logger: Logger;
   /** Checks every target a request names (API server, etcd endpoints) at intake. */
   outbound: OutboundPolicy;
+  /** This app's metrics (`GET /metrics`); never prom-client's global default registry. */
+  metrics: Registry;
   settings: HttpSettings;
 }
 

@@ -1,3 +1,4 @@
+import { Registry } from 'prom-client';
 import { createApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { AuditStore } from '../../src/db/store.js';
@@ -6,6 +7,7 @@ import type { SuiteExecutor } from '../../src/engine/types.js';
 import type { Catalog } from '../../src/kernel/catalog.js';
 import type { Logger } from '../../src/kernel/logger.js';
 import { createLogger } from '../../src/logger.js';
+import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { developerPolicy, type OutboundPolicy } from '../../src/net/outbound-policy.js';
 import { allPassing, fakeCatalog, ScriptedExecutor } from './fakes.js';
 
@@ -25,6 +27,10 @@ export interface HarnessOptions {
   outbound?: OutboundPolicy;
   /** SSE heartbeat interval (default: the app's 15 s). */
   sseHeartbeatMs?: number;
+  /** The app's metrics (default: fresh ones on their own Registry); pass them to count an executor's cluster calls. */
+  metrics?: ServiceMetrics;
+  /** KUBEPROOF_METRICS_TOKEN. */
+  metricsToken?: string;
 }
 
 /**
@@ -45,6 +51,7 @@ export function createHarness(options: HarnessOptions = {}) {
     },
   };
   const executor = options.executor ?? new ScriptedExecutor(allPassing);
+  const metrics = options.metrics ?? new ServiceMetrics(new Registry());
   const runner = new AuditRunner({
     store,
     executor,
@@ -55,6 +62,7 @@ export function createHarness(options: HarnessOptions = {}) {
     ...(options.tenantMaxConcurrent !== undefined ? { tenantMaxConcurrent: options.tenantMaxConcurrent } : {}),
     ...(options.tenantMaxQueued !== undefined ? { tenantMaxQueued: options.tenantMaxQueued } : {}),
     deadlineSeconds: options.deadlineSeconds ?? 300,
+    observers: [metrics],
   });
   const app = createApp({
     store,
@@ -63,18 +71,20 @@ export function createHarness(options: HarnessOptions = {}) {
     clock,
     logger,
     outbound: options.outbound ?? developerPolicy(),
+    metrics: metrics.registry,
     settings: {
       apiTokens: options.apiTokens ?? [],
       bodyLimitBytes: options.bodyLimitBytes ?? 1024 * 1024,
       ...(options.maxEventStreamsPerTenant ? { maxEventStreamsPerTenant: options.maxEventStreamsPerTenant } : {}),
       ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
+      ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
     },
   });
   const close = async () => {
     await runner.shutdown();
     database.close();
   };
-  return { app, store, runner, executor, logs, database, close };
+  return { app, store, runner, executor, metrics, logs, database, close };
 }
 
 export type Harness = ReturnType<typeof createHarness>;

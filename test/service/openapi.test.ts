@@ -35,6 +35,7 @@ describe('OpenAPI document', () => {
     expect(Object.keys(res.body.paths).sort()).toEqual(
       [
         '/healthz',
+        '/metrics',
         '/readyz',
         '/v1/audits',
         '/v1/audits/{id}',

@@ -43,6 +43,21 @@ export interface RunnerDeps {
   /** Audits one tenant may have waiting (its queue share); default maxQueued. */
   tenantMaxQueued?: number;
   newId?: () => string;
+  /** Told about every result, final status and queue change (metrics, webhooks); never told a credential. */
+  observers?: readonly RunObserver[];
+}
+
+/**
+ * Watches the runner from outside (metrics, webhook delivery). Each call is made after the store
+ * has the data; an observer that throws is logged and ignored, it never changes a run.
+ */
+export interface RunObserver {
+  /** A check result as stored (already redacted and bounded). */
+  checkFinished?(runId: string, result: CheckResult): void;
+  /** The run as stored with its final status. */
+  runFinished?(run: AuditRunRow): void;
+  /** How many audits wait and run, after every change. */
+  queueChanged?(depth: { queued: number; running: number }): void;
 }
 
 /** The queue (or the tenant's share of it) is full: the caller should retry later (429). */
@@ -100,6 +115,28 @@ export class AuditRunner {
 
   constructor(deps: RunnerDeps) {
     this.#deps = deps;
+  }
+
+  /** Calls every observer; an observer's failure is logged, never the run's. */
+  #notify(event: string, call: (observer: RunObserver) => void): void {
+    for (const observer of this.#deps.observers ?? []) {
+      try {
+        call(observer);
+      } catch (err) {
+        this.#deps.logger.warn('run observer failed', { event, error: messageOf(err) });
+      }
+    }
+  }
+
+  #queueChanged(): void {
+    const depth = { queued: this.#queue.length, running: this.#running };
+    this.#notify('queueChanged', (o) => o.queueChanged?.(depth));
+  }
+
+  /** The run has its final status in the store: observers are told. */
+  #finished(id: string): void {
+    const run = this.#deps.store.getRun(id);
+    if (run) this.#notify('runFinished', (o) => o.runFinished?.(run));
   }
 
   /** Throws QueueFullError when the queue or the tenant's share of it has no room. */
@@ -168,6 +205,7 @@ export class AuditRunner {
     store.recordEvent(id, { at: clock.now(), level: 'info', message: 'Audit queued.' });
     for (const warning of request.warnings) store.recordEvent(id, { at: clock.now(), level: 'warn', message: warning });
     this.#pump();
+    this.#queueChanged();
     return run;
   }
 
@@ -182,6 +220,8 @@ export class AuditRunner {
       store.recordEvent(id, { at: clock.now(), level: 'warn', message: 'Audit cancelled before it started.' });
       store.finishRun(id, { status, finishedAt: clock.now(), errorDetail });
       this.#settle(id);
+      this.#finished(id);
+      this.#queueChanged();
       return 'cancelled';
     }
     this.#abort(live, 'cancel');
@@ -231,7 +271,9 @@ export class AuditRunner {
       const { status, errorDetail } = finalStatus(NO_RESULTS, { kind: 'shutdown' });
       store.finishRun(live.id, { status, finishedAt: clock.now(), errorDetail: `${errorDetail} It never started.` });
       this.#settle(live.id);
+      this.#finished(live.id);
     }
+    this.#queueChanged();
     for (const live of this.#live.values()) this.#abort(live, 'shutdown');
     await this.whenIdle();
   }
@@ -260,7 +302,9 @@ export class AuditRunner {
           this.#running--;
           this.#runningByOwner.set(owner, this.#runningOf(owner) - 1);
           this.#settle(live.id);
+          this.#finished(live.id);
           this.#pump();
+          this.#queueChanged();
         }
       });
     }
@@ -300,7 +344,9 @@ export class AuditRunner {
           store.recordEvent(id, { at, level: 'info', message: `Check ${checkId} started.`, checkId }),
         onCheckFinished: (result: CheckResult) => {
           counts[result.status]++;
-          store.recordResult(id, boundResult(redactResult(result, secrets)));
+          const stored = boundResult(redactResult(result, secrets));
+          store.recordResult(id, stored);
+          this.#notify('checkFinished', (o) => o.checkFinished?.(id, stored));
           store.recordEvent(id, {
             at: result.finishedAt,
             level: EVENT_LEVEL[result.status],

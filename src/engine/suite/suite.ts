@@ -10,6 +10,7 @@ import type { Guide } from '../../kernel/guide.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { AuditEvent, CheckResult, CleanupOutcome } from '../../kernel/results.js';
 import type { ClusterAccess } from '../../kube/cluster-access.js';
+import { type ApiRequestObserver, countingAccess } from '../../kube/counting-access.js';
 import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
 import { redactingLogger } from '../../logger.js';
 import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.js';
@@ -42,6 +43,8 @@ export interface SuiteDeps {
   connect?: (credentials: SanitizedKubeconfig) => ClusterAccess;
   /** What the run may dial (default: developerPolicy(), loopback allowed; the server passes the configured one). */
   outbound?: OutboundPolicy;
+  /** Told about every call made to the cluster (the service's request metrics). */
+  onApiRequest?: ApiRequestObserver;
 }
 
 /** The catalog of every check the suite can run, for `GET /v1/checks`. */
@@ -72,12 +75,13 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
     async execute(input) {
       // Loaded on the first audit, not at start-up: @kubernetes/client-node is the heaviest module
       // (about 0.4 s and 60 MB), and a service that only serves reports never needs it.
-      const cluster = deps.connect
+      const connected = deps.connect
         ? deps.connect(input.credentials)
         : (await import('../../kube/cluster/index.js')).createClusterAccess(
             input.credentials,
             deps.outbound ?? developerPolicy(),
           );
+      const cluster = deps.onApiRequest ? countingAccess(connected, deps.onApiRequest) : connected;
       try {
         return await new AuditExecution(deps, guide, timings, input, cluster).run();
       } finally {
