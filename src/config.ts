@@ -4,6 +4,8 @@ import { parseApiTokens, tenantCount } from './http/tenants.js';
 import { commaList } from './kernel/text.js';
 import { CLUSTER_LABELS, type ClusterLabel } from './metrics/cluster-series.js';
 import { parseAllowedTargets, type TargetRule } from './net/outbound-policy.js';
+import type { HttpCallbacks } from './webhook/intake.js';
+import { parseCallbackSecrets } from './webhook/secrets.js';
 
 const intFrom = <F extends number | undefined>(name: string, min: number, max: number, fallback: F) =>
   z
@@ -119,6 +121,19 @@ const EnvSchema = z.object({
       return [...new Set(names)] as ClusterLabel[];
     }),
   KUBEPROOF_METRICS_MAX_CLUSTERS: intFrom('KUBEPROOF_METRICS_MAX_CLUSTERS', 1, 10_000, 100),
+  KUBEPROOF_CALLBACK_SECRETS: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      try {
+        // Messages name entries by position and name, never a value.
+        return parseCallbackSecrets(raw);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', message: `KUBEPROOF_CALLBACK_SECRETS: ${(err as Error).message}` });
+        return z.NEVER;
+      }
+    }),
+  KUBEPROOF_CALLBACK_ALLOW_HTTP: flag('KUBEPROOF_CALLBACK_ALLOW_HTTP'),
 });
 
 export interface Config {
@@ -148,6 +163,10 @@ export interface Config {
   metricsClusterLabels: ClusterLabel[];
   /** KUBEPROOF_METRICS_MAX_CLUSTERS: distinct clusters the per-cluster gauges keep. */
   metricsMaxClusters: number;
+  /** KUBEPROOF_CALLBACK_SECRETS: name → value; requests name them, the values only sign. */
+  callbackSecrets: ReadonlyMap<string, string>;
+  /** Where http:// callbacks may go: anywhere (KUBEPROOF_CALLBACK_ALLOW_HTTP=1), loopback when listening on loopback, else never. */
+  httpCallbacks: HttpCallbacks;
 }
 
 /** Invalid environment; `problems` lists every bad value, never a token. */
@@ -209,5 +228,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsToken: e.KUBEPROOF_METRICS_TOKEN,
     metricsClusterLabels: e.KUBEPROOF_METRICS_CLUSTER_LABELS,
     metricsMaxClusters: e.KUBEPROOF_METRICS_MAX_CLUSTERS,
+    callbackSecrets: e.KUBEPROOF_CALLBACK_SECRETS,
+    httpCallbacks: e.KUBEPROOF_CALLBACK_ALLOW_HTTP ? 'any' : isLoopback(e.HOST) ? 'loopback' : 'never',
   };
 }

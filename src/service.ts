@@ -17,6 +17,8 @@ import type { Logger } from './kernel/logger.js';
 import { createLogger } from './logger.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { OutboundPolicy } from './net/outbound-policy.js';
+import { presentRunSummary } from './routes/audits/present.js';
+import { WebhookDispatcher } from './webhook/dispatcher.js';
 
 /** The checks side: the suite and its catalog, both using the operator's runbook when one is configured. */
 function buildCheckEngine(
@@ -64,6 +66,15 @@ export function createService(config: Config, io: ServiceIo = {}) {
     maxClusters: config.metricsMaxClusters,
   });
   const { executor, catalog } = buildCheckEngine(config, clock, logger, outbound, metrics);
+  // Callbacks: POSTed through the same outbound policy as everything else kubeproof dials.
+  const webhooks = new WebhookDispatcher({
+    store,
+    outbound,
+    secrets: config.callbackSecrets,
+    clock,
+    logger,
+    present: presentRunSummary,
+  });
   const runner = new AuditRunner({
     store,
     executor,
@@ -74,7 +85,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
     tenantMaxConcurrent: config.tenantMaxConcurrentAudits,
     tenantMaxQueued: config.tenantMaxQueuedAudits,
     deadlineSeconds: config.auditDeadlineSeconds,
-    observers: [metrics],
+    observers: [metrics, webhooks],
   });
   const app = createApp({
     store,
@@ -89,11 +100,15 @@ export function createService(config: Config, io: ServiceIo = {}) {
       bodyLimitBytes: config.bodyLimitBytes,
       maxEventStreamsPerTenant: config.maxEventStreamsPerTenant,
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
+      callbackSecretNames: [...config.callbackSecrets.keys()],
+      httpCallbacks: config.httpCallbacks,
     },
   });
   const close = async () => {
     await runner.shutdown();
+    // A delivery still waiting for its next attempt is abandoned (recorded so) rather than holding up the exit.
+    await webhooks.close();
     database.close();
   };
-  return { app, runner, store, logger, clock, close };
+  return { app, runner, store, logger, clock, webhooks, close };
 }

@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AuditEvent, CheckResult, CleanupOutcome } from '../kernel/results.js';
 import type { RunStatus } from '../kernel/vocabulary.js';
+import type { CallbackState } from '../webhook/vocabulary.js';
 import type { Db } from './client.js';
 import { eventsOf, insertEvent } from './queries/events.js';
 import { insertResult, resultsOf } from './queries/results.js';
@@ -14,9 +15,10 @@ import {
   type RunListFilter,
   updateRun,
 } from './queries/runs.js';
-import type { AuditEventRow, AuditRunRow, CheckResultRow, NewAuditRunRow } from './schema/index.js';
+import { insertWebhookAttempt, type NewWebhookAttempt, webhookAttemptsOf } from './queries/webhooks.js';
+import type { AuditEventRow, AuditRunRow, CheckResultRow, NewAuditRunRow, WebhookAttemptRow } from './schema/index.js';
 
-export type { RunListFilter };
+export type { NewWebhookAttempt, RunListFilter };
 
 export interface RunWithResults {
   run: AuditRunRow;
@@ -115,6 +117,21 @@ export class AuditStore {
     const ids = deleteFinishedBefore(this.#db, cutoff);
     for (const id of ids) this.#changed(id);
     return ids;
+  }
+
+  /** One attempt to deliver the run's callback. */
+  recordWebhookAttempt(runId: string, attempt: NewWebhookAttempt): void {
+    insertWebhookAttempt(this.#db, runId, attempt);
+    this.#changed(runId);
+  }
+
+  setCallbackState(runId: string, state: CallbackState): void {
+    updateRun(this.#db, runId, { callbackState: state });
+    this.#changed(runId);
+  }
+
+  webhookAttempts(runId: string): WebhookAttemptRow[] {
+    return webhookAttemptsOf(this.#db, runId);
   }
 
   getRun(id: string): AuditRunRow | undefined {

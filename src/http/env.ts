@@ -5,6 +5,7 @@ import type { Catalog } from '../kernel/catalog.js';
 import type { Clock } from '../kernel/clock.js';
 import type { Logger } from '../kernel/logger.js';
 import type { OutboundPolicy } from '../net/outbound-policy.js';
+import type { HttpCallbacks } from '../webhook/intake.js';
 import type { StreamSlots } from './stream-slots.js';
 import type { Tenant } from './tenants.js';
 
@@ -18,6 +19,10 @@ export interface HttpSettings {
   maxEventStreamsPerTenant?: number;
   /** Interval of the SSE heartbeat comment on open event streams (default 15 s; tests shorten it). */
   sseHeartbeatMs?: number;
+  /** Names of the KUBEPROOF_CALLBACK_SECRETS entries a request may name as `callbackSecret` (never the values). */
+  callbackSecretNames?: readonly string[];
+  /** Where http:// callbacks may go (default `never`: https only). */
+  httpCallbacks?: HttpCallbacks;
   /** KUBEPROOF_METRICS_TOKEN: when set, `GET /metrics` requires it as a bearer token. */
   metricsToken?: string;
 }

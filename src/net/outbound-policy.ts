@@ -15,7 +15,9 @@
  * IPv6 forms carrying an IPv4 address are checked as that address too (see ip.ts).
  */
 import { lookup as dnsLookup } from 'node:dns/promises';
+import http from 'node:http';
 import https from 'node:https';
+import net from 'node:net';
 import type { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import { commaList } from '../kernel/text.js';
@@ -70,6 +72,11 @@ export interface Connector {
   resolve(host: string): Promise<ResolvedAddress[]>;
   /** Opens a TLS connection to an address the policy has checked (default: `tls.connect`). */
   connect(options: tls.ConnectionOptions & { host: string; port: number }): Duplex;
+  /**
+   * Opens a plain TCP connection to a checked address (default: `net.connect`), for the http://
+   * webhook receivers an operator allows. A connector without it never opens one.
+   */
+  connectPlain?(options: { host: string; port: number }): Duplex;
 }
 
 export const systemConnector: Connector = {
@@ -78,6 +85,7 @@ export const systemConnector: Connector = {
     return answers.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
   },
   connect: (options) => tls.connect(options),
+  connectPlain: (options) => net.connect(options),
 };
 
 /** A target the policy refuses. `field` is filled in by the caller that knows where it came from. */
@@ -255,33 +263,21 @@ export class OutboundPolicy {
     }
   }
 
-  /**
-   * Opens a checked TLS connection (the createConnection of an https.Agent): resolves, checks,
-   * then connects to that address, verifying the certificate against the original name.
-   */
-  dial(
-    options: tls.ConnectionOptions & { host?: string; port?: number | string },
-    callback: (err: Error | null, socket?: Duplex) => void,
+  /** Resolves and checks the target, then `open`s a socket to the checked address; errors go to `callback`. */
+  private checkedDial(
+    options: { host?: string; port?: number | string },
+    defaultPort: number,
+    open: (address: string, target: Target) => Duplex,
+    callback: DialCallback,
   ): void {
     const target = {
       host: String(options.host ?? 'localhost').replace(/^\[|\]$/g, ''),
-      port: Number(options.port ?? 443),
+      port: Number(options.port ?? defaultPort),
     };
     this.resolveChecked(target).then(
       (resolved) => {
-        const name = parseIp(target.host) ? undefined : target.host;
-        const servername = options.servername || name;
         try {
-          const socket = this.connector.connect({
-            ...options,
-            host: resolved.address,
-            port: target.port,
-            ...(servername ? { servername } : {}),
-            // The certificate names the host the user gave, not the address we connect to.
-            checkServerIdentity: (_host, cert) =>
-              (options.checkServerIdentity ?? tls.checkServerIdentity)(servername ?? target.host, cert),
-          });
-          callback(null, socket);
+          callback(null, open(resolved.address, target));
         } catch (err) {
           callback(err as Error);
         }
@@ -290,20 +286,73 @@ export class OutboundPolicy {
     );
   }
 
+  /**
+   * Opens a checked TLS connection (the createConnection of an https.Agent): resolves, checks,
+   * then connects to that address, verifying the certificate against the original name.
+   */
+  dial(options: tls.ConnectionOptions & { host?: string; port?: number | string }, callback: DialCallback): void {
+    this.checkedDial(
+      options,
+      443,
+      (address, target) => {
+        const name = parseIp(target.host) ? undefined : target.host;
+        const servername = options.servername || name;
+        return this.connector.connect({
+          ...options,
+          host: address,
+          port: target.port,
+          ...(servername ? { servername } : {}),
+          // The certificate names the host the user gave, not the address we connect to.
+          checkServerIdentity: (_host, cert) =>
+            (options.checkServerIdentity ?? tls.checkServerIdentity)(servername ?? target.host, cert),
+        });
+      },
+      callback,
+    );
+  }
+
+  /**
+   * Opens a checked plain TCP connection (the createConnection of an http.Agent), for the http://
+   * webhook receivers an operator allows; whether plain http may be used at all is the caller's rule.
+   */
+  dialPlain(options: { host?: string; port?: number | string }, callback: DialCallback): void {
+    this.checkedDial(
+      options,
+      80,
+      (address, target) => {
+        if (!this.connector.connectPlain) throw new Error('this connector opens TLS connections only');
+        return this.connector.connectPlain({ host: address, port: target.port });
+      },
+      callback,
+    );
+  }
+
   /** An https.Agent whose every connection goes through dial(). */
   agent(options: https.AgentOptions = {}): https.Agent {
-    const agent = new https.Agent(options);
-    const policy = this;
-    // Node's Agent accepts an asynchronous createConnection through its callback.
-    (agent as unknown as { createConnection: unknown }).createConnection = function createConnection(
-      opts: tls.ConnectionOptions & { host?: string; port?: number },
-      callback: (err: Error | null, socket?: Duplex) => void,
-    ) {
-      policy.dial(opts, callback);
-      return undefined;
-    };
-    return agent;
+    return routedThrough(new https.Agent(options), (opts, callback) => this.dial(opts, callback));
   }
+
+  /** An http.Agent whose every connection goes through dialPlain(). */
+  plainAgent(options: http.AgentOptions = {}): http.Agent {
+    return routedThrough(new http.Agent(options), (opts, callback) => this.dialPlain(opts, callback));
+  }
+}
+
+type DialCallback = (err: Error | null, socket?: Duplex) => void;
+
+/** The agent with its createConnection replaced by `dial` (Node's Agent accepts an asynchronous one through its callback). */
+function routedThrough<A extends http.Agent>(
+  agent: A,
+  dial: (opts: tls.ConnectionOptions & { host?: string; port?: number }, callback: DialCallback) => void,
+): A {
+  (agent as unknown as { createConnection: unknown }).createConnection = (
+    opts: tls.ConnectionOptions & { host?: string; port?: number },
+    callback: DialCallback,
+  ) => {
+    dial(opts, callback);
+    return undefined;
+  };
+  return agent;
 }
 
 /**

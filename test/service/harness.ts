@@ -9,6 +9,9 @@ import type { Logger } from '../../src/kernel/logger.js';
 import { createLogger } from '../../src/logger.js';
 import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { developerPolicy, type OutboundPolicy } from '../../src/net/outbound-policy.js';
+import { presentRunSummary } from '../../src/routes/audits/present.js';
+import { type RetryPolicy, WebhookDispatcher } from '../../src/webhook/dispatcher.js';
+import type { HttpCallbacks } from '../../src/webhook/intake.js';
 import { allPassing, fakeCatalog, ScriptedExecutor } from './fakes.js';
 
 export interface HarnessOptions {
@@ -31,6 +34,12 @@ export interface HarnessOptions {
   metrics?: ServiceMetrics;
   /** KUBEPROOF_METRICS_TOKEN. */
   metricsToken?: string;
+  /** KUBEPROOF_CALLBACK_SECRETS as name → value. */
+  callbackSecrets?: Record<string, string>;
+  /** Where http:// callbacks may go (default `loopback`, as with the service on 127.0.0.1). */
+  httpCallbacks?: HttpCallbacks;
+  /** Webhook retries (tests shrink the back-off). */
+  webhookRetry?: Partial<RetryPolicy>;
 }
 
 /**
@@ -52,6 +61,17 @@ export function createHarness(options: HarnessOptions = {}) {
   };
   const executor = options.executor ?? new ScriptedExecutor(allPassing);
   const metrics = options.metrics ?? new ServiceMetrics(new Registry());
+  const outbound = options.outbound ?? developerPolicy();
+  const secrets = new Map(Object.entries(options.callbackSecrets ?? {}));
+  const webhooks = new WebhookDispatcher({
+    store,
+    outbound,
+    secrets,
+    clock,
+    logger,
+    present: presentRunSummary,
+    ...(options.webhookRetry ? { retry: options.webhookRetry } : {}),
+  });
   const runner = new AuditRunner({
     store,
     executor,
@@ -62,7 +82,7 @@ export function createHarness(options: HarnessOptions = {}) {
     ...(options.tenantMaxConcurrent !== undefined ? { tenantMaxConcurrent: options.tenantMaxConcurrent } : {}),
     ...(options.tenantMaxQueued !== undefined ? { tenantMaxQueued: options.tenantMaxQueued } : {}),
     deadlineSeconds: options.deadlineSeconds ?? 300,
-    observers: [metrics],
+    observers: [metrics, webhooks],
   });
   const app = createApp({
     store,
@@ -70,7 +90,7 @@ export function createHarness(options: HarnessOptions = {}) {
     catalog: options.catalog ?? fakeCatalog,
     clock,
     logger,
-    outbound: options.outbound ?? developerPolicy(),
+    outbound,
     metrics: metrics.registry,
     settings: {
       apiTokens: options.apiTokens ?? [],
@@ -78,13 +98,16 @@ export function createHarness(options: HarnessOptions = {}) {
       ...(options.maxEventStreamsPerTenant ? { maxEventStreamsPerTenant: options.maxEventStreamsPerTenant } : {}),
       ...(options.sseHeartbeatMs ? { sseHeartbeatMs: options.sseHeartbeatMs } : {}),
       ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
+      callbackSecretNames: [...secrets.keys()],
+      httpCallbacks: options.httpCallbacks ?? 'loopback',
     },
   });
   const close = async () => {
     await runner.shutdown();
+    await webhooks.close();
     database.close();
   };
-  return { app, store, runner, executor, metrics, logs, database, close };
+  return { app, store, runner, executor, metrics, webhooks, logs, database, close };
 }
 
 export type Harness = ReturnType<typeof createHarness>;

@@ -1,5 +1,6 @@
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { RUN_STATUSES } from '../../kernel/vocabulary.js';
+import { CALLBACK_STATES } from '../../webhook/vocabulary.js';
 
 /** One audit. Holds the non-secret cluster identity only: never the kubeconfig or any credential. */
 export const auditRuns = sqliteTable(
@@ -31,6 +32,11 @@ export const auditRuns = sqliteTable(
     errorDetail: text('error_detail'),
     /** The tenant (KUBEPROOF_API_TOKENS name) that created the run; null when the API is open. */
     owner: text('owner'),
+    /** Where the run's summary is POSTed when it ends; null without a callback. */
+    callbackUrl: text('callback_url'),
+    /** The *name* of the KUBEPROOF_CALLBACK_SECRETS entry signing it; the value is never stored. */
+    callbackSecret: text('callback_secret'),
+    callbackState: text('callback_state', { enum: CALLBACK_STATES }),
   },
   (t) => [
     index('audit_runs_created_idx').on(t.createdAt, t.id),

@@ -27,6 +27,8 @@ export interface AuditRequest {
   warnings: string[];
   /** The tenant submitting it; undefined when the API is open. */
   owner?: string;
+  /** Where to POST the summary when the run ends (checked by the outbound policy at intake). */
+  callback?: { url: string; secretName?: string };
 }
 
 export interface RunnerDeps {
@@ -192,6 +194,13 @@ export class AuditRunner {
       labels: request.labels,
       warnings: request.warnings,
       owner: request.owner ?? null,
+      ...(request.callback
+        ? {
+            callbackUrl: request.callback.url,
+            callbackSecret: request.callback.secretName ?? null,
+            callbackState: 'pending' as const,
+          }
+        : {}),
     });
     const live: LiveRun = {
       id,

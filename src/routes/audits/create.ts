@@ -6,11 +6,10 @@ import { MAX_PREFER_WAIT_SECONDS, preferredWaitSeconds } from '../../http/prefer
 import { tooManyRequestsResponse, unavailableResponse, unsupportedMediaResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { AuditRunSchema } from '../../report/schema.js';
-import { admitTargets, rawKubeconfigInput, toAuditRequest } from './intake.js';
+import { admitCallback, admitTargets, rawKubeconfigInput, toAuditRequest } from './intake.js';
 import { findRunOr404 } from './lookup.js';
-import { auditLinks, presentRun } from './present.js';
-import { AuditAccepted, CreateAuditBody, CreateAuditQuery } from './schema.js';
+import { auditLinks, presentRunDetail } from './present.js';
+import { AuditAccepted, AuditRunDetailSchema, CreateAuditBody, CreateAuditQuery } from './schema.js';
 
 const JSON_TYPE = 'application/json';
 const YAML = 'application/yaml';
@@ -54,7 +53,7 @@ const route = v1Route({
         Location: { description: 'The audit', schema: { type: 'string' } },
         'Preference-Applied': { description: 'The honoured `wait`', schema: { type: 'string' } },
       },
-      content: { 'application/json': { schema: AuditRunSchema } },
+      content: { 'application/json': { schema: AuditRunDetailSchema } },
     },
     202: {
       description: 'Accepted; follow `Location` or `links`',
@@ -86,6 +85,11 @@ export function registerCreateAudit(app: Router): void {
           (c.req.valid('json') as CreateAuditBody);
     const request = { ...toAuditRequest(input, c.var.catalog), owner: c.var.principal?.name };
     await admitTargets(request, c.var.outbound);
+    const callback = await admitCallback(input, c.var.outbound, {
+      secretNames: c.var.settings.callbackSecretNames ?? [],
+      http: c.var.settings.httpCallbacks ?? 'never',
+    });
+    if (callback) request.callback = callback;
     let run: ReturnType<typeof c.var.runner.submit>;
     try {
       run = c.var.runner.submit(request);
@@ -103,7 +107,7 @@ export function registerCreateAudit(app: Router): void {
       c.header('Preference-Applied', `wait=${wait}`);
       if (await finishedWithin(c.var.runner.whenFinished(run.id), wait * 1000, c.req.raw.signal)) {
         const finished = findRunOr404(c.var.store, run.id, c.var.principal);
-        return c.json(presentRun(finished.run, finished.results), 200);
+        return c.json(presentRunDetail(finished.run, finished.results, c.var.store.webhookAttempts(run.id)), 200);
       }
     }
     return c.json({ id: run.id, status: 'queued' as const, warnings: run.warnings, links }, 202);

@@ -1,10 +1,9 @@
 import { notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { AuditRunSchema } from '../../report/schema.js';
 import { findRunOr404 } from './lookup.js';
-import { presentRun } from './present.js';
-import { AuditIdParams } from './schema.js';
+import { presentRunDetail } from './present.js';
+import { AuditIdParams, AuditRunDetailSchema } from './schema.js';
 
 const route = v1Route({
   tag: 'audits',
@@ -12,10 +11,11 @@ const route = v1Route({
   path: '/v1/audits/{id}',
   operationId: 'getAudit',
   summary: 'Get an audit',
-  description: 'Status, cluster identity, timings, summary counts and every check result written so far.',
+  description:
+    'Status, cluster identity, timings, summary counts, every check result written so far, and the callback with its delivery attempts.',
   request: { params: AuditIdParams },
   responses: {
-    200: { description: 'The audit', content: { 'application/json': { schema: AuditRunSchema } } },
+    200: { description: 'The audit', content: { 'application/json': { schema: AuditRunDetailSchema } } },
     ...notFoundResponse,
   },
 });
@@ -24,6 +24,6 @@ const route = v1Route({
 export function registerGetAudit(app: Router): void {
   app.openapi(route, (c) => {
     const { run, results } = findRunOr404(c.var.store, c.req.valid('param').id, c.var.principal);
-    return c.json(presentRun(run, results), 200);
+    return c.json(presentRunDetail(run, results, c.var.store.webhookAttempts(run.id)), 200);
   });
 }

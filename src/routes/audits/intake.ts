@@ -8,6 +8,7 @@ import type { Catalog } from '../../kernel/catalog.js';
 import { commaList } from '../../kernel/text.js';
 import { KubeconfigError, sanitizeKubeconfig } from '../../kube/kubeconfig/index.js';
 import { ALLOWED_TARGETS_VARIABLE, type OutboundPolicy, OutboundRefusal } from '../../net/outbound-policy.js';
+import { admitCallbackUrl, CallbackRefusal, type HttpCallbacks } from '../../webhook/intake.js';
 import { type CreateAuditQuery, LABEL_KEY, Labels } from './schema.js';
 
 export interface RawAuditInput {
@@ -16,6 +17,8 @@ export interface RawAuditInput {
   checks?: string[];
   options?: unknown;
   labels?: unknown;
+  callbackUrl?: string;
+  callbackSecret?: string;
 }
 
 /** Parses `value` or throws a validation problem listing each failing field under `part`. */
@@ -33,6 +36,8 @@ function parseOrThrow<T>(schema: z.ZodType<T>, value: unknown, part: string): T 
 export function rawKubeconfigInput(kubeconfig: string, query: z.infer<typeof CreateAuditQuery>): RawAuditInput {
   const input: RawAuditInput = { kubeconfig, labels: labelsFromQuery(query.label, 'query.label') };
   if (query.context) input.context = query.context;
+  if (query.callbackUrl) input.callbackUrl = query.callbackUrl;
+  if (query.callbackSecret) input.callbackSecret = query.callbackSecret;
   if (query.checks !== undefined) {
     const checks = commaList(query.checks);
     if (checks.length === 0) throw invalidField('query.checks', 'name at least one check id or group');
@@ -61,13 +66,50 @@ export async function admitTargets(request: AuditRequest, outbound: OutboundPoli
     } catch (err) {
       if (!(err instanceof OutboundRefusal)) throw err;
       throw new ApiError('outbound_policy', {
-        detail:
-          `${field}: ${err.message}. kubeproof dials ${outbound.describe()}. ` +
-          `An operator can allow a target with ${ALLOWED_TARGETS_VARIABLE} (comma-separated CIDRs and host patterns, optional :port).`,
+        detail: `${field}: ${err.message}. ${policyHint(outbound)}`,
         field,
       });
     }
   }
+}
+
+const policyHint = (outbound: OutboundPolicy) =>
+  `kubeproof dials ${outbound.describe()}. ` +
+  `An operator can allow a target with ${ALLOWED_TARGETS_VARIABLE} (comma-separated CIDRs and host patterns, optional :port).`;
+
+/**
+ * The request's webhook, checked: a callbackUrl the outbound policy admits (400 `outbound_policy`
+ * otherwise, nothing dialled), and a callbackSecret that names a configured secret. The secret's
+ * value is never in the request; a caller who sends one gets a 400 that does not repeat it.
+ */
+export async function admitCallback(
+  input: RawAuditInput,
+  outbound: OutboundPolicy,
+  rules: { secretNames: readonly string[]; http: HttpCallbacks },
+): Promise<AuditRequest['callback']> {
+  if (input.callbackUrl === undefined) {
+    if (input.callbackSecret !== undefined)
+      throw invalidField('body.callbackSecret', 'a callbackSecret needs a callbackUrl to sign deliveries to');
+    return undefined;
+  }
+  if (input.callbackSecret !== undefined && !rules.secretNames.includes(input.callbackSecret)) {
+    throw invalidField(
+      'body.callbackSecret',
+      'no callback secret of that name is configured on the server (KUBEPROOF_CALLBACK_SECRETS): send its name, never its value',
+    );
+  }
+  let url: string;
+  try {
+    url = await admitCallbackUrl(input.callbackUrl, outbound, rules.http);
+  } catch (err) {
+    if (!(err instanceof CallbackRefusal)) throw err;
+    if (!err.policy) throw invalidField('body.callbackUrl', err.message);
+    throw new ApiError('outbound_policy', {
+      detail: `body.callbackUrl: ${err.message}. ${policyHint(outbound)}`,
+      field: 'body.callbackUrl',
+    });
+  }
+  return { url, ...(input.callbackSecret !== undefined ? { secretName: input.callbackSecret } : {}) };
 }
 
 /**

@@ -1,5 +1,7 @@
-import type { AuditRunRow, CheckResultRow } from '../../db/schema/index.js';
+import type { z } from '@hono/zod-openapi';
+import type { AuditRunRow, CheckResultRow, WebhookAttemptRow } from '../../db/schema/index.js';
 import type { AuditRun, AuditRunSummary } from '../../report/schema.js';
+import type { AuditRunDetailSchema } from './schema.js';
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -68,4 +70,35 @@ export function presentRun(run: AuditRunRow, results: CheckResultRow[]): AuditRu
       ...(r.blockedBy ? { blockedBy: r.blockedBy } : {}),
     })),
   };
+}
+
+/** The run's webhook as GET /v1/audits/{id} shows it (the secret by name only); null without one. */
+function presentCallback(
+  run: AuditRunRow,
+  attempts: WebhookAttemptRow[],
+): z.infer<typeof AuditRunDetailSchema>['callback'] {
+  if (!run.callbackUrl) return null;
+  return {
+    url: run.callbackUrl,
+    secret: run.callbackSecret,
+    state: run.callbackState ?? 'pending',
+    attempts: attempts.map((a) => ({
+      attempt: a.attempt,
+      at: a.at.toISOString(),
+      durationMs: a.durationMs,
+      statusCode: a.statusCode,
+      outcome: a.outcome,
+      error: a.error,
+      retryInMs: a.retryInMs,
+    })),
+  };
+}
+
+/** GET /v1/audits/{id}: the full audit and its callback delivery. */
+export function presentRunDetail(
+  run: AuditRunRow,
+  results: CheckResultRow[],
+  attempts: WebhookAttemptRow[],
+): z.infer<typeof AuditRunDetailSchema> {
+  return { ...presentRun(run, results), callback: presentCallback(run, attempts) };
 }

@@ -2,7 +2,8 @@ import { z } from '@hono/zod-openapi';
 import { AuditOptions } from '../../checks/options.js';
 import { EVENT_LEVELS } from '../../kernel/vocabulary.js';
 import { ReportFormatSchema } from '../../report/formats.js';
-import { AuditLinks, AuditRunSummarySchema, EXAMPLE_ID, RunStatusSchema } from '../../report/schema.js';
+import { AuditLinks, AuditRunSchema, AuditRunSummarySchema, EXAMPLE_ID, RunStatusSchema } from '../../report/schema.js';
+import { ATTEMPT_OUTCOMES, CALLBACK_STATES, REPLAY_WINDOW_SECONDS } from '../../webhook/vocabulary.js';
 
 /** Label keys: also what makes them safe inside a SQLite JSON path. */
 export const LABEL_KEY = /^[A-Za-z0-9][A-Za-z0-9._/-]{0,62}$/;
@@ -16,6 +17,28 @@ export const Labels = z
   .openapi({
     description: 'Free-form labels to find the run later (`GET /v1/audits?label=k=v`)',
     example: { pipeline: 'nightly', env: 'staging' },
+  });
+
+const CallbackUrl = z
+  .string()
+  .min(1)
+  .max(2048)
+  .openapi({
+    description:
+      'When the audit ends, its summary is POSTed here as JSON (`audit.finished`), retried with back-off on no answer, 5xx, 408 and 429. ' +
+      'https:// (http:// only where the operator allows it); the address must pass the outbound policy.',
+    example: 'https://ci.example.com/hooks/kubeproof',
+  });
+
+const CallbackSecretName = z
+  .string()
+  .min(1)
+  .max(63)
+  .openapi({
+    description:
+      `The *name* of a secret configured on the server (KUBEPROOF_CALLBACK_SECRETS), never its value: deliveries are signed ` +
+      `\`X-Kubeproof-Signature: t=<unix>,v1=<hex HMAC-SHA256 of t + "." + body>\`; reject timestamps older than ${REPLAY_WINDOW_SECONDS} s.`,
+    example: 'ci',
   });
 
 export const CheckSelection = z
@@ -49,6 +72,8 @@ export const CreateAuditBody = z
       description: 'Tuning of the in-cluster workload and the encryption check',
     }),
     labels: Labels.optional(),
+    callbackUrl: CallbackUrl.optional(),
+    callbackSecret: CallbackSecretName.optional(),
   })
   // A misspelt field ("check" for "checks") must be a 400, not silently run something else.
   .strict()
@@ -69,6 +94,8 @@ export const CreateAuditQuery = z.object({
     .union([z.string(), z.array(z.string())])
     .optional()
     .openapi({ description: 'With a raw kubeconfig body: `key=value`, repeatable', example: 'pipeline=nightly' }),
+  callbackUrl: CallbackUrl.optional(),
+  callbackSecret: CallbackSecretName.optional(),
 });
 
 export const AuditAccepted = z
@@ -79,6 +106,52 @@ export const AuditAccepted = z
     links: AuditLinks,
   })
   .openapi('AuditAccepted');
+
+export const WebhookAttemptSchema = z
+  .object({
+    attempt: z.number().int().openapi({ description: '1 for the first attempt', example: 1 }),
+    at: z.string().openapi({ description: 'When it was sent', example: '2025-01-01T10:01:10.050Z' }),
+    durationMs: z.number().int().openapi({ description: 'Until the status line (or the failure)', example: 42 }),
+    statusCode: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: "The receiver's status; null when it never answered", example: 503 }),
+    outcome: z.enum(ATTEMPT_OUTCOMES).openapi({
+      description:
+        '`delivered` (2xx), `rejected` (another status; redirects are not followed), `unreachable`, `refused` (outbound policy at dial time), `abandoned` (kubeproof stopped)',
+      example: 'rejected',
+    }),
+    error: z.string().nullable().openapi({ description: 'What went wrong, when something did', example: null }),
+    retryInMs: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Wait before the next attempt; null when this was the last', example: 2000 }),
+  })
+  .openapi('WebhookAttempt');
+
+export const AuditCallbackSchema = z
+  .object({
+    url: z.string().openapi({ description: 'The callbackUrl', example: 'https://ci.example.com/hooks/kubeproof' }),
+    secret: z
+      .string()
+      .nullable()
+      .openapi({ description: 'The name of the signing secret; null: unsigned', example: 'ci' }),
+    state: z.enum(CALLBACK_STATES).openapi({
+      description: '`pending` until the run ends and the delivery settles, then `delivered`, `failed` or `abandoned`',
+      example: 'delivered',
+    }),
+    attempts: z.array(WebhookAttemptSchema).openapi({ description: 'Every delivery attempt, in order' }),
+  })
+  .openapi('AuditCallback');
+
+/** An audit as GET /v1/audits/{id} shows it: results and the callback's delivery. */
+export const AuditRunDetailSchema = AuditRunSchema.extend({
+  callback: AuditCallbackSchema.nullable().openapi({
+    description: 'The webhook and its attempts; null without callbackUrl',
+  }),
+}).openapi('AuditRunDetail');
 
 export const AuditIdParams = z.object({
   id: z
