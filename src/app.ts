@@ -1,3 +1,4 @@
+import { accessLog } from './http/access-log.js';
 import { bearerAuth } from './http/auth.js';
 import { limitBody } from './http/body-limit.js';
 import type { AppDeps } from './http/env.js';
@@ -34,6 +35,7 @@ export function createApp(deps: AppDeps): Router {
     c.set('settings', deps.settings);
     await next();
   });
+  app.use('*', accessLog());
   app.onError(handleError);
   app.notFound((c) =>
     problemResponse(c, new ApiError('not_found', { detail: `No route for ${c.req.method} ${c.req.path}.` })),

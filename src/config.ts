@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseApiTokens, tenantCount } from './http/tenants.js';
+import { LOG_LEVELS, type LogLevel } from './kernel/logger.js';
 import { commaList } from './kernel/text.js';
 import { CLUSTER_LABELS, type ClusterLabel } from './metrics/cluster-series.js';
 import { parseAllowedTargets, type TargetRule } from './net/outbound-policy.js';
@@ -134,6 +135,20 @@ const EnvSchema = z.object({
       }
     }),
   KUBEPROOF_CALLBACK_ALLOW_HTTP: flag('KUBEPROOF_CALLBACK_ALLOW_HTTP'),
+  KUBEPROOF_LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((raw, ctx): LogLevel => {
+      const level = (raw?.trim() || 'info').toLowerCase();
+      if (!(LOG_LEVELS as readonly string[]).includes(level)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `KUBEPROOF_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`,
+        });
+        return z.NEVER;
+      }
+      return level as LogLevel;
+    }),
 });
 
 export interface Config {
@@ -167,6 +182,8 @@ export interface Config {
   callbackSecrets: ReadonlyMap<string, string>;
   /** Where http:// callbacks may go: anywhere (KUBEPROOF_CALLBACK_ALLOW_HTTP=1), loopback when listening on loopback, else never. */
   httpCallbacks: HttpCallbacks;
+  /** KUBEPROOF_LOG_LEVEL: lines below it are dropped (default info). */
+  logLevel: LogLevel;
 }
 
 /** Invalid environment; `problems` lists every bad value, never a token. */
@@ -230,5 +247,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     metricsMaxClusters: e.KUBEPROOF_METRICS_MAX_CLUSTERS,
     callbackSecrets: e.KUBEPROOF_CALLBACK_SECRETS,
     httpCallbacks: e.KUBEPROOF_CALLBACK_ALLOW_HTTP ? 'any' : isLoopback(e.HOST) ? 'loopback' : 'never',
+    logLevel: e.KUBEPROOF_LOG_LEVEL,
   };
 }

@@ -50,7 +50,7 @@ export interface ServiceIo {
  * @example const service = createService(loadConfig({ KUBEPROOF_DB: ':memory:' }), { writeLog: () => {} })
  */
 export function createService(config: Config, io: ServiceIo = {}) {
-  const logger = createLogger({ write: io.writeLog ?? ((line) => process.stderr.write(line)) });
+  const logger = createLogger({ write: io.writeLog ?? ((line) => process.stderr.write(line)), level: config.logLevel });
   const clock = io.clock ?? { now: () => new Date() };
   const database = openDatabase(config.dbPath);
   const store = new AuditStore(database.db);

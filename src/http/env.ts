@@ -48,5 +48,7 @@ export interface AppEnv {
     principal?: Tenant;
     /** Open event streams per tenant (created by createApp from the settings). */
     streamSlots: StreamSlots;
+    /** This request's id (X-Request-Id: the caller's when sane, else generated); on its access log line. */
+    requestId: string;
   };
 }

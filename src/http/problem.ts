@@ -89,6 +89,7 @@ export function handleError(err: unknown, c: Context<AppEnv>): Response {
     const cause = apiError.cause ?? err;
     c.var.logger?.error('request failed', {
       path: c.req.path,
+      ...(c.var.requestId ? { requestId: c.var.requestId } : {}),
       error: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause),
     });
   }

@@ -136,3 +136,21 @@ export async function call(
   // biome-ignore lint/suspicious/noExplicitAny: tests read response bodies by path
   return { status: res.status, headers: res.headers, body: parsed as any, text };
 }
+
+/**
+ * The harnesses one test file creates, all closed by `closeAll` (call it in afterEach).
+ * @example const pool = harnessPool(); afterEach(pool.closeAll); const h = pool.harness({ apiTokens });
+ */
+export function harnessPool() {
+  const open: Harness[] = [];
+  return {
+    harness(options: HarnessOptions = {}): Harness {
+      const h = createHarness(options);
+      open.push(h);
+      return h;
+    },
+    async closeAll(): Promise<void> {
+      for (const h of open.splice(0)) await h.close();
+    },
+  };
+}

@@ -6,22 +6,17 @@ import { silentLogger } from '../../src/logger.js';
 import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
 import { ScriptedExecutor } from './fakes.js';
-import { call, createHarness, type Harness } from './harness.js';
+import { call, type Harness, harnessPool } from './harness.js';
 import { kubeconfigYaml } from './kubeconfigs.js';
 
 let sim: SimCluster | undefined;
-const harnesses: Harness[] = [];
+const pool = harnessPool();
+const harness = pool.harness;
 afterEach(async () => {
-  for (const h of harnesses.splice(0)) await h.close();
+  await pool.closeAll();
   await sim?.stop();
   sim = undefined;
 });
-
-function harness(options: Parameters<typeof createHarness>[0] = {}): Harness {
-  const h = createHarness(options);
-  harnesses.push(h);
-  return h;
-}
 
 interface Sample {
   name: string;

@@ -8,6 +8,7 @@ import type { CheckResult, CleanupOutcome } from '../../kernel/results.js';
 import { messageOf } from '../../kernel/text.js';
 import type { AuditEventLevel } from '../../kernel/vocabulary.js';
 import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
+import { withFields } from '../../logger.js';
 import { redactText } from '../../redaction/redact.js';
 import { truncateBytes } from '../../untrusted-text.js';
 import { runSecrets } from '../run-secrets.js';
@@ -120,12 +121,12 @@ export class AuditRunner {
   }
 
   /** Calls every observer; an observer's failure is logged, never the run's. */
-  #notify(event: string, call: (observer: RunObserver) => void): void {
+  #notify(event: string, call: (observer: RunObserver) => void, runId?: string): void {
     for (const observer of this.#deps.observers ?? []) {
       try {
         call(observer);
       } catch (err) {
-        this.#deps.logger.warn('run observer failed', { event, error: messageOf(err) });
+        this.#deps.logger.warn('run observer failed', { event, error: messageOf(err), ...(runId ? { runId } : {}) });
       }
     }
   }
@@ -138,7 +139,7 @@ export class AuditRunner {
   /** The run has its final status in the store: observers are told. */
   #finished(id: string): void {
     const run = this.#deps.store.getRun(id);
-    if (run) this.#notify('runFinished', (o) => o.runFinished?.(run));
+    if (run) this.#notify('runFinished', (o) => o.runFinished?.(run), id);
   }
 
   /** Throws QueueFullError when the queue or the tenant's share of it has no room. */
@@ -320,8 +321,10 @@ export class AuditRunner {
   }
 
   async #execute(live: LiveRun): Promise<void> {
-    const { store, clock, logger, executor, deadlineSeconds } = this.#deps;
+    const { store, clock, executor, deadlineSeconds } = this.#deps;
     const { id, request, controller, secrets } = live;
+    // Every line about this run carries its id.
+    const logger = withFields(this.#deps.logger, { runId: id });
     const redact = (text: string) => redactText(text, secrets);
     const counts: StatusCounts = { ...NO_RESULTS };
     // The run's deadline covers the sum of its checks' budgets: a slow cluster's stretched budget
@@ -335,7 +338,7 @@ export class AuditRunner {
       level: 'info',
       message: `Audit started (deadline ${runSeconds} s${runSeconds > deadlineSeconds ? ', the sum of the selected checks’ budgets' : ''}).`,
     });
-    logger.info('audit started', { runId: id, server: request.credentials.server });
+    logger.info('audit started', { server: request.credentials.server });
 
     let end: EndReason = { kind: 'completed' };
     let cleanup: CleanupOutcome | undefined;
@@ -349,13 +352,20 @@ export class AuditRunner {
         onClusterIdentity: (identity) => {
           if (identity.serverVersion) store.setServerVersion(id, identity.serverVersion);
         },
-        onCheckStarted: (checkId, at) =>
-          store.recordEvent(id, { at, level: 'info', message: `Check ${checkId} started.`, checkId }),
+        onCheckStarted: (checkId, at) => {
+          logger.debug?.('check started', { checkId });
+          store.recordEvent(id, { at, level: 'info', message: `Check ${checkId} started.`, checkId });
+        },
         onCheckFinished: (result: CheckResult) => {
           counts[result.status]++;
           const stored = boundResult(redactResult(result, secrets));
           store.recordResult(id, stored);
-          this.#notify('checkFinished', (o) => o.checkFinished?.(id, stored));
+          logger.debug?.('check finished', {
+            checkId: stored.id,
+            status: stored.status,
+            durationMs: stored.durationMs,
+          });
+          this.#notify('checkFinished', (o) => o.checkFinished?.(id, stored), id);
           store.recordEvent(id, {
             at: result.finishedAt,
             level: EVENT_LEVEL[result.status],
@@ -371,7 +381,7 @@ export class AuditRunner {
       cleanup = outcome.cleanup;
     } catch (err) {
       const detail = redact(messageOf(err));
-      logger.error('audit executor failed', { runId: id, error: detail });
+      logger.error('audit executor failed', { error: detail });
       end = { kind: 'crashed', detail: `The audit stopped on an internal error: ${detail}` };
     } finally {
       clearTimeout(deadline);
@@ -396,6 +406,6 @@ export class AuditRunner {
       ...(cleanup ? { cleanup: { ...cleanup, detail: cleanup.detail && redact(cleanup.detail) } } : {}),
       ...(verdict.errorDetail ? { errorDetail: verdict.errorDetail } : {}),
     });
-    logger.info('audit finished', { runId: id, status: verdict.status });
+    logger.info('audit finished', { status: verdict.status });
   }
 }

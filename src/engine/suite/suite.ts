@@ -12,7 +12,7 @@ import type { AuditEvent, CheckResult, CleanupOutcome } from '../../kernel/resul
 import type { ClusterAccess } from '../../kube/cluster-access.js';
 import { type ApiRequestObserver, countingAccess } from '../../kube/counting-access.js';
 import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
-import { redactingLogger } from '../../logger.js';
+import { redactingLogger, withFields } from '../../logger.js';
 import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.js';
 import { workloadHandle } from '../../workload/names.js';
 import { runSecrets } from '../run-secrets.js';
@@ -115,7 +115,10 @@ class AuditExecution {
     if (input.signal.aborted) relay.abort(input.signal.reason);
     else input.signal.addEventListener('abort', () => relay.abort(input.signal.reason), { once: true });
     this.signal = relay.signal;
-    this.log = redactingLogger(deps.logger, runSecrets(input.credentials, input.options));
+    this.log = redactingLogger(
+      withFields(deps.logger, { runId: input.runId }),
+      runSecrets(input.credentials, input.options),
+    );
     this.workload = workloadHandle(input.runId, input.options.replicas);
     const expiresAt = new Date(deps.clock.now().getTime() + (deps.namespaceTtlMs ?? 2 * 3600_000));
     let planned: readonly CheckDefinition[] = [];

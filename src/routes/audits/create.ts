@@ -100,6 +100,8 @@ export function registerCreateAudit(app: Router): void {
         headers: { 'Retry-After': String(err.retryAfterSeconds) },
       });
     }
+    // Ties the access log line of this request to the run's own lines.
+    c.var.logger.info('audit queued', { requestId: c.var.requestId, runId: run.id });
     const links = auditLinks(run.id);
     c.header('Location', links.self);
     const wait = preferredWaitSeconds(c.req.header('prefer'));
