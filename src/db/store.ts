@@ -15,7 +15,12 @@ import {
   type RunListFilter,
   updateRun,
 } from './queries/runs.js';
-import { insertWebhookAttempt, type NewWebhookAttempt, webhookAttemptsOf } from './queries/webhooks.js';
+import {
+  abandonPendingCallbacks,
+  insertWebhookAttempt,
+  type NewWebhookAttempt,
+  webhookAttemptsOf,
+} from './queries/webhooks.js';
 import type { AuditEventRow, AuditRunRow, CheckResultRow, NewAuditRunRow, WebhookAttemptRow } from './schema/index.js';
 
 export type { NewWebhookAttempt, RunListFilter };
@@ -98,9 +103,10 @@ export class AuditStore {
     this.#changed(id);
   }
 
-  /** At start-up: whatever a previous process left queued or running can never finish. */
+  /** At start-up: whatever a previous process left queued or running can never finish, nor its callback be delivered. */
   interruptUnfinished(at: Date): string[] {
     const ids = interruptUnfinishedRuns(this.#db, at);
+    abandonPendingCallbacks(this.#db);
     for (const id of ids) this.#changed(id);
     return ids;
   }

@@ -6,8 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { openDatabase } from '../../src/db/client.js';
+import { AuditStore } from '../../src/db/store.js';
 import { type Connector, OutboundPolicy, parseAllowedTargets } from '../../src/net/outbound-policy.js';
 import { verifySignature } from '../../src/webhook/signature.js';
+import { ScriptedExecutor } from './fakes.js';
 import { call, createHarness, type Harness } from './harness.js';
 import { kubeconfigYaml, TEST_TOKEN } from './kubeconfigs.js';
 
@@ -275,6 +278,30 @@ describe('webhook: callbackUrl on POST /v1/audits', () => {
     expect((await call(h, 'GET', `/v1/audits/${plain.body.id}`)).body.callback).toBeNull();
     await h.runner.whenIdle();
     await h.webhooks.close();
+  });
+
+  it('marks a delivery a previous process left pending as abandoned at start-up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kubeproof-webhook-'));
+    dirs.push(dir);
+    const dbPath = join(dir, 'kubeproof.db');
+    const first = harness({
+      dbPath,
+      executor: new ScriptedExecutor([{ id: 'preflight.api', status: 'passed' }], { holdAfter: 0 }),
+    });
+    const res = await call(first, 'POST', '/v1/audits', {
+      json: { kubeconfig: kubeconfigYaml(), callbackUrl: 'https://127.0.0.1:9/x' },
+    });
+    expect((await call(first, 'GET', `/v1/audits/${res.body.id}`)).body.callback.state).toBe('pending');
+    // The process "dies": its database is reopened by a new one before it could deliver.
+    const db = openDatabase(dbPath);
+    try {
+      const store = new AuditStore(db.db);
+      expect(store.interruptUnfinished(new Date())).toEqual([res.body.id]);
+      expect(store.getRun(res.body.id)).toMatchObject({ status: 'interrupted', callbackState: 'abandoned' });
+    } finally {
+      db.close();
+    }
+    first.runner.cancel(res.body.id);
   });
 
   it('reads KUBEPROOF_CALLBACK_SECRETS and KUBEPROOF_CALLBACK_ALLOW_HTTP, never echoing a value', () => {

@@ -1,6 +1,6 @@
 import { asc, eq } from 'drizzle-orm';
 import type { Db } from '../client.js';
-import { type WebhookAttemptRow, webhookAttempts } from '../schema/index.js';
+import { auditRuns, type WebhookAttemptRow, webhookAttempts } from '../schema/index.js';
 
 export type NewWebhookAttempt = Omit<WebhookAttemptRow, 'id' | 'runId'>;
 
@@ -19,4 +19,15 @@ export function webhookAttemptsOf(db: Db, runId: string): WebhookAttemptRow[] {
     .where(eq(webhookAttempts.runId, runId))
     .orderBy(asc(webhookAttempts.id))
     .all();
+}
+
+/** At start-up: deliveries a previous process left pending will never be made; returns those runs' ids. */
+export function abandonPendingCallbacks(db: Db): string[] {
+  return db
+    .update(auditRuns)
+    .set({ callbackState: 'abandoned' })
+    .where(eq(auditRuns.callbackState, 'pending'))
+    .returning({ id: auditRuns.id })
+    .all()
+    .map((r) => r.id);
 }
