@@ -20,7 +20,8 @@ export type CheckVerdict = CheckStatus;
  * - `credentials`: the API server refused the credentials (401). Not `permission`: the fix is a
  *   new token or certificate, not an RBAC grant.
  * - `policy`: an admission policy denied what kubeproof creates (Pod Security, a validating
- *   webhook, a ValidatingAdmissionPolicy, a ResourceQuota, a LimitRange).
+ *   webhook, a ValidatingAdmissionPolicy, a ResourceQuota, a LimitRange), or a NetworkPolicy
+ *   kubeproof may not allow itself through may be dropping its calls.
  * - `unreachable`: the API server could not be reached.
  * - `timeout`: the cluster was too slow to tell within kubeproof's budget.
  * - `cancelled`: the audit was cancelled (or the service stopped) before the check concluded;

@@ -120,7 +120,9 @@ export type ResourceKind =
   | 'serviceaccounts'
   | 'daemonsets'
   /** Calico's IP pools (crd.projectcalico.org/v1), read to know where pod IPs come from. */
-  | 'ippools';
+  | 'ippools'
+  /** networking.k8s.io/v1: kubeproof's allow policy in its run namespace, and what selects its pods. */
+  | 'networkpolicies';
 
 export interface ListSelector {
   /** Omit for cluster-scoped resources or to list across all namespaces. */

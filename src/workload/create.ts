@@ -3,7 +3,8 @@ import { convergedWithin } from '../kube/converge.js';
 import { byName } from '../kube/selectors.js';
 import { type CreationRecord, createRecorded, emptyRecord } from './create-object.js';
 import { clientPod, clusterIpService, nodePortService, webDeployment } from './manifests.js';
-import type { WorkloadHandle, WorkloadOptions } from './types.js';
+import { allowOwnTraffic } from './network-policy.js';
+import type { NetworkPolicyOutcome, WorkloadHandle, WorkloadOptions } from './types.js';
 
 export interface CreateWorkloadInput {
   cluster: ClusterAccess;
@@ -16,21 +17,30 @@ export interface CreateWorkloadInput {
 
 export interface CreateWorkloadResult extends CreationRecord {
   serviceAccountSeen: boolean;
+  /** The allow policy for kubeproof's own traffic (network-policy.ts), made before the client pod. */
+  networkPolicy: NetworkPolicyOutcome;
 }
 
 /**
- * Creates the fixture (web Deployment, Services, client pod) in the run's namespace, which the
+ * Creates the fixture (web Deployment, Services, the allow NetworkPolicy, client pod) in the run's namespace, which the
  * engine created beforehand (see namespace.ts). Refusals that are cluster observations are
  * collected (the rollout check reports them); "could not tell" errors are thrown.
  */
 export async function createWorkload(input: CreateWorkloadInput): Promise<CreateWorkloadResult> {
   const { cluster, workload: w, options, signal } = input;
-  const result: CreateWorkloadResult = { ...emptyRecord(), serviceAccountSeen: false };
+  const result: CreateWorkloadResult = {
+    ...emptyRecord(),
+    serviceAccountSeen: false,
+    networkPolicy: { created: false, reason: 'refused', message: 'not attempted' },
+  };
   const create = (resource: Parameters<ClusterAccess['create']>[0], obj: Parameters<ClusterAccess['create']>[1]) =>
     createRecorded(cluster, result, resource, obj, w.namespace, signal);
   await create('deployments', webDeployment(w, options));
   await create('services', clusterIpService(w));
   await create('services', nodePortService(w));
+  // Before the client pod: every call it makes must find the policy in place.
+  result.networkPolicy = await allowOwnTraffic(cluster, w, signal);
+  w.networkPolicy = result.networkPolicy;
   result.serviceAccountSeen = await waitForDefaultServiceAccount(input);
   await create('pods', clientPod(w, options));
   return result;

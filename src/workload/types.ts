@@ -11,6 +11,11 @@ export interface WorkloadHandle {
    * answered `GET /hostname`, the name of the pod that answered.
    */
   requestLog: string[];
+  /**
+   * kubeproof's allow NetworkPolicy in the namespace (set once the workload is created): checks
+   * whose traffic was dropped read it to tell a NetworkPolicy apart from a broken network.
+   */
+  networkPolicy?: NetworkPolicyOutcome;
 }
 
 /**
@@ -43,3 +48,13 @@ export interface WorkloadImages {
   /** `.dockerconfigjson` text, made into the run namespace's image pull secret. */
   pullSecret?: string | undefined;
 }
+
+/** What became of kubeproof's allow NetworkPolicy (network-policy.ts), for the report and for checks whose traffic was dropped. */
+export type NetworkPolicyOutcome =
+  | { created: true; name: string; nodePorts: number[] }
+  | {
+      created: false;
+      /** `forbidden`: kubeproof may not create NetworkPolicies (RBAC); `refused`: anything else the API server said. */
+      reason: 'forbidden' | 'refused';
+      message: string;
+    };

@@ -92,12 +92,19 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
     ]);
     expect(find('ClusterRole', 'kubeproof-audit-optional')?.rules, text).toEqual([
       expect.objectContaining({ apiGroups: ['crd.projectcalico.org'], resources: ['ippools'], verbs: ['list'] }),
+      // kubeproof's allow policy in its run namespaces, and reading what selects its pods there.
+      expect.objectContaining({
+        apiGroups: ['networking.k8s.io'],
+        resources: ['networkpolicies'],
+        verbs: ['create', 'list'],
+      }),
       { nonResourceURLs: ['/metrics'], verbs: ['get'] },
     ]);
+    expect(text).toMatch(/# optional: lets kubeproof add a NetworkPolicy allowing its own pods' traffic/);
   });
 
   it('renders no optional role when the selection has no optional need', async () => {
-    const { text, manifests } = await rbacFor('pods.exec');
+    const { text, manifests } = await rbacFor('nodes.ready');
     expect(
       manifests.map((m) => m.metadata.name),
       text,

@@ -90,6 +90,7 @@ export function dnsService(t: SmokeTimings): CheckDefinition {
     prerequisites: ['pods.exec'],
     after: ['pods.cross-node'],
     rbac: [...RBAC.readServices, ...RBAC.exec, ...SHAPE_RBAC],
+    podTraffic: true,
     deadlineMs: 60_000,
     async run(ctx, w) {
       const [shape, found, web] = await Promise.all([

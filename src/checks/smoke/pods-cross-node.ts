@@ -17,6 +17,7 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
     component: 'cni-routing',
     prerequisites: ['pods.exec'],
     rbac: [...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
+    podTraffic: true,
     deadlineMs: 60_000,
     async run(ctx, w) {
       const [client, shape] = await Promise.all([

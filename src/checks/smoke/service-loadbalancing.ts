@@ -22,6 +22,7 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
     after: ['pods.cross-node'],
     rbac: [...RBAC.readServices, ...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
     // Up to twice the calls when cross-node routing is broken (see below).
+    podTraffic: true,
     deadlineMs: 30_000 + 2 * t.loadBalancingCalls * (t.wgetTimeoutSec + 5) * 1000,
     async run(ctx, w) {
       const [svc, shape, pods, client] = await Promise.all([

@@ -53,6 +53,7 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
     prerequisites: ['pods.exec', 'endpoints.slices'],
     after: ['pods.cross-node'],
     rbac: [...RBAC.readServices, ...RBAC.listNodes, ...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
+    podTraffic: true,
     deadlineMs: 60_000 + ROUNDS * (t.wgetTimeoutSec + 5) * 1000,
     async run(ctx, w) {
       const [svc, { items: nodes }, shape, client] = await Promise.all([

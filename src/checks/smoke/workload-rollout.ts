@@ -3,6 +3,7 @@ import { convergedWithin } from '../../kube/converge.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
 import { WEB_SELECTOR } from '../../workload/names.js';
+import type { NetworkPolicyOutcome } from '../../workload/types.js';
 import { policyOutcome } from '../policy.js';
 import type { CheckDefinition } from '../types.js';
 import { deniedByCondition, deniedPods } from './shared/denied-pods.js';
@@ -32,6 +33,13 @@ export function rolloutStatusText(d: KubeObject | undefined, replicas: number): 
   return 'deployment "web" successfully rolled out';
 }
 
+/** The event saying what kubeproof did about NetworkPolicies in its namespace. */
+function networkPolicyLine(np: NetworkPolicyOutcome, namespace: string): string {
+  if (np.created)
+    return `NetworkPolicy ${np.name} created in ${namespace}: allows kubeproof's pods' traffic inside the namespace, DNS to kube-system${np.nodePorts.length ? ` and NodePort ${np.nodePorts.join(', ')}` : ''}, so a default-deny policy does not drop it`;
+  return `NetworkPolicy for kubeproof's own traffic not created in ${namespace} (${np.reason}: ${np.message}); a default-deny policy there would drop its calls`;
+}
+
 /**
  * `workload.rollout`: creates the web Deployment, its Services and the client pod in the run's
  * namespace (which the engine prepared before this check started) and waits for them to run.
@@ -53,6 +61,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         signal: ctx.signal,
         serviceAccountWaitMs: t.serviceAccountMs,
       });
+      ctx.progress?.(networkPolicyLine(created.networkPolicy, w.namespace));
       const [denied] = created.denied;
       if (denied)
         return policyOutcome(denied.denial, denied.object, { namespace: w.namespace, created: created.created });
@@ -95,6 +104,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         created: created.created,
         refusals: created.refusals,
         defaultServiceAccount: created.serviceAccountSeen,
+        networkPolicy: created.networkPolicy,
         rolloutStatus: rolloutStatusText(deployment, w.replicas),
         pods: snapshot.pods,
         events: snapshot.events,

@@ -21,6 +21,7 @@ const RESOURCES: Record<ResourceKind, ResourceInfo> = {
   leases: { base: '/apis/coordination.k8s.io/v1', namespaced: true },
   daemonsets: { base: '/apis/apps/v1', namespaced: true },
   ippools: { base: '/apis/crd.projectcalico.org/v1', namespaced: false },
+  networkpolicies: { base: '/apis/networking.k8s.io/v1', namespaced: true },
 };
 
 /** The collection path of a resource, e.g. `/apis/apps/v1/namespaces/ns/deployments`. */

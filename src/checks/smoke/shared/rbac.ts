@@ -13,7 +13,28 @@ const readAll = (group: string, resource: string, scope: RbacNeed['scope']) =>
  */
 const stream = (subresource: string) => ['get', 'create'].map((verb) => need(verb, '', 'pods', 'run', subresource));
 
+/**
+ * NetworkPolicies, both optional: creating kubeproof's allow policy in its run namespace (so a
+ * default-deny policy does not drop its traffic), and listing the namespace's policies (to tell
+ * a NetworkPolicy drop from a broken network when it may not create one).
+ */
+const NETWORK_POLICY = {
+  create: {
+    ...need('create', 'networking.k8s.io', 'networkpolicies', 'run'),
+    optional: true,
+    purpose:
+      "lets kubeproof add a NetworkPolicy allowing its own pods' traffic (inside its namespace, DNS, its NodePort) where a default-deny policy would drop it",
+  },
+  list: {
+    ...need('list', 'networking.k8s.io', 'networkpolicies', 'run'),
+    optional: true,
+    purpose: 'lets kubeproof tell a NetworkPolicy dropping its traffic from a broken network',
+  },
+} satisfies Record<string, RbacNeed>;
+
 export const RBAC = {
+  /** Checks whose calls a NetworkPolicy could drop. */
+  readNetworkPolicies: [NETWORK_POLICY.list],
   // Only what the checks call: nodes are listed (never read one by one, never watched).
   listNodes: [need('list', '', 'nodes', 'cluster')],
   /** nodes.ready: the nodes and their heartbeat Leases. */
@@ -37,5 +58,8 @@ export const RBAC = {
     ...readAll('', 'serviceaccounts', 'run'),
     need('list', '', 'events', 'run'),
     need('list', 'apps', 'replicasets', 'run'),
+    // The NodePort Service is read back for its port, which the allow policy names.
+    need('get', '', 'services', 'run'),
+    NETWORK_POLICY.create,
   ],
 } satisfies Record<string, RbacNeed[]>;
