@@ -74,6 +74,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
     clock,
     logger,
     present: presentRunSummary,
+    onAttempt: metrics.webhookAttempt,
   });
   const runner = new AuditRunner({
     store,

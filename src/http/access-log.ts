@@ -35,10 +35,13 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
       const status = c.res.status;
       // The last route with a method is the handler (use() middleware is registered for ALL).
       const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path ?? null;
+      // A run's own routes name it, so the run id is on this line too (only once the run was found).
+      const runId = route?.startsWith('/v1/audits/:id') && status < 400 ? c.req.param('id') : undefined;
       const fields = {
         requestId,
         method: c.req.method,
         route,
+        ...(runId ? { runId } : {}),
         status,
         durationMs: Math.round((performance.now() - started) * 10) / 10,
         ...(c.var.principal ? { tenant: c.var.principal.name } : {}),

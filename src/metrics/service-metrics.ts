@@ -8,6 +8,7 @@ import type { AuditRunRow } from '../db/schema/index.js';
 import type { RunObserver } from '../engine/service/runner.js';
 import type { CheckResult } from '../kernel/results.js';
 import type { ApiVerb } from '../kube/counting-access.js';
+import type { AttemptOutcome } from '../webhook/vocabulary.js';
 import { type ClusterLabel, ClusterSeries } from './cluster-series.js';
 
 export interface MetricsOptions {
@@ -36,6 +37,7 @@ export class ServiceMetrics implements RunObserver {
   readonly #queued: Gauge;
   readonly #running: Gauge;
   readonly #apiRequests: Counter<'verb' | 'outcome'>;
+  readonly #webhookAttempts: Counter<'outcome'>;
   readonly #clusters: ClusterSeries | undefined;
 
   constructor(
@@ -77,6 +79,12 @@ export class ServiceMetrics implements RunObserver {
       labelNames: ['verb', 'outcome'],
       registers,
     });
+    this.#webhookAttempts = new Counter({
+      name: 'kubeproof_webhook_attempts_total',
+      help: 'Callback delivery attempts, by outcome (delivered, rejected, unreachable, refused, abandoned).',
+      labelNames: ['outcome'],
+      registers,
+    });
     this.#clusters =
       options.clusterLabels.length > 0
         ? new ClusterSeries(registry, options.clusterLabels, options.maxClusters)
@@ -86,6 +94,11 @@ export class ServiceMetrics implements RunObserver {
   /** The suite's ApiRequestObserver. */
   readonly apiRequest = (verb: ApiVerb, ok: boolean): void => {
     this.#apiRequests.inc({ verb, outcome: ok ? 'ok' : 'error' });
+  };
+
+  /** The webhook dispatcher's onAttempt. */
+  readonly webhookAttempt = (outcome: AttemptOutcome): void => {
+    this.#webhookAttempts.inc({ outcome });
   };
 
   checkFinished(_runId: string, result: CheckResult): void {

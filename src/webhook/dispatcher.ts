@@ -41,6 +41,8 @@ export interface WebhookDeps {
   present(run: AuditRunRow): unknown;
   retry?: Partial<RetryPolicy>;
   newId?: () => string;
+  /** Told the outcome of every attempt (the service's metrics). */
+  onAttempt?: (outcome: AttemptOutcome) => void;
 }
 
 /** Receivers ask for a retry with these statuses; any other non-2xx is final. */
@@ -140,8 +142,10 @@ export class WebhookDispatcher implements RunObserver {
     const url = new URL(run.callbackUrl as string);
     // Logs name the receiver by origin only: a path may carry a capability token.
     const where = { runId: run.id, target: url.origin };
-    const record = (attempt: Omit<NewWebhookAttempt, 'at'> & { at?: Date }) =>
+    const record = (attempt: Omit<NewWebhookAttempt, 'at'> & { at?: Date }) => {
       store.recordWebhookAttempt(run.id, { at: clock.now(), ...attempt });
+      this.#deps.onAttempt?.(attempt.outcome);
+    };
     const secret = run.callbackSecret ? this.#deps.secrets.get(run.callbackSecret) : undefined;
     if (run.callbackSecret && secret === undefined) {
       record({

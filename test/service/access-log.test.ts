@@ -41,8 +41,9 @@ describe('structured access logs', () => {
       expect(typeof l.time).toBe('string');
     }
     expect(new Set(access.map((l) => l.requestId)).size).toBe(4);
-    // The raw path (with the id) is not the route; ids go in their own fields.
-    expect(JSON.stringify(access)).not.toContain(created.body.id);
+    // The raw path (with the id) is not the route; the run's id goes in its own field.
+    expect(access.map((l) => l.route).join(' ')).not.toContain(created.body.id);
+    expect(access.map((l) => l.runId)).toEqual([undefined, created.body.id, undefined, undefined]);
     // The POST's line and the run's "audit queued" line share the request id.
     const queued = lines(h).find((l) => l.msg === 'audit queued');
     expect(queued).toMatchObject({ requestId: access[0]!.requestId, runId: created.body.id });

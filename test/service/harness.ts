@@ -70,6 +70,7 @@ export function createHarness(options: HarnessOptions = {}) {
     clock,
     logger,
     present: presentRunSummary,
+    onAttempt: metrics.webhookAttempt,
     ...(options.webhookRetry ? { retry: options.webhookRetry } : {}),
   });
   const runner = new AuditRunner({

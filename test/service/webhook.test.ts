@@ -143,6 +143,10 @@ describe('webhook: callbackUrl on POST /v1/audits', () => {
     expect(attempts[1].retryInMs).toBe(2);
     expect(attempts[2].retryInMs).toBeNull();
 
+    const scraped = await (await h.app.request('/metrics')).text();
+    expect(scraped).toContain('kubeproof_webhook_attempts_total{outcome="rejected"} 2');
+    expect(scraped).toContain('kubeproof_webhook_attempts_total{outcome="delivered"} 1');
+
     // The secret's value is never stored, logged or shown; nor is the receiver's body.
     expect(run.text).not.toContain(SECRET);
     expect(h.logs.join('')).not.toContain(SECRET);
