@@ -2,17 +2,12 @@ import type { Catalog, CatalogEntry } from '../kernel/catalog.js';
 import type { Guide } from '../kernel/guide.js';
 import { DEFAULT_GUIDE } from './guide.js';
 import { buildCheckSet } from './index.js';
-import { newFindings } from './preflight/api.js';
 import { DEFAULT_TIMINGS } from './smoke/shared/timings.js';
 import type { CheckDefinition } from './types.js';
 
 /** The check set as static data (no run): what `GET /v1/checks` serves. */
 export function catalogChecks(): CheckDefinition[] {
-  const checks: CheckDefinition[] = buildCheckSet({
-    timings: DEFAULT_TIMINGS,
-    preflight: { planned: () => checks, runNamespace: () => 'kubeproof-<run>', findings: newFindings() },
-  });
-  return checks;
+  return buildCheckSet({ timings: DEFAULT_TIMINGS });
 }
 
 /** What `GET /v1/checks` shows of one check, with the guide's references for its component. */

@@ -4,7 +4,7 @@
  * all derived from this list (see CONTRIBUTING.md, "Add a check").
  */
 import { secretsEncryption } from './encryption/check.js';
-import { type PreflightInput, preflightApi } from './preflight/api.js';
+import { describedOnly, type PreflightInput, preflightApi } from './preflight/api.js';
 import { controllerSelfHeal } from './smoke/controller-selfheal.js';
 import { deploymentScale } from './smoke/deployment-scale.js';
 import { dnsService } from './smoke/dns-service.js';
@@ -23,17 +23,17 @@ import type { SmokeTimings } from './smoke/shared/timings.js';
 import { workloadRollout } from './smoke/workload-rollout.js';
 import type { CheckDefinition } from './types.js';
 
-/** What a run wires into the checks that need it: wait budgets, and preflight's view of the plan. */
+/** What a run wires into the checks that need it: wait budgets, and the permission review's view of the plan. */
 export interface CheckWiring {
   timings: SmokeTimings;
-  preflight: PreflightInput;
+  review: PreflightInput;
 }
 
 /** A check as it is, or built for one run from its wiring. */
 export type CheckEntry = CheckDefinition | ((wiring: CheckWiring) => CheckDefinition);
 
 export const CHECKS: readonly CheckEntry[] = [
-  (w) => preflightApi(w.preflight),
+  (w) => preflightApi(w.review),
   nodesReady,
   (w) => workloadRollout(w.timings),
   schedulerSpread,
@@ -52,7 +52,13 @@ export const CHECKS: readonly CheckEntry[] = [
   secretsEncryption,
 ];
 
-/** Every check of one run, wired to that run's preflight findings and timings. */
-export function buildCheckSet(wiring: CheckWiring): CheckDefinition[] {
-  return CHECKS.map((entry) => (typeof entry === 'function' ? entry(wiring) : entry));
+/**
+ * Every check of one run, wired to that run's permission review and timings. Without `review`
+ * the set is only described (catalog, time budget): nobody hears its review.
+ */
+export function buildCheckSet(wiring: Omit<CheckWiring, 'review'> & Partial<CheckWiring>): CheckDefinition[] {
+  const set: CheckDefinition[] = [];
+  const wired: CheckWiring = { review: describedOnly(() => set), ...wiring };
+  for (const entry of CHECKS) set.push(typeof entry === 'function' ? entry(wired) : entry);
+  return set;
 }

@@ -51,9 +51,15 @@ function declaring(id: string, rbac: RbacNeed[]): CheckDefinition {
 async function runPreflight(
   planned: CheckDefinition[],
 ): Promise<{ outcome: CheckOutcome; findings: PreflightFindings; warnings: unknown[] }> {
-  const findings = newFindings();
+  let findings: PreflightFindings = newFindings();
   const warnings: unknown[] = [];
-  const check = preflightApi({ planned: () => planned, runNamespace: () => RUN_NAMESPACE, findings });
+  const check = preflightApi({
+    planned: () => planned,
+    runNamespace: () => RUN_NAMESPACE,
+    reviewed: (found) => {
+      findings = found;
+    },
+  });
   const outcome = await check.run({
     cluster,
     workload: undefined,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { catalogChecks, createCatalog } from '../../src/checks/catalog.js';
 import { CHECKS } from '../../src/checks/index.js';
+import { PREFLIGHT_ID } from '../../src/checks/preflight/api.js';
 import { COMPONENTS } from '../../src/kernel/guide.js';
 import { CHECK_GROUPS } from '../../src/kernel/vocabulary.js';
 
@@ -33,6 +34,16 @@ describe('check registry', () => {
       expect(Object.keys(COMPONENTS), c.id).toContain(c.component);
       for (const p of c.prerequisites) expect(ids, `${c.id} needs ${p}`).toContain(p);
     }
+  });
+
+  it('makes every check depend on preflight.api, so the permission review runs first in every plan', () => {
+    const byId = new Map(checks.map((c) => [c.id, c]));
+    const reaches = (id: string, seen = new Set<string>()): boolean =>
+      id === PREFLIGHT_ID ||
+      (!seen.has(id) && (byId.get(id)?.prerequisites ?? []).some((p) => reaches(p, seen.add(id))));
+    expect(checks[0]?.id).toBe(PREFLIGHT_ID);
+    expect(checks.filter((c) => !reaches(c.id)).map((c) => c.id)).toEqual([]);
+    expect(byId.get(PREFLIGHT_ID)?.prerequisites).toEqual([]);
   });
 
   it('is what GET /v1/checks serves', () => {

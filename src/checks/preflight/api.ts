@@ -6,10 +6,10 @@ import { accessQuestion, describeNeed, describeOptionalNeed, needKey } from './n
 
 export { describeNeed, resourceLabel } from './needs.js';
 
-/** The check every plan starts with; the suite reads its findings to decide what else may run. */
+/** The check every plan starts with: every other check depends on it (see the registry test). */
 export const PREFLIGHT_ID = 'preflight.api';
 
-/** What preflight.api learnt, read by the suite to decide what else may run. */
+/** What preflight.api learnt: the engine's permission step decides from it what else may run. */
 export interface PreflightFindings {
   /** API server answered and accepted our credentials: the other checks may run. */
   usable: boolean;
@@ -27,13 +27,28 @@ export const newFindings = (): PreflightFindings => ({
   optionalMissingByCheck: new Map(),
 });
 
+/** What the review is about, and who hears what it found (the engine's permission step). */
 export interface PreflightInput {
   /** The checks planned in this run (their RBAC needs are reviewed). */
   planned: () => readonly CheckDefinition[];
   /** The namespace the run will create (scope `run` is asked about it before it exists). */
-  runNamespace: (ctx: CheckContext) => string;
-  findings: PreflightFindings;
+  runNamespace: () => string;
+  /**
+   * Told once what the review found, however the check ends (a deadline or cancellation gives
+   * findings with nothing usable).
+   */
+  reviewed: (findings: PreflightFindings) => void;
 }
+
+/**
+ * The wiring of a check set that is described, not run (the catalog, a plan's time budget):
+ * nobody hears its review.
+ */
+export const describedOnly = (planned: () => readonly CheckDefinition[]): PreflightInput => ({
+  planned,
+  runNamespace: () => 'kubeproof-<run>',
+  reviewed: () => {},
+});
 
 type Review = { denied: Set<string>; reviewErrors: string[] } | { unusable: CheckOutcome };
 
@@ -88,68 +103,77 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
     rbac: [{ verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews', scope: 'cluster' }],
     deadlineMs: 30_000,
     async run(ctx) {
-      let version: ServerVersion;
+      const findings = newFindings();
       try {
-        version = await ctx.cluster.version({ signal: ctx.signal, timeoutMs: 10_000 });
-      } catch (err) {
-        return unusable(err, ctx.cluster.server);
+        return await review(ctx, input, findings);
+      } finally {
+        input.reviewed(findings);
       }
-      const ns = input.runNamespace(ctx);
-      const planned = input.planned().filter((c) => c.id !== PREFLIGHT_ID);
-      const unique = new Map<string, RbacNeed>();
-      for (const c of planned) for (const n of c.rbac) unique.set(needKey(n), n);
-      const review = await reviewNeeds(ctx, unique, ns);
-      if ('unusable' in review) return review.unusable;
-      const { denied, reviewErrors } = review;
-
-      const { findings } = input;
-      findings.usable = true;
-      findings.serverVersion = version.gitVersion;
-      const required = missingPerCheck(planned, denied, (n) => describeNeed(n, ns), false);
-      const optional = missingPerCheck(planned, denied, (n) => describeOptionalNeed(n, ns), true);
-      for (const [id, missing] of required) findings.missingByCheck.set(id, missing);
-      for (const [id, missing] of optional) findings.optionalMissingByCheck.set(id, missing);
-      const missing = union(required);
-      const optionalMissing = union(optional);
-      if (optionalMissing.length) {
-        ctx.log.warn('preflight.api: optional permissions missing; the checks run with weaker evidence', {
-          optionalPermissionsMissing: optionalMissing,
-        });
-      }
-      const evidence = {
-        server: ctx.cluster.server,
-        serverVersion: version.gitVersion,
-        permissionsReviewed: unique.size,
-        missingPermissions: missing,
-        checksAffected: Object.fromEntries(required),
-        optionalPermissionsMissing: optionalMissing,
-        checksDegraded: Object.fromEntries(optional),
-        ...(reviewErrors.length ? { reviewErrors } : {}),
-      };
-      if (missing.length === 0) {
-        const granted = reviewErrors.length
-          ? 'permissions could not be reviewed'
-          : optionalMissing.length
-            ? `every required permission granted; warning: ${optionalMissing.length} optional permission(s) missing, weaker evidence (GET /v1/rbac): ${optionalMissing.join('; ')}`
-            : `all ${unique.size} permissions granted`;
-        return {
-          status: 'passed',
-          summary: `API server ${version.gitVersion} answered; credentials accepted; ${granted}`,
-          evidence,
-          warnings: [
-            ...optionalMissing.map((m) => `optional permission missing, weaker evidence: ${m}`),
-            ...reviewErrors.map((e) => `permissions could not be reviewed: ${e}`),
-          ],
-        };
-      }
-      return {
-        status: 'error',
-        cause: 'permission',
-        summary: `missing permissions: ${missing.join('; ')}`,
-        evidence,
-        hint: 'Grant the audit identity the least-privilege RBAC from GET /v1/rbac (kubectl apply -f), then re-run. Checks that need these permissions were not run.',
-      };
     },
+  };
+}
+
+/** Reachability, credentials, then every planned check's permissions; fills `findings` when usable. */
+async function review(ctx: CheckContext, input: PreflightInput, findings: PreflightFindings): Promise<CheckOutcome> {
+  let version: ServerVersion;
+  try {
+    version = await ctx.cluster.version({ signal: ctx.signal, timeoutMs: 10_000 });
+  } catch (err) {
+    return unusable(err, ctx.cluster.server);
+  }
+  const ns = input.runNamespace();
+  const planned = input.planned().filter((c) => c.id !== PREFLIGHT_ID);
+  const unique = new Map<string, RbacNeed>();
+  for (const c of planned) for (const n of c.rbac) unique.set(needKey(n), n);
+  const review = await reviewNeeds(ctx, unique, ns);
+  if ('unusable' in review) return review.unusable;
+  const { denied, reviewErrors } = review;
+
+  findings.usable = true;
+  findings.serverVersion = version.gitVersion;
+  const required = missingPerCheck(planned, denied, (n) => describeNeed(n, ns), false);
+  const optional = missingPerCheck(planned, denied, (n) => describeOptionalNeed(n, ns), true);
+  for (const [id, missing] of required) findings.missingByCheck.set(id, missing);
+  for (const [id, missing] of optional) findings.optionalMissingByCheck.set(id, missing);
+  const missing = union(required);
+  const optionalMissing = union(optional);
+  if (optionalMissing.length) {
+    ctx.log.warn('preflight.api: optional permissions missing; the checks run with weaker evidence', {
+      optionalPermissionsMissing: optionalMissing,
+    });
+  }
+  const evidence = {
+    server: ctx.cluster.server,
+    serverVersion: version.gitVersion,
+    permissionsReviewed: unique.size,
+    missingPermissions: missing,
+    checksAffected: Object.fromEntries(required),
+    optionalPermissionsMissing: optionalMissing,
+    checksDegraded: Object.fromEntries(optional),
+    ...(reviewErrors.length ? { reviewErrors } : {}),
+  };
+  if (missing.length === 0) {
+    const granted = reviewErrors.length
+      ? 'permissions could not be reviewed'
+      : optionalMissing.length
+        ? `every required permission granted; warning: ${optionalMissing.length} optional permission(s) missing, weaker evidence (GET /v1/rbac): ${optionalMissing.join('; ')}`
+        : `all ${unique.size} permissions granted`;
+    return {
+      status: 'passed',
+      summary: `API server ${version.gitVersion} answered; credentials accepted; ${granted}`,
+      evidence,
+      warnings: [
+        ...optionalMissing.map((m) => `optional permission missing, weaker evidence: ${m}`),
+        ...reviewErrors.map((e) => `permissions could not be reviewed: ${e}`),
+      ],
+    };
+  }
+  return {
+    status: 'error',
+    cause: 'permission',
+    summary: `missing permissions: ${missing.join('; ')}`,
+    evidence,
+    hint: 'Grant the audit identity the least-privilege RBAC from GET /v1/rbac (kubectl apply -f), then re-run. Checks that need these permissions were not run.',
   };
 }
 

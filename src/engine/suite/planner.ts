@@ -1,4 +1,3 @@
-import { PREFLIGHT_ID } from '../../checks/preflight/api.js';
 import type { CheckDefinition } from '../../checks/types.js';
 import { DEFAULT_SELECTION, resolveSelection } from './selection.js';
 
@@ -9,13 +8,14 @@ export class SelectionError extends Error {
 
 /**
  * Selection (check ids and group names) → the checks to run plus everything they need,
- * prerequisites before dependents. preflight.api is always part of the plan, and first.
+ * prerequisites before dependents, in registry order otherwise. Every check depends on the
+ * permission review's check, so it is part of every plan, and first.
  * @example
  * planChecks(['dns.service'], catalog) // preflight.api, workload.rollout, pods.exec, pods.cross-node, dns.service
  */
 export function planChecks(selection: readonly string[], all: readonly CheckDefinition[]): CheckDefinition[] {
   const names = selection.length > 0 ? selection : DEFAULT_SELECTION;
-  const { ids, unknown } = resolveSelection(all, [PREFLIGHT_ID, ...names]);
+  const { ids, unknown } = resolveSelection(all, names);
   if (unknown.length > 0) throw new SelectionError(`unknown check or group: ${unknown.join(', ')}`);
   return topologicalOrder(all.filter((c) => ids.includes(c.id)));
 }
@@ -35,8 +35,6 @@ function topologicalOrder(checks: readonly CheckDefinition[]): CheckDefinition[]
     visiting.pop();
     out.push(c);
   };
-  const preflight = byId.get(PREFLIGHT_ID);
-  if (preflight) visit(preflight);
   for (const c of checks) visit(c);
   return out;
 }

@@ -2,7 +2,6 @@ import { setMaxListeners } from 'node:events';
 import { catalogEntry, createCatalog } from '../../checks/catalog.js';
 import { DEFAULT_GUIDE } from '../../checks/guide.js';
 import { buildCheckSet } from '../../checks/index.js';
-import { newFindings, PREFLIGHT_ID } from '../../checks/preflight/api.js';
 import { DEFAULT_TIMINGS, type SmokeTimings } from '../../checks/smoke/shared/timings.js';
 import type { CheckDefinition, CheckOutcome } from '../../checks/types.js';
 import type { Clock } from '../../kernel/clock.js';
@@ -17,6 +16,8 @@ import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.
 import { workloadHandle } from '../../workload/names.js';
 import { runSecrets } from '../run-secrets.js';
 import type { SuiteExecutor, SuiteInput } from '../types.js';
+import { type Decision, notRun, unsatisfied } from './decision.js';
+import { PermissionStep } from './permission-step.js';
 import { planChecks } from './planner.js';
 import { planBudgetMs } from './run-budget.js';
 import { needsRunNamespace, RunNamespaceStep, verdictWithoutNamespace } from './run-namespace.js';
@@ -53,8 +54,9 @@ export function suiteCatalog(deps: Pick<SuiteDeps, 'guide'> = {}) {
 }
 
 /**
- * The SuiteExecutor the runner calls: plans the selection, runs preflight.api, prepares the run's
- * namespace before the first check that needs it, runs the checks (concurrently once their
+ * The SuiteExecutor the runner calls: plans the selection, reviews the plan's permissions first
+ * (the permission step), prepares the run's namespace before the first
+ * check that needs it, runs the checks (concurrently once their
  * prerequisites are done; disruptive ones last, one at a time), reports each result as it ends,
  * and always deletes the run's namespace when it was created.
  * @example
@@ -66,11 +68,7 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
   const timings: SmokeTimings = { ...DEFAULT_TIMINGS, ...deps.timings };
   return {
     budgetMs(selection) {
-      const all: CheckDefinition[] = buildCheckSet({
-        timings,
-        preflight: { planned: () => all, runNamespace: () => 'kubeproof-<run>', findings: newFindings() },
-      });
-      return planBudgetMs(planChecks(selection, all));
+      return planBudgetMs(planChecks(selection, buildCheckSet({ timings })));
     },
     async execute(input) {
       // Loaded on the first audit, not at start-up: @kubernetes/client-node is the heaviest module
@@ -92,11 +90,11 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
 }
 
 class AuditExecution {
-  private readonly findings = newFindings();
   private readonly outcomes = new Map<string, CheckOutcome>();
   private readonly statuses = new Map<string, CheckResult['status']>();
   private readonly workload;
   private readonly namespace: RunNamespaceStep;
+  private readonly permissions: PermissionStep;
   private readonly checks: CheckDefinition[];
   /** What checks log through: the run's credentials are masked. */
   private readonly log: Logger;
@@ -133,10 +131,18 @@ class AuditExecution {
       cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 60_000,
       event: (level, message) => this.event(level, message),
     });
-    const all = buildCheckSet({
-      timings,
-      preflight: { planned: () => planned, runNamespace: () => this.workload.namespace, findings: this.findings },
+    this.permissions = new PermissionStep({
+      planned: () => planned,
+      runNamespace: this.workload.namespace,
+      identified: (serverVersion) =>
+        input.onClusterIdentity({
+          server: input.credentials.server,
+          clusterName: input.credentials.clusterName,
+          contextName: input.credentials.contextName,
+          ...(serverVersion ? { serverVersion } : {}),
+        }),
     });
+    const all = buildCheckSet({ timings, review: this.permissions });
     planned = planChecks(input.selection, all);
     this.checks = [...planned];
   }
@@ -212,59 +218,18 @@ class AuditExecution {
     return !nonDisruptivePending && !disruptiveRunning;
   }
 
-  /** Skips and permission errors are decided without touching the cluster. */
-  private decideWithoutRunning(
-    def: CheckDefinition,
-  ): { status: CheckResult['status']; outcome: CheckOutcome; blockedBy?: string[] } | undefined {
-    if (this.signal.aborted) {
-      return {
-        status: 'skipped',
-        outcome: {
-          status: 'skipped',
-          reason: 'not-run',
-          summary: 'not run: the audit was cancelled or reached its deadline',
-          evidence: {},
-          hint: 'Re-run the audit.',
-        },
-      };
-    }
-    if (def.id === PREFLIGHT_ID) return undefined;
-    if (!this.findings.usable) return this.skip([PREFLIGHT_ID]);
-    const missing = this.findings.missingByCheck.get(def.id);
-    if (missing) {
-      return {
-        status: 'error',
-        outcome: {
-          status: 'error',
-          cause: 'permission',
-          summary: `not run: missing permission: ${missing.join('; ')}`,
-          evidence: { missingPermissions: missing },
-          hint: 'Grant the audit identity the RBAC from GET /v1/rbac, then re-run.',
-        },
-      };
-    }
-    const blockers = def.prerequisites.filter((p) => !this.satisfied(p));
-    return blockers.length ? this.skip(blockers) : undefined;
+  /**
+   * Cancellation, the permission step's verdict and unmet prerequisites are decided without
+   * touching the cluster.
+   */
+  private decideWithoutRunning(def: CheckDefinition): Decision | undefined {
+    if (this.signal.aborted) return notRun();
+    return this.permissions.verdictFor(def) ?? unsatisfied(def, (id) => this.satisfied(id));
   }
 
-  private skip(blockedBy: string[]) {
-    return {
-      status: 'skipped' as const,
-      blockedBy,
-      outcome: {
-        status: 'skipped' as const,
-        reason: 'blocked' as const,
-        summary: `not run: ${blockedBy.join(', ')} did not pass`,
-        evidence: {},
-        hint: `Fix what ${blockedBy.join(', ')} reports first; this check depends on it.`,
-      },
-    };
-  }
-
-  /** preflight.api counts as satisfied when the API was usable, even if some permissions are missing. */
+  /** A prerequisite lets its dependents run when it passed, or when the permission step says so. */
   private satisfied(id: string): boolean {
-    if (id === PREFLIGHT_ID) return this.findings.usable;
-    return this.statuses.get(id) === 'passed';
+    return this.statuses.get(id) === 'passed' || this.permissions.unblocks(id);
   }
 
   private async execute(def: CheckDefinition): Promise<void> {
@@ -284,15 +249,6 @@ class AuditExecution {
       this.signal,
     );
     this.finish(def, outcome, startedAt, outcome.status);
-    if (def.id === PREFLIGHT_ID) {
-      const identity = {
-        server: this.input.credentials.server,
-        clusterName: this.input.credentials.clusterName,
-        contextName: this.input.credentials.contextName,
-        ...(this.findings.serverVersion ? { serverVersion: this.findings.serverVersion } : {}),
-      };
-      this.input.onClusterIdentity(identity);
-    }
   }
 
   /**
