@@ -4,13 +4,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { catalogChecks } from '../../src/checks/catalog.js';
-import { needKey } from '../../src/checks/preflight/needs.js';
 import type { CheckDefinition } from '../../src/checks/types.js';
 import { planChecks } from '../../src/engine/suite/planner.js';
 import { needsRunNamespace, verdictWithoutNamespace } from '../../src/engine/suite/run-namespace.js';
 import { errorFromResponse } from '../../src/kube/cluster/errors.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
 import type { ClusterAccess } from '../../src/kube/cluster-access.js';
+import { permissionKey } from '../../src/rbac/permission.js';
 import type { RunNamespace } from '../../src/workload/namespace.js';
 import { RUN_NAMESPACE_RBAC } from '../../src/workload/rbac.js';
 import { AFTER_ROLLOUT } from '../checks/support/check-ids.js';
@@ -35,9 +35,9 @@ describe('what needs the run namespace', () => {
   });
 
   it('declares the permissions for the namespace in every plan that creates one, so preflight and GET /v1/rbac ask for them', () => {
-    const wanted = RUN_NAMESPACE_RBAC.map(needKey);
+    const wanted = RUN_NAMESPACE_RBAC.map(permissionKey);
     for (const def of all.filter(needsRunNamespace)) {
-      const planned = new Set(planChecks([def.id], all).flatMap((c) => c.rbac.map(needKey)));
+      const planned = new Set(planChecks([def.id], all).flatMap((c) => c.rbac.map(permissionKey)));
       expect(
         wanted.filter((k) => !planned.has(k)),
         `${def.id} plans a namespace without asking for it`,

@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ENCRYPTION_RBAC } from '../../src/checks/encryption/index.js';
 import { suiteCatalog } from '../../src/engine/suite/suite.js';
-import { renderRbacManifests } from '../../src/routes/rbac/manifests.js';
+import { renderRbacManifests } from '../../src/rbac/manifests.js';
 import { RUN_NAMESPACE_RBAC } from '../../src/workload/rbac.js';
 import { call, createHarness, type Harness } from './harness.js';
 

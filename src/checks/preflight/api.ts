@@ -1,10 +1,11 @@
 import type { RbacNeed } from '../../kernel/catalog.js';
 import { messageOf } from '../../kernel/text.js';
 import { ClusterError, isInconclusive, type ServerVersion } from '../../kube/cluster-access.js';
+import { distinctPermissions, permissionKey, permissionsOf } from '../../rbac/permission.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
-import { accessQuestion, describeNeed, describeOptionalNeed, needKey } from './needs.js';
+import { accessQuestion, describeNeed, describeOptionalNeed } from './needs.js';
 
-export { describeNeed, resourceLabel } from './needs.js';
+export { describeNeed } from './needs.js';
 
 /** The check every plan starts with: every other check depends on it (see the registry test). */
 export const PREFLIGHT_ID = 'preflight.api';
@@ -82,7 +83,9 @@ function missingPerCheck(
 ): Map<string, string[]> {
   const byCheck = new Map<string, string[]>();
   for (const c of planned) {
-    const missing = c.rbac.filter((n) => (n.optional === true) === optional && denied.has(needKey(n))).map(describe);
+    const missing = c.rbac
+      .filter((n) => (n.optional === true) === optional && denied.has(permissionKey(n)))
+      .map(describe);
     if (missing.length) byCheck.set(c.id, [...new Set(missing)]);
   }
   return byCheck;
@@ -123,8 +126,7 @@ async function review(ctx: CheckContext, input: PreflightInput, findings: Prefli
   }
   const ns = input.runNamespace();
   const planned = input.planned().filter((c) => c.id !== PREFLIGHT_ID);
-  const unique = new Map<string, RbacNeed>();
-  for (const c of planned) for (const n of c.rbac) unique.set(needKey(n), n);
+  const unique = distinctPermissions(permissionsOf(planned));
   const review = await reviewNeeds(ctx, unique, ns);
   if ('unusable' in review) return review.unusable;
   const { denied, reviewErrors } = review;

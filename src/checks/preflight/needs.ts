@@ -1,13 +1,8 @@
-/** How preflight.api phrases, deduplicates and asks about one RBAC need. */
+/** How preflight.api phrases and asks about one RBAC need (its key: src/rbac/permission.ts). */
 
 import type { RbacNeed } from '../../kernel/catalog.js';
 import type { AccessQuestion } from '../../kube/cluster-access.js';
-
-/** `deployments.apps`, `pods/exec`, `leases.coordination.k8s.io`; `/metrics` for a non-resource URL. */
-export function resourceLabel(n: Pick<RbacNeed, 'group' | 'resource' | 'subresource' | 'nonResourceURL'>): string {
-  if (n.nonResourceURL !== undefined) return n.nonResourceURL;
-  return `${n.resource}${n.group ? `.${n.group}` : ''}${n.subresource ? `/${n.subresource}` : ''}`;
-}
+import { resourceLabel } from '../../rbac/permission.js';
 
 /** `cannot create deployments.apps in namespace kubeproof-x`, `cannot get path /metrics`. */
 export function describeNeed(n: RbacNeed, runNamespace: string): string {
@@ -19,12 +14,6 @@ export function describeNeed(n: RbacNeed, runNamespace: string): string {
 /** describeNeed plus what the permission would have enabled: `… (optional: enables the etcd-exec strategy)`. */
 export function describeOptionalNeed(n: RbacNeed, runNamespace: string): string {
   return `${describeNeed(n, runNamespace)} (optional${n.purpose ? `: ${n.purpose}` : ''})`;
-}
-
-/** Same permission, same key, whether a check calls it optional or not: it is reviewed once. */
-export function needKey(n: RbacNeed): string {
-  if (n.nonResourceURL !== undefined) return `${n.verb} path ${n.nonResourceURL}`;
-  return `${n.verb} ${n.group}/${n.resource}/${n.subresource ?? ''} ${n.scope}`;
 }
 
 /** The SelfSubjectAccessReview question for a need; scope `run` is asked about the run's namespace. */

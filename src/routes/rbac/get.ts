@@ -4,7 +4,8 @@ import { ApiError } from '../../http/errors.js';
 import { commonErrorResponses } from '../../http/responses.js';
 import { bearerSecurity, type Router } from '../../http/router.js';
 import { commaList } from '../../kernel/text.js';
-import { renderRbacManifests } from './manifests.js';
+import { renderRbacManifests } from '../../rbac/manifests.js';
+import { permissionsOf } from '../../rbac/permission.js';
 import { RbacQuery } from './schema.js';
 
 const route = createRoute({
@@ -41,7 +42,7 @@ export function registerGetRbac(app: Router): void {
     if (unknown.length > 0) {
       throw new ApiError('unknown_checks', { detail: `Unknown check ids or groups: ${unknown.join(', ')}.`, unknown });
     }
-    const needs = catalog.filter((entry) => ids.includes(entry.id)).flatMap((entry) => entry.rbac);
+    const needs = permissionsOf(catalog.filter((entry) => ids.includes(entry.id)));
     return c.body(renderRbacManifests(needs), 200, { 'content-type': 'application/yaml; charset=utf-8' });
   });
 }

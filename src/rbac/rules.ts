@@ -1,5 +1,5 @@
 /** Turns RBAC needs into PolicyRules: merged, deterministic, with what each optional rule enables. */
-import type { RbacNeed } from '../../kernel/catalog.js';
+import type { RbacNeed } from '../kernel/catalog.js';
 
 export type PolicyRule =
   | { apiGroups: string[]; resources: string[]; verbs: string[] }
@@ -12,26 +12,6 @@ export interface ExplainedRule {
 }
 
 const resourceOf = (n: RbacNeed) => (n.subresource ? `${n.resource}/${n.subresource}` : n.resource);
-
-/** Which binding grants a need: non-resource URLs and run/cluster scopes are cluster-wide. */
-export const bindingOf = (n: RbacNeed): 'cluster' | 'kube-system' =>
-  n.nonResourceURL === undefined && n.scope === 'kube-system' ? 'kube-system' : 'cluster';
-
-/** The permission itself, whatever the binding: `list //pods`, `get url /metrics`. */
-const grantKey = (n: RbacNeed) =>
-  n.nonResourceURL === undefined ? `${n.verb} ${n.group}/${resourceOf(n)}` : `${n.verb} url ${n.nonResourceURL}`;
-
-/**
- * The optional needs a required one does not already grant (a cluster-wide grant covers
- * kube-system too), so each permission appears once, required when any check requires it.
- */
-export function optionalOnly(needs: readonly RbacNeed[]): RbacNeed[] {
-  const required = needs.filter((n) => !n.optional);
-  const granted = new Set(required.map((n) => `${bindingOf(n)} ${grantKey(n)}`));
-  return needs.filter(
-    (n) => n.optional && !granted.has(`cluster ${grantKey(n)}`) && !granted.has(`${bindingOf(n)} ${grantKey(n)}`),
-  );
-}
 
 interface Merged {
   /** Sort order: resource rules by group then resource, then non-resource URLs. */

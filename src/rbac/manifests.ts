@@ -1,6 +1,7 @@
 import { Document, type YAMLSeq } from 'yaml';
-import type { RbacNeed } from '../../kernel/catalog.js';
-import { bindingOf, optionalOnly, toRules } from './rules.js';
+import type { RbacNeed } from '../kernel/catalog.js';
+import { bindingOf, optionalOnly } from './permission.js';
+import { toRules } from './rules.js';
 
 export const SERVICE_ACCOUNT = { name: 'kubeproof', namespace: 'kubeproof' } as const;
 
