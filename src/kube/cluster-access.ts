@@ -166,6 +166,34 @@ export function accessReviewSpec(question: AccessQuestion): Record<string, unkno
   return { resourceAttributes };
 }
 
+/** One rule of a SelfSubjectRulesReview's `resourceRules` (authorization.k8s.io/v1 ResourceRule). */
+export interface ResourceRule {
+  verbs: string[];
+  apiGroups?: string[];
+  /** `pods`, `pods/exec`, `*`, `*\/exec`. */
+  resources?: string[];
+  resourceNames?: string[];
+}
+
+/** One rule of `nonResourceRules`: verbs on URL paths (`/metrics`, `/api/*`). */
+export interface NonResourceRule {
+  verbs: string[];
+  nonResourceURLs?: string[];
+}
+
+/**
+ * What a SelfSubjectRulesReview answered for one namespace: the rules that apply there
+ * (ClusterRoleBindings' and that namespace's RoleBindings'). `incomplete` when an authorizer could
+ * not list its rules (a webhook), or a binding could not be resolved: a permission it does not
+ * list may still be granted.
+ */
+export interface RulesReview {
+  resourceRules: ResourceRule[];
+  nonResourceRules: NonResourceRule[];
+  incomplete: boolean;
+  evaluationError?: string;
+}
+
 export interface AccessAnswer {
   allowed: boolean;
   reason?: string;
@@ -215,6 +243,8 @@ export interface ClusterAccess {
   version(opts?: CallOptions): Promise<ServerVersion>;
   /** SelfSubjectAccessReview: may kubeproof's own user do this? */
   canI(question: AccessQuestion, opts?: CallOptions): Promise<AccessAnswer>;
+  /** SelfSubjectRulesReview: every rule kubeproof's own user has in `namespace`. */
+  rulesReview(namespace: string, opts?: CallOptions): Promise<RulesReview>;
 
   get(resource: ResourceKind, name: string, namespace?: string, opts?: CallOptions): Promise<KubeObject>;
   list(resource: ResourceKind, selector?: ListSelector, opts?: CallOptions): Promise<ListResult>;

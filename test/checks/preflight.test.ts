@@ -1,7 +1,8 @@
 /**
  * preflight.api against the simulated API server, through the real ClusterAccess: every
- * planned permission (optional ones too, non-resource URLs as nonResourceAttributes) is
- * asked by SelfSubjectAccessReview; only required ones make it `error` and block a check.
+ * planned permission (optional ones too) is reviewed — by one SelfSubjectRulesReview per
+ * namespace, and by SelfSubjectAccessReview for non-resource URLs (nonResourceAttributes) and
+ * what a rules review cannot answer; only required ones make it `error` and block a check.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { catalogChecks } from '../../src/checks/catalog.js';
@@ -50,6 +51,7 @@ function declaring(id: string, rbac: RbacNeed[]): CheckDefinition {
 
 async function runPreflight(
   planned: CheckDefinition[],
+  through: ClusterAccess = cluster,
 ): Promise<{ outcome: CheckOutcome; findings: PreflightFindings; warnings: unknown[] }> {
   let findings: PreflightFindings = newFindings();
   const warnings: unknown[] = [];
@@ -61,7 +63,7 @@ async function runPreflight(
     },
   });
   const outcome = await check.run({
-    cluster,
+    cluster: through,
     workload: undefined,
     options: AuditOptions.parse({}),
     signal: AbortSignal.timeout(check.deadlineMs),
@@ -158,5 +160,65 @@ describe('preflight.api reviewing required and optional permissions', () => {
     const asked = plan(['smoke']).flatMap((c) => c.rbac.filter((n) => n.resource === 'nodes').map((n) => n.verb));
     expect([...new Set(asked)]).toEqual(['list']);
     expect(smoke.outcome.evidence.missingPermissions).toEqual(['cannot list nodes at the cluster scope']);
+  });
+});
+
+describe('preflight.api asking as few questions as the answers allow', () => {
+  const fullPlan = () => planChecks(['preflight', 'smoke', 'encryption'], catalogChecks());
+  const reviewsAsked = () => {
+    const created = sim.accounting().requests.create ?? {};
+    return { rules: created.selfsubjectrulesreviews ?? 0, access: created.selfsubjectaccessreviews ?? 0 };
+  };
+  /** The real cluster access, with the rules review answered otherwise. */
+  const withRulesReview = (rulesReview: ClusterAccess['rulesReview']): ClusterAccess => ({ ...cluster, rulesReview });
+
+  it('reviews the whole suite with one rules review per namespace and single reviews only for URLs', async () => {
+    sim.resetAccounting();
+    const { outcome } = await runPreflight(fullPlan());
+    expect(outcome.status, JSON.stringify(outcome)).toBe('passed');
+    // The run namespace (which also answers cluster-wide needs) and kube-system; /metrics alone by SSAR.
+    expect(reviewsAsked()).toEqual({ rules: 2, access: 1 });
+    expect(outcome.evidence.permissionsReviewed).toBeGreaterThan(10);
+  });
+
+  it('comes to the same findings as single reviews of every permission, with permissions missing', async () => {
+    sim.faults.enable('rbac-missing:create:pods/exec');
+    sim.faults.enable('rbac-missing:list:nodes');
+    sim.faults.enable('rbac-missing:get:/metrics');
+    const byRules = await runPreflight(fullPlan());
+    // An incomplete rules review that lists nothing (an authorizer that cannot list its rules):
+    // every permission is asked by SelfSubjectAccessReview instead.
+    sim.resetAccounting();
+    const incomplete = withRulesReview(async () => ({ resourceRules: [], nonResourceRules: [], incomplete: true }));
+    const bySingle = await runPreflight(fullPlan(), incomplete);
+    expect(reviewsAsked().access).toBe(bySingle.outcome.evidence.permissionsReviewed);
+    expect(byRules.outcome.status).toBe('error');
+    expect(byRules.outcome.evidence.missingPermissions).toEqual([
+      'cannot list nodes at the cluster scope',
+      `cannot create pods/exec in namespace ${RUN_NAMESPACE}`,
+    ]);
+    expect(byRules.outcome).toEqual(bySingle.outcome);
+    expect(byRules.findings).toEqual(bySingle.findings);
+  });
+
+  it('trusts what an incomplete rules review lists and asks only about the rest', async () => {
+    sim.resetAccounting();
+    const partial = withRulesReview(async (namespace, opts) => {
+      const review = await cluster.rulesReview(namespace, opts);
+      return { ...review, incomplete: true };
+    });
+    const { outcome } = await runPreflight(fullPlan(), partial);
+    expect(outcome.status).toBe('passed');
+    expect(reviewsAsked()).toEqual({ rules: 2, access: 1 });
+  });
+
+  it('asks by single reviews when the rules review is refused, and still names what is missing', async () => {
+    sim.faults.enable('rbac-missing:create:selfsubjectrulesreviews');
+    sim.faults.enable('rbac-missing:create:secrets');
+    sim.resetAccounting();
+    const { outcome } = await runPreflight([secretsEncryption]);
+    expect(outcome.status).toBe('error');
+    expect(outcome.summary).toBe(`missing permissions: cannot create secrets in namespace ${RUN_NAMESPACE}`);
+    expect(reviewsAsked().access).toBe(secretsEncryption.rbac.length);
   });
 });

@@ -192,4 +192,40 @@ describe('the namespace step against the simulated cluster', () => {
     expect(run.cleanup, JSON.stringify(run.cleanup)).toMatchObject({ deleted: true });
     expect(kubeproofNamespaces(sim)).toEqual([]);
   });
+
+  it('sweeps expired namespaces while the permission review is still out, and creates its own only after it', async () => {
+    sim = await startSimCluster({ encryption: { provider: 'aescbc', keyName: 'key1' } });
+    const order: string[] = [];
+    let sweepListed: () => void = () => {};
+    const swept = new Promise<void>((resolve) => {
+      sweepListed = resolve;
+    });
+    const connect = (credentials: Parameters<typeof createClusterAccess>[0]): ClusterAccess => {
+      const real = createClusterAccess(credentials);
+      return Object.assign(Object.create(real) as ClusterAccess, {
+        // The rules reviews answer only once the sweep has listed namespaces: if the sweep waited
+        // for the review, preflight.api would run into its deadline instead of passing.
+        rulesReview: async (...args: Parameters<ClusterAccess['rulesReview']>) => {
+          await swept;
+          order.push('rules review answered');
+          return real.rulesReview(...args);
+        },
+        list: (...args: Parameters<ClusterAccess['list']>) => {
+          if (args[0] === 'namespaces') {
+            order.push('sweep listed namespaces');
+            sweepListed();
+          }
+          return real.list(...args);
+        },
+        create: (...args: Parameters<ClusterAccess['create']>) => {
+          if (args[0] === 'namespaces') order.push('namespace created');
+          return real.create(...args);
+        },
+      });
+    };
+    const run = await runAudit(sim, { selection: ['encryption'], connect });
+    expect(statusVector(run), explain(run)).toEqual({ 'preflight.api': 'passed', 'secrets.encryption': 'passed' });
+    expect(order.slice(0, 2)).toEqual(['sweep listed namespaces', 'rules review answered']);
+    expect(order.indexOf('namespace created')).toBeGreaterThan(order.lastIndexOf('rules review answered'));
+  });
 });

@@ -1,9 +1,10 @@
 import type { RbacNeed } from '../../kernel/catalog.js';
 import { messageOf } from '../../kernel/text.js';
-import { ClusterError, isInconclusive, type ServerVersion } from '../../kube/cluster-access.js';
+import { ClusterError, type ServerVersion } from '../../kube/cluster-access.js';
 import { distinctPermissions, permissionKey, permissionsOf } from '../../rbac/permission.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
-import { accessQuestion, describeNeed, describeOptionalNeed } from './needs.js';
+import { describeNeed, describeOptionalNeed } from './needs.js';
+import { reviewPermissions } from './review.js';
 
 export { describeNeed } from './needs.js';
 
@@ -39,6 +40,11 @@ export interface PreflightInput {
    * findings with nothing usable).
    */
   reviewed: (findings: PreflightFindings) => void;
+  /**
+   * Told when the API server answered and accepted the credentials, before the permissions are
+   * reviewed: what may overlap with the review starts now (the namespace sweep).
+   */
+  usable?: () => void;
 }
 
 /**
@@ -50,29 +56,6 @@ export const describedOnly = (planned: () => readonly CheckDefinition[]): Prefli
   runNamespace: () => 'kubeproof-<run>',
   reviewed: () => {},
 });
-
-type Review = { denied: Set<string>; reviewErrors: string[] } | { unusable: CheckOutcome };
-
-/** Asks one SelfSubjectAccessReview per distinct permission (optional ones too). */
-async function reviewNeeds(ctx: CheckContext, needs: Map<string, RbacNeed>, ns: string): Promise<Review> {
-  const opts = { signal: ctx.signal, timeoutMs: 10_000 };
-  const denied = new Set<string>();
-  try {
-    await Promise.all(
-      [...needs.entries()].map(async ([key, n]) => {
-        const answer = await ctx.cluster.canI(accessQuestion(n, ns), opts);
-        if (!answer.allowed) denied.add(key);
-      }),
-    );
-  } catch (err) {
-    if (err instanceof ClusterError && (err.kind === 'unauthorized' || err.kind === 'unreachable'))
-      return { unusable: unusable(err, ctx.cluster.server) };
-    if (!isInconclusive(err) && !(err instanceof ClusterError)) throw err;
-    // SelfSubjectAccessReview itself refused: permissions unknown; checks run and report what they meet.
-    return { denied, reviewErrors: [err.message] };
-  }
-  return { denied, reviewErrors: [] };
-}
 
 /** Check id → phrases for its denied needs of one kind (required or optional). */
 function missingPerCheck(
@@ -103,7 +86,10 @@ export function preflightApi(input: PreflightInput): CheckDefinition {
     prerequisites: [],
     disruptive: false,
     needsWorkload: false,
-    rbac: [{ verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews', scope: 'cluster' }],
+    rbac: [
+      { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectrulesreviews', scope: 'cluster' },
+      { verb: 'create', group: 'authorization.k8s.io', resource: 'selfsubjectaccessreviews', scope: 'cluster' },
+    ],
     deadlineMs: 30_000,
     async run(ctx) {
       const findings = newFindings();
@@ -127,8 +113,9 @@ async function review(ctx: CheckContext, input: PreflightInput, findings: Prefli
   const ns = input.runNamespace();
   const planned = input.planned().filter((c) => c.id !== PREFLIGHT_ID);
   const unique = distinctPermissions(permissionsOf(planned));
-  const review = await reviewNeeds(ctx, unique, ns);
-  if ('unusable' in review) return review.unusable;
+  input.usable?.();
+  const review = await reviewPermissions(ctx, unique, ns);
+  if ('unusable' in review) return unusable(review.unusable, ctx.cluster.server);
   const { denied, reviewErrors } = review;
 
   findings.usable = true;

@@ -15,6 +15,8 @@ export interface PermissionStepInput {
   runNamespace: string;
   /** Told once the review ended: the server's version when the API server answered. */
   identified: (serverVersion: string | undefined) => void;
+  /** Told when the API server answered and accepted the credentials, before permissions are reviewed. */
+  usable?: () => void;
 }
 
 /** What preflight.api is wired to, and what the suite asks before it runs any other check. */
@@ -26,6 +28,7 @@ export class PermissionStep implements PreflightInput {
 
   planned = (): readonly CheckDefinition[] => this.input.planned();
   runNamespace = (): string => this.input.runNamespace;
+  usable = (): void => this.input.usable?.();
   reviewed = (findings: PreflightFindings): void => {
     this.findings = findings;
     this.input.identified(findings.serverVersion);

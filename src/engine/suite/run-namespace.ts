@@ -28,6 +28,7 @@ export const needsRunNamespace = (def: CheckDefinition): boolean => def.needsWor
 /** Prepares the run's namespace once (sweep, then create) and deletes it at the end of the run. */
 export class RunNamespaceStep {
   private preparing: Promise<RunNamespace> | undefined;
+  private sweeping: Promise<void> | undefined;
 
   constructor(private readonly input: RunNamespaceStepInput) {}
 
@@ -46,8 +47,19 @@ export class RunNamespaceStep {
     return untilAborted(this.preparing, signal);
   }
 
+  /**
+   * Starts the sweep of expired namespaces now, once per run (prepare waits for it): it only
+   * reads and removes other runs' leftovers, so it may overlap with the permission review,
+   * while creating this run's namespace waits until a check that needs it may run.
+   */
+  sweepEarly(): void {
+    this.sweeping ??= this.sweep();
+  }
+
   /** Deletes the namespace if its creation was attempted (ownership-checked); says what happened. */
   async cleanup(): Promise<CleanupOutcome> {
+    // A sweep still in flight reports through the run's events: let it end first.
+    await this.sweeping;
     if (!this.preparing) return { deleted: true, detail: 'no namespace was created' };
     // A create still in flight could land after our delete: let it settle (the run's signal bounds it).
     await this.preparing.catch(() => undefined);
@@ -61,7 +73,8 @@ export class RunNamespaceStep {
   }
 
   private async sweepThenCreate(): Promise<RunNamespace> {
-    await this.sweep();
+    this.sweepEarly();
+    await this.sweeping;
     const prepared = await createRunNamespace(this.input);
     if (prepared.ready) this.input.event('info', `namespace ${prepared.namespace} created`);
     return prepared;

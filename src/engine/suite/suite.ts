@@ -141,6 +141,10 @@ class AuditExecution {
           contextName: input.credentials.contextName,
           ...(serverVersion ? { serverVersion } : {}),
         }),
+      // The sweep of expired namespaces overlaps with the permission review when the plan needs one.
+      usable: () => {
+        if (this.checks.some(needsRunNamespace)) this.namespace.sweepEarly();
+      },
     });
     const all = buildCheckSet({ timings, review: this.permissions });
     planned = planChecks(input.selection, all);

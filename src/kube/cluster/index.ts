@@ -15,6 +15,7 @@ import { errorFromTransport } from './errors.js';
 import { execInPod } from './exec.js';
 import { portForwardGet } from './port-forward.js';
 import { collectionPath, objectPath } from './resources.js';
+import { rulesReviewOf } from './rules-review.js';
 import { kubeConfigFrom, Transport } from './transport.js';
 import { interruptedWaitError, listObjects, newWatchHealth, type WatchBackoff, waitForObjects } from './wait-for.js';
 
@@ -64,6 +65,17 @@ export function createClusterAccess(
         if (review.status?.reason) answer.reason = review.status.reason;
         return answer;
       }),
+    rulesReview: (namespace, opts) =>
+      call(opts, async (signal) =>
+        rulesReviewOf(
+          await http.json<unknown>({
+            method: 'POST',
+            path: '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews',
+            body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } },
+            signal,
+          }),
+        ),
+      ),
     get: (resource, name, namespace, opts) =>
       call(opts, (signal) =>
         http.json<KubeObject>({ method: 'GET', path: objectPath(resource, name, namespace), signal }),

@@ -51,6 +51,7 @@ export function fakeContext(spec: FakeSpec): { ctx: CheckContext; calls: string[
     server: 'https://127.0.0.1:6443',
     version: async () => ({ major: '1', minor: '32', gitVersion: 'v1.32.0' }),
     canI: unscripted('canI'),
+    rulesReview: unscripted('rulesReview'),
     async get(resource, name, namespace) {
       calls.push(`get ${key(resource, namespace)}/${name}`);
       deny(resource, namespace);

@@ -101,3 +101,59 @@ describe('rbac-missing argument validation', () => {
     expect(() => parseFault(spec)).toThrow(message);
   });
 });
+
+describe('rbac-missing in the rules review', () => {
+  const rulesReview = async (namespace: string) => {
+    const res = await rawRequest(sim, 'POST', '/apis/authorization.k8s.io/v1/selfsubjectrulesreviews', {
+      body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } },
+    });
+    expect(res.status, res.text).toBe(201);
+    return res.json().status as {
+      resourceRules: Array<{ verbs: string[]; apiGroups?: string[]; resources?: string[] }>;
+      incomplete: boolean;
+    };
+  };
+  const lists = (
+    rules: Array<{ verbs: string[]; apiGroups?: string[]; resources?: string[] }>,
+    verb: string,
+    group: string,
+    resource: string,
+  ) =>
+    rules.some(
+      (r) =>
+        (r.verbs.includes('*') || r.verbs.includes(verb)) &&
+        (r.apiGroups ?? []).some((g) => g === '*' || g === group) &&
+        (r.resources ?? []).some((x) => x === '*' || x === resource),
+    );
+
+  it("lists the admin's wildcard as is without faults, and leaves the faulted permission out while one is on", async () => {
+    const healthy = await rulesReview('default');
+    expect(healthy.incomplete).toBe(false);
+    expect(healthy.resourceRules).toContainEqual({ verbs: ['*'], apiGroups: ['*'], resources: ['*'] });
+    await withFault(sim, 'rbac-missing:create:pods/exec', async () => {
+      const { resourceRules } = await rulesReview('default');
+      expect(lists(resourceRules, 'create', '', 'pods/exec')).toBe(false);
+      expect(lists(resourceRules, 'get', '', 'pods/exec')).toBe(true);
+      expect(lists(resourceRules, 'create', '', 'pods')).toBe(true);
+      expect(lists(resourceRules, 'create', 'apps', 'deployments')).toBe(true);
+      // A verb no fault names keeps the wildcard: resources the sim does not serve stay granted.
+      expect(lists(resourceRules, 'list', 'crd.projectcalico.org', 'ippools')).toBe(true);
+    });
+  });
+
+  it('agrees with single reviews for a verb a fault names, served resource or not', async () => {
+    await withFault(sim, 'rbac-missing:list:pods', async () => {
+      const { resourceRules } = await rulesReview('default');
+      for (const [group, resource] of [
+        ['', 'pods'],
+        ['', 'services'],
+        ['crd.projectcalico.org', 'ippools'],
+      ] as const) {
+        const single = await review({ resourceAttributes: { verb: 'list', group, resource, namespace: 'default' } });
+        expect(lists(resourceRules, 'list', group, resource), `${resource}.${group}`).toBe(
+          single.json().status.allowed,
+        );
+      }
+    });
+  });
+});

@@ -4,16 +4,19 @@
  * mode is asked (the privileged-groups authorizer), everyone else is judged by RBAC over the
  * stored roles and bindings (rbac.ts). The `rbac-missing:<verb>:<resource>` fault removes one
  * permission from every user, the admin's too, ahead of both: its 403 and reviews look like a
- * plain RBAC denial (empty reason). A fault resource starting with `/` is a non-resource URL
- * (`rbac-missing:get:/metrics`), matched as RBAC matches `nonResourceURLs`: exactly, or by
- * prefix when it ends in `*`.
+ * plain RBAC denial (empty reason). While one names a verb, resource requests with that verb are
+ * judged by the identity's rules written out without the faulted permission (as the rules review
+ * lists them, rules-without-faults.ts), so both reviews agree. A fault resource starting with
+ * `/` is a non-resource URL (`rbac-missing:get:/metrics`), matched as RBAC matches
+ * `nonResourceURLs`: exactly, or by prefix when it ends in `*`.
  */
 import type { SimFaultSet } from '../faults.js';
 import { forbidden, StatusError } from '../store/errors.js';
-import type { Attributes, Decision, RbacAuthorizer, UserInfo } from './rbac.js';
+import { type Attributes, type Decision, type RbacAuthorizer, ruleAllows, type UserInfo } from './rbac.js';
 import type { RequestInfo } from './request-info.js';
+import { isNonResourceURL, withoutFaulted } from './rules-without-faults.js';
 
-export const isNonResourceURL = (faultResource: string): boolean => faultResource.startsWith('/');
+export { isNonResourceURL };
 
 function faultResourceMatches(faultResource: string, a: Attributes): boolean {
   const [resourcePart = '', sub = ''] = faultResource.split('/');
@@ -66,8 +69,22 @@ export class Authorizer {
 
   decide(a: Attributes): Decision {
     if (deniedByFault(this.faults, a)) return { allowed: false, reason: '' };
+    if (a.isResourceRequest && this.faultNamesVerb(a.verb)) {
+      // The identity's roles are the rules written out without the faulted permission
+      // (rules-without-faults.ts): for a verb a fault names, what they do not list is denied —
+      // a resource the sim does not serve too, as a role enumerating the served ones would —
+      // so single reviews and the rules review agree.
+      const { rules } = this.rbacRules(a.user, a.namespace);
+      return { allowed: rules.some((rule) => ruleAllows(a, rule)), reason: '' };
+    }
     if (a.user.groups.includes('system:masters')) return { allowed: true, reason: '' };
     return this.rbac.authorize(a);
+  }
+
+  private faultNamesVerb(verb: string): boolean {
+    return this.faults
+      .instances('rbac-missing')
+      .some(([v = '', resource = '']) => (v === '*' || v === verb) && !isNonResourceURL(resource));
   }
 
   /**
@@ -83,7 +100,12 @@ export class Authorizer {
     throw forbidden({ group: a.group, resource: a.resource }, a.name, message);
   }
 
+  /**
+   * The rules a SelfSubjectRulesReview lists: RBAC's, minus what `rbac-missing` takes away
+   * (rules-without-faults.ts), so the review and single reviews agree as they do on a real server.
+   */
   rbacRules(user: UserInfo, namespace: string | undefined) {
-    return this.rbac.rulesFor(user, namespace);
+    const { rules, errors } = this.rbac.rulesFor(user, namespace);
+    return { rules: withoutFaulted(rules, this.faults.instances('rbac-missing')), errors };
   }
 }
