@@ -4,8 +4,9 @@
  * with a code that keeps "the cluster failed" (1) apart from "kubeproof could not tell" (2).
  */
 
+import { z } from '@hono/zod-openapi';
 import { messageOf } from '../kernel/text.js';
-import type { AuditRun } from '../report/schema.js';
+import { type AuditRun, AuditRunSchema } from '../report/schema.js';
 import { type AuditArgs, EXIT, parseAuditArgs, USAGE, UsageError } from './args.js';
 import { ApiClient, ApiProblem, type Fetch, readSse } from './client.js';
 import { loadKubeconfig } from './kubeconfig/load.js';
@@ -38,6 +39,9 @@ export interface CliIo {
   /** Delays between reconnection attempts when the event stream breaks (default ≈ 30 s in all). */
   reconnectDelaysMs?: readonly number[];
 }
+
+/** What the CLI reads of `POST /v1/audits`' 202 (the API documents more). */
+const AuditCreated = z.object({ id: z.string(), warnings: z.array(z.string()) });
 
 const RECONNECT_DELAYS_MS = [500, 1000, 2000, 4000, 8000, 15000];
 /** After a cancel (--timeout, Ctrl-C), how long cleanup may take before we stop waiting for the end. */
@@ -169,7 +173,7 @@ async function audit(args: AuditArgs, resolved: ResolvedKubeconfig, target: Targ
       new Date(),
     );
   try {
-    const created = await client.json<{ id: string; warnings: string[] }>('POST', '/v1/audits', {
+    const created = await client.json('POST', '/v1/audits', AuditCreated, {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         kubeconfig: resolved.text,
@@ -184,7 +188,7 @@ async function audit(args: AuditArgs, resolved: ResolvedKubeconfig, target: Targ
     const followed = await follow(client, created.id, args, io, progress);
     let run: AuditRun;
     try {
-      run = await client.json<AuditRun>('GET', `/v1/audits/${encodeURIComponent(created.id)}`);
+      run = await client.json('GET', `/v1/audits/${encodeURIComponent(created.id)}`, AuditRunSchema);
     } catch (err) {
       const why = followed.why ?? {
         cause: 'unreachable' as const,

@@ -1,4 +1,5 @@
 /** Minimal typed client of the kubeproof API, over an injectable fetch (tests pass the app's). */
+import type { z } from '@hono/zod-openapi';
 
 export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
 
@@ -53,8 +54,22 @@ export class ApiClient {
     return res;
   }
 
-  async json<T>(method: string, path: string, init: Parameters<ApiClient['request']>[2] = {}): Promise<T> {
-    return (await (await this.request(method, path, init)).json()) as T;
+  /** The answer's JSON body, checked against the schema the API documents for it. */
+  async json<S extends z.ZodType>(
+    method: string,
+    path: string,
+    schema: S,
+    init: Parameters<ApiClient['request']>[2] = {},
+  ): Promise<z.output<S>> {
+    const res = await this.request(method, path, init);
+    const parsed = schema.safeParse(await res.json().catch(() => undefined));
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new Error(
+        `${method} ${path} answered a body kubeproof does not understand (${first ? `${first.path.join('.') || 'body'}: ${first.message}` : 'invalid'}): is the server a kubeproof of the same version?`,
+      );
+    }
+    return parsed.data;
   }
 }
 
@@ -66,8 +81,11 @@ export async function readSse(
   if (!res.body) return;
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
+  const reader = res.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    buffer += decoder.decode(value, { stream: true });
     let end = buffer.indexOf('\n\n');
     while (end >= 0) {
       const block = buffer.slice(0, end);

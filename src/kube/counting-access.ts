@@ -15,6 +15,7 @@ export type ApiRequestObserver = (verb: ApiVerb, ok: boolean) => void;
 const VERB_OF: Record<Exclude<keyof ClusterAccess, 'server' | 'outbound' | 'close'>, ApiVerb> = {
   version: 'GET',
   canI: 'POST', // a SelfSubjectAccessReview is created
+  rulesReview: 'POST', // a SelfSubjectRulesReview is created
   get: 'GET',
   list: 'LIST',
   create: 'POST',

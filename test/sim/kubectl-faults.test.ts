@@ -1,7 +1,7 @@
 /**
  * Issue 3's acceptance "the same test with each fault shows the symptom a real cluster would
  * show": the real /usr/bin/kubectl walks the seed 000 step(s) that expose each fault, and what
- * it prints must be what /work/shared/REAL-SYMPTOMS.md documents for a real cluster.
+ * it prints must be what docs/real-symptoms.md documents for a real cluster.
  *
  * One simulated cluster serves the whole file: the seed runs once in `default`, faults are
  * switched on and off at run time, and a step that needs objects created *after* the fault

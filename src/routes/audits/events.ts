@@ -114,7 +114,7 @@ export function registerAuditEvents(app: Router): void {
     const after = Number.isInteger(lastEventId) && lastEventId > 0 ? lastEventId : c.req.valid('query').after;
     const run = findRunRowOr404(c.var.store, id, c.var.principal);
     if ((c.req.header('accept') ?? '').includes('text/event-stream')) {
-      return streamEvents(c, id, after) as never;
+      return streamEvents(c, id, after);
     }
     const items = c.var.store.listEvents(id, after).map(presentEvent);
     return c.json({ items, status: run.status, done: isFinal(run.status) }, 200);

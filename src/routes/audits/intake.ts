@@ -1,7 +1,7 @@
 import type { z } from '@hono/zod-openapi';
 import { AuditOptions } from '../../checks/options.js';
 import type { AuditRequest } from '../../engine/service/runner.js';
-import { DEFAULT_SELECTION, resolveSelection } from '../../engine/suite/selection.js';
+import { DEFAULT_SELECTION } from '../../engine/suite/selection.js';
 import { ApiError, invalidField } from '../../http/errors.js';
 import { fieldErrors } from '../../http/validation.js';
 import type { Catalog } from '../../kernel/catalog.js';
@@ -9,6 +9,7 @@ import { commaList } from '../../kernel/text.js';
 import { KubeconfigError, sanitizeKubeconfig } from '../../kube/kubeconfig/index.js';
 import { ALLOWED_TARGETS_VARIABLE, type OutboundPolicy, OutboundRefusal } from '../../net/outbound-policy.js';
 import { admitCallbackUrl, CallbackRefusal, type HttpCallbacks } from '../../webhook/intake.js';
+import { selectedChecks } from '../selection.js';
 import { type CreateAuditQuery, LABEL_KEY, Labels } from './schema.js';
 
 export interface RawAuditInput {
@@ -118,13 +119,7 @@ export async function admitCallback(
  */
 export function toAuditRequest(input: RawAuditInput, catalog: Catalog): AuditRequest {
   const selection = input.checks ?? [...DEFAULT_SELECTION];
-  const { unknown } = resolveSelection(catalog.list(), selection);
-  if (unknown.length > 0) {
-    throw new ApiError('unknown_checks', {
-      detail: `Unknown check ids or groups: ${unknown.join(', ')}. GET /v1/checks lists the valid ones.`,
-      unknown,
-    });
-  }
+  selectedChecks(catalog, selection);
   const options = parseOrThrow(AuditOptions, input.options ?? {}, 'body.options');
   const labels = parseOrThrow(Labels, input.labels ?? {}, 'labels');
   try {

@@ -1,6 +1,6 @@
 /**
  * Each network fault shows, through busybox in the client pod (worker-0), the symptom a real
- * cluster shows (shared/REAL-SYMPTOMS.md). Time-outs are scaled (network/timing.ts), so a
+ * cluster shows (docs/real-symptoms.md). Time-outs are scaled (network/timing.ts), so a
  * `wget -T 2` that times out costs milliseconds.
  */
 import { afterEach, describe, expect, it } from 'vitest';

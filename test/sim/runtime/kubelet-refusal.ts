@@ -1,7 +1,7 @@
 /**
  * Fault `kubelet-rbac-denied`: the kubelet's webhook authorizer refuses the API server's client
  * certificate (Kubernetes the Hard Way's classic missing ClusterRoleBinding). The messages are
- * the ones a real cluster shows (shared/REAL-SYMPTOMS.md).
+ * the ones a real cluster shows (docs/real-symptoms.md).
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
