@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
   process.stdout.write(
     'Usage: node scripts/test-prerequisites.mjs\n\n' +
-      'Checks the programs the tests need besides npm packages (etcd, etcdctl, the Python Kubernetes client),\n' +
+      'Checks the programs the tests need besides npm packages (etcd, etcdctl, the Python Kubernetes client, xmllint),\n' +
       'installs missing ones with apt-get when run as root, and otherwise names the Debian packages to install.\n',
   );
   process.exit(0);
@@ -26,6 +26,7 @@ const TOOLS = [
     pkg: 'python3-kubernetes',
     why: 'the official Python client tests and the deploy/ schema check',
   },
+  { probe: ['xmllint', '--version'], pkg: 'libxml2-utils', why: 'the JUnit report check against junit-10.xsd' },
 ];
 
 const works = (argv) => spawnSync(argv[0], argv.slice(1), { stdio: 'ignore' }).status === 0;

@@ -34,7 +34,7 @@ export interface AuditReport {
   audit: Omit<AuditRun, 'checks'>;
   /** Failed and undecided checks that are not themselves blocked, failures first. */
   rootCauses: RootCause[];
-  /** Observation → component → references, in execution order. */
+  /** Observation → component → references, in the order of the run's checks (catalog order). */
   table: ObservationRow[];
   checks: AuditRun['checks'];
 }

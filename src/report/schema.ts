@@ -156,7 +156,9 @@ export const AuditRunSummarySchema = z
 export type AuditRunSummary = z.infer<typeof AuditRunSummarySchema>;
 
 export const AuditRunSchema = AuditRunSummarySchema.extend({
-  checks: z.array(CheckResultSchema).openapi({ description: 'Results in the order checks finished' }),
+  checks: z.array(CheckResultSchema).openapi({
+    description: 'Results in catalog order (the order of `GET /v1/checks`), whatever order they finished in',
+  }),
 }).openapi('AuditRun');
 export type AuditRun = z.infer<typeof AuditRunSchema>;
 

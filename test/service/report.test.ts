@@ -65,7 +65,7 @@ describe('report', () => {
       '<failure message="10 calls all answered by web-1 &lt;same pod&gt; &amp; &quot;quoted&quot;"',
     );
     expect(xml.text).toContain('<error message="exec refused | Forbidden"');
-    expect(xml.text).toContain('<skipped message="blocked by service.loadbalancing"/>');
+    expect(xml.text).toContain('<skipped message="blocked by service.loadbalancing" type="blocked"/>');
     expect(xml.text).toContain('<system-out>');
     expect(xml.text).not.toMatch(/<[^>]*<same pod>/);
   });
@@ -104,10 +104,8 @@ describe('report', () => {
     ]);
 
     const xml = (await call(harness, 'GET', `${created.body.links.report}?format=junit`)).text;
-    expect(xml).toContain(
-      '<property name="warning" value="weak provider aescbc: move to secretbox &lt;or&gt; KMS v2"/>',
-    );
-    expect(xml).toContain('<property name="cause" value="policy"/>');
+    expect(xml).toContain('Warning: weak provider aescbc: move to secretbox &lt;or&gt; KMS v2');
+    expect(xml).toContain('Cause: policy');
     expect(xml).toContain('<error message="denied by PodSecurity" type="policy">');
     expect(xml).toContain('Warning: weak provider aescbc');
 

@@ -8,7 +8,7 @@ import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
 import { admitCallback, admitTargets, rawKubeconfigInput, toAuditRequest } from './intake.js';
 import { findRunOr404 } from './lookup.js';
-import { auditLinks, presentRunDetail } from './present.js';
+import { auditLinks, catalogIds, presentRunDetail } from './present.js';
 import { AuditAccepted, AuditRunDetailSchema, CreateAuditBody, CreateAuditQuery } from './schema.js';
 
 const JSON_TYPE = 'application/json';
@@ -109,7 +109,15 @@ export function registerCreateAudit(app: Router): void {
       c.header('Preference-Applied', `wait=${wait}`);
       if (await finishedWithin(c.var.runner.whenFinished(run.id), wait * 1000, c.req.raw.signal)) {
         const finished = findRunOr404(c.var.store, run.id, c.var.principal);
-        return c.json(presentRunDetail(finished.run, finished.results, c.var.store.webhookAttempts(run.id)), 200);
+        return c.json(
+          presentRunDetail(
+            finished.run,
+            finished.results,
+            c.var.store.webhookAttempts(run.id),
+            catalogIds(c.var.catalog),
+          ),
+          200,
+        );
       }
     }
     return c.json({ id: run.id, status: 'queued' as const, warnings: run.warnings, links }, 202);

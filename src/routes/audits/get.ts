@@ -2,7 +2,7 @@ import { notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
 import { findRunOr404 } from './lookup.js';
-import { presentRunDetail } from './present.js';
+import { catalogIds, presentRunDetail } from './present.js';
 import { AuditIdParams, AuditRunDetailSchema } from './schema.js';
 
 const route = v1Route({
@@ -24,6 +24,6 @@ const route = v1Route({
 export function registerGetAudit(app: Router): void {
   app.openapi(route, (c) => {
     const { run, results } = findRunOr404(c.var.store, c.req.valid('param').id, c.var.principal);
-    return c.json(presentRunDetail(run, results, c.var.store.webhookAttempts(run.id)), 200);
+    return c.json(presentRunDetail(run, results, c.var.store.webhookAttempts(run.id), catalogIds(c.var.catalog)), 200);
   });
 }

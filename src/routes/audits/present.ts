@@ -1,7 +1,12 @@
 import type { z } from '@hono/zod-openapi';
 import type { AuditRunRow, CheckResultRow, WebhookAttemptRow } from '../../db/schema/index.js';
+import type { Catalog } from '../../kernel/catalog.js';
+import { inCatalogOrder } from '../../report/order.js';
 import type { AuditRun, AuditRunSummary } from '../../report/schema.js';
 import type { AuditRunDetailSchema } from './schema.js';
+
+/** The catalog's check ids, in registry order: the order results are shown in. */
+export const catalogIds = (catalog: Catalog): string[] => catalog.list().map((entry) => entry.id);
 
 const iso = (date: Date | null) => (date ? date.toISOString() : null);
 
@@ -47,29 +52,27 @@ export function presentRunSummary(run: AuditRunRow): AuditRunSummary {
   };
 }
 
-/** The full audit representation: the summary plus every check result. */
-export function presentRun(run: AuditRunRow, results: CheckResultRow[]): AuditRun {
-  return {
-    ...presentRunSummary(run),
-    checks: results.map((r) => ({
-      id: r.checkId,
-      title: r.title,
-      group: r.group,
-      component: r.component,
-      references: r.references,
-      status: r.status,
-      startedAt: r.startedAt.toISOString(),
-      finishedAt: r.finishedAt.toISOString(),
-      durationMs: r.durationMs,
-      summary: r.summary,
-      evidence: r.evidence,
-      warnings: r.warnings,
-      ...(r.cause ? { cause: r.cause } : {}),
-      ...(r.reason ? { reason: r.reason } : {}),
-      ...(r.hint ? { hint: r.hint } : {}),
-      ...(r.blockedBy ? { blockedBy: r.blockedBy } : {}),
-    })),
-  };
+/** The full audit representation: the summary plus every check result, in catalog order. */
+export function presentRun(run: AuditRunRow, results: CheckResultRow[], catalogIds: readonly string[]): AuditRun {
+  const checks = results.map((r): AuditRun['checks'][number] => ({
+    id: r.checkId,
+    title: r.title,
+    group: r.group,
+    component: r.component,
+    references: r.references,
+    status: r.status,
+    startedAt: r.startedAt.toISOString(),
+    finishedAt: r.finishedAt.toISOString(),
+    durationMs: r.durationMs,
+    summary: r.summary,
+    evidence: r.evidence,
+    warnings: r.warnings,
+    ...(r.cause ? { cause: r.cause } : {}),
+    ...(r.reason ? { reason: r.reason } : {}),
+    ...(r.hint ? { hint: r.hint } : {}),
+    ...(r.blockedBy ? { blockedBy: r.blockedBy } : {}),
+  }));
+  return { ...presentRunSummary(run), checks: inCatalogOrder(checks, catalogIds) };
 }
 
 /** The run's webhook as GET /v1/audits/{id} shows it (the secret by name only); null without one. */
@@ -99,6 +102,7 @@ export function presentRunDetail(
   run: AuditRunRow,
   results: CheckResultRow[],
   attempts: WebhookAttemptRow[],
+  catalogIds: readonly string[],
 ): z.infer<typeof AuditRunDetailSchema> {
-  return { ...presentRun(run, results), callback: presentCallback(run, attempts) };
+  return { ...presentRun(run, results, catalogIds), callback: presentCallback(run, attempts) };
 }

@@ -5,7 +5,7 @@ import type { Router } from '../../http/router.js';
 import { REPORT_FORMAT_NAMES, REPORT_FORMATS, renderReport, reportFormats } from '../../report/index.js';
 import { findRunOr404 } from './lookup.js';
 import { formatFromAccept } from './negotiate.js';
-import { presentRun } from './present.js';
+import { catalogIds, presentRun } from './present.js';
 import { AuditIdParams, ReportQuery } from './schema.js';
 
 const route = v1Route({
@@ -45,7 +45,7 @@ export function registerGetReport(app: Router): void {
       });
     }
     const { run, results } = findRunOr404(c.var.store, id, c.var.principal);
-    const body = renderReport(presentRun(run, results), format);
+    const body = renderReport(presentRun(run, results, catalogIds(c.var.catalog)), format);
     return c.body(body, 200, { 'content-type': REPORT_FORMATS[format].mediaType, vary: 'Accept' });
   });
 }
