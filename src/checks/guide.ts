@@ -9,12 +9,39 @@ import { COMPONENT_KEYS, type Guide, type GuideReference } from '../kernel/guide
  * automates (docs/guide.md) (articles as its closing table assigns them); Kubernetes The Hard Way's smoke test
  * and the learnk8s architecture lab are further references where they apply.
  */
+/**
+ * Where the references link. The series publishes no per-article address in the sources kubeproof
+ * was built from (seed 000 names the series page), so an article links the series' index, which
+ * lists every article by number. KTHW's smoke-test lab is docs/12-smoke-test.md on its default
+ * branch, one heading per section (GitHub anchors: #data-encryption, #deployments,
+ * #port-forwarding, #logs, #exec, #services). The learnk8s architecture lab is a course document
+ * with no public page per chapter: its chapters link the publisher's site.
+ */
 const SERIES = 'https://kkloudtarus.net/en/blog/series/kubernetes-from-scratch';
-const KTHW = 'https://github.com/kelseyhightower/kubernetes-the-hard-way';
+const KTHW_SMOKE_TEST = 'https://github.com/kelseyhightower/kubernetes-the-hard-way/blob/master/docs/12-smoke-test.md';
+const LEARNK8S = 'https://learnk8s.io';
+
+/** KTHW smoke-test sections kubeproof refers to → the heading's anchor. */
+const KTHW_SECTIONS = {
+  'Data Encryption': 'data-encryption',
+  Deployments: 'deployments',
+  'Deployments (pod network)': 'deployments',
+  'Port Forwarding': 'port-forwarding',
+  Logs: 'logs',
+  Exec: 'exec',
+  'Service (NodePort)': 'services',
+} as const;
 
 const article = (n: number, title: string): GuideReference => ({ label: `article ${n}`, title, url: SERIES });
-const kthw = (section: string): GuideReference => ({ label: `KTHW smoke test: ${section}`, url: KTHW });
-const lab = (chapter: number, title: string): GuideReference => ({ label: `learnk8s lab ch.${chapter}`, title });
+const kthw = (section: keyof typeof KTHW_SECTIONS): GuideReference => ({
+  label: `KTHW smoke test: ${section}`,
+  url: `${KTHW_SMOKE_TEST}#${KTHW_SECTIONS[section]}`,
+});
+const lab = (chapter: number, title: string): GuideReference => ({
+  label: `learnk8s lab ch.${chapter}`,
+  title,
+  url: LEARNK8S,
+});
 
 const A8 = article(8, 'controller chain: controller-manager and scheduler');
 const A9 = article(9, 'RBAC for api-server → kubelet');

@@ -23,7 +23,10 @@ export interface ObservationRow {
   status: Result['status'];
   observation: string;
   component: string;
+  /** The references on one line (`article 12 (kube-proxy)`). */
   references: string;
+  /** The same references with their URLs. */
+  guide: Result['references'];
   /** The check's cause (`error`) or skip reason (`skipped`), when it has one. */
   why: string | null;
   warnings: string[];
@@ -72,6 +75,7 @@ export function buildReport(run: AuditRun): AuditReport {
       c.status === 'skipped' && c.blockedBy ? `${c.title} (skipped: blocked by ${c.blockedBy.join(', ')})` : c.summary,
     component: componentTitle(c.component),
     references: referencesText(c.references),
+    guide: c.references,
     why: (c.status === 'error' ? c.cause : c.status === 'skipped' ? c.reason : undefined) ?? null,
     warnings: c.warnings,
   }));

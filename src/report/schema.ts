@@ -32,8 +32,11 @@ export const AuditLinks = z
 export const GuideReferenceSchema = z
   .object({
     label: z.string().openapi({ description: 'Short reference', example: 'article 12' }),
-    title: z.string().optional().openapi({ description: 'Chapter title', example: 'Services and kube-proxy' }),
-    url: z.string().optional().openapi({ description: 'Link to the chapter', example: 'https://example.org/k8s/12' }),
+    title: z.string().optional().openapi({ description: 'Chapter title', example: 'kube-proxy' }),
+    url: z.string().optional().openapi({
+      description: "Link to the chapter (or to the guide's index when the chapter has no address of its own)",
+      example: 'https://kkloudtarus.net/en/blog/series/kubernetes-from-scratch',
+    }),
   })
   .openapi('GuideReference');
 
@@ -192,7 +195,8 @@ export const ObservationRowSchema = z
     component: z
       .string()
       .openapi({ description: 'Component it confirms, by name', example: 'kube-proxy (load balancing)' }),
-    references: z.string().openapi({ description: 'Guide chapters', example: 'article 12' }),
+    references: z.string().openapi({ description: 'Guide chapters on one line', example: 'article 12 (kube-proxy)' }),
+    guide: z.array(GuideReferenceSchema).openapi({ description: 'The same guide chapters, with their URLs' }),
     why: z.string().nullable().openapi({
       description: "The check's cause (when error) or skip reason (when skipped)",
       example: null,

@@ -51,7 +51,7 @@ describe('report', () => {
     expect(md.headers.get('content-type')).toContain('text/markdown');
     expect(md.text).toMatch(/^# kubeproof audit .*: failed/);
     expect(md.text.indexOf('## Root causes')).toBeLessThan(md.text.indexOf('## Observations'));
-    expect(md.text).toContain('| Check | Status | Observation | Component confirmed | Guide |');
+    expect(md.text).toContain('| Check | Status | Observation | Component | Guide |');
     expect(md.text).toContain('exec refused \\| Forbidden');
   });
 
