@@ -13,6 +13,7 @@ export const OPENAPI_CONFIG = {
       'Proves a Kubernetes cluster really works: submit a kubeconfig, kubeproof runs a smoke suite and an encryption-at-rest ' +
       'check in the background, and every observation names the component it confirms and the guide chapter that built it.',
     license: { name: 'Apache-2.0', identifier: 'Apache-2.0' },
+    contact: { name: 'kubeproof contributors', url: 'https://github.com/kubeproof/kubeproof/issues' },
   },
   servers: [
     { url: 'http://127.0.0.1:8080', description: 'The service as `npm start` runs it (HOST and PORT move it)' },
