@@ -105,8 +105,11 @@ describe('OpenAPI document', () => {
     const docs = await call(harness, 'GET', '/docs');
     expect(docs.status).toBe(200);
     expect(docs.headers.get('content-type')).toContain('text/html');
-    const url = /url:\s*['"]([^'"]+)['"]/.exec(docs.text)?.[1];
-    expect(url, docs.text).toBe('/openapi.json');
+    // The page's initializer script (served at /docs/init.js) fetches the document.
+    expect(docs.text).toContain('<script src="/docs/init.js"></script>');
+    const init = await call(harness, 'GET', '/docs/init.js');
+    const url = /fetch\("([^"]+)"/.exec(init.text)?.[1];
+    expect(url, init.text).toBe('/openapi.json');
     const doc = await call(harness, 'GET', url!);
     expect(doc.status).toBe(200);
     expect(doc.body.openapi).toBe('3.1.0');

@@ -1,5 +1,5 @@
-import { swaggerUI } from '@hono/swagger-ui';
 import type { Router } from '../../http/router.js';
+import { registerSwaggerUi } from './swagger-ui.js';
 
 export const OPENAPI_PATH = '/openapi.json';
 
@@ -25,7 +25,7 @@ export const OPENAPI_CONFIG = {
   ],
 };
 
-/** `GET /openapi.json` (OpenAPI 3.1 from the routes) and `GET /docs` (Swagger UI loading it). */
+/** `GET /openapi.json` (OpenAPI 3.1 from the routes) and `GET /docs` (Swagger UI, served offline, loading it). */
 export function registerDocRoutes(app: Router): void {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -33,5 +33,5 @@ export function registerDocRoutes(app: Router): void {
     description: 'One of KUBEPROOF_API_TOKENS; required on /v1 when the server has tokens configured.',
   });
   app.doc31(OPENAPI_PATH, OPENAPI_CONFIG);
-  app.get('/docs', swaggerUI({ url: OPENAPI_PATH, title: 'kubeproof API' }));
+  registerSwaggerUi(app, OPENAPI_PATH);
 }
