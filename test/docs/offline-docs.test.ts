@@ -145,9 +145,11 @@ describe.skipIf(!hasChromium)(`/docs in headless Chromium (${CHROMIUM}), every n
       .getByRole('button', { name: /Authorize/ })
       .first()
       .click();
-    await page.locator('.modal-ux input[type="text"], .modal-ux input[type="password"]').first().fill(TOKEN);
-    await page.locator('.modal-ux').getByRole('button', { name: 'Apply credentials' }).click();
-    await page.locator('.modal-ux button.btn-done').click();
+    // The API token's scheme (the dialog also lists the /metrics token's).
+    const bearer = page.locator('.modal-ux form').filter({ hasText: 'bearerAuth' });
+    await bearer.locator('input').first().fill(TOKEN);
+    await bearer.getByRole('button', { name: 'Apply credentials' }).click();
+    await page.locator('.modal-ux button.btn-done').first().click();
     expect(await tryItOut(page.locator('#operations-checks-listChecks'))).toContain('preflight.api');
 
     mkdirSync(ARTIFACTS, { recursive: true });
