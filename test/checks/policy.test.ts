@@ -1,8 +1,12 @@
 /**
  * "Blocked by policy" is its own answer: an admission denial of what kubeproof creates is
  * `error` with cause `policy`, never "a permission is missing" and never "the cluster failed".
- * The API server's answers are injected (the real cluster access, with creates refused by the
- * Status bodies upstream sends) until the simulation has admission policies of its own.
+ * Here the API server's answers are injected (the real cluster access, with creates refused by
+ * the Status bodies upstream sends) for what the simulation's admission cannot provoke: a Pod
+ * Security 403 (kubeproof's pods meet `restricted`, the strictest level) and denials of the
+ * namespace or the Deployment. The simulation's own admission plugins deny the workload through
+ * the HTTP API in test/service/policy-denials.test.ts (webhook, ValidatingAdmissionPolicy,
+ * ResourceQuota, LimitRange).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMISSION_KINDS, type AdmissionKind, quotable } from '../../src/kube/cluster/admission.js';

@@ -10,6 +10,7 @@
  * await sim.stop();
  */
 import { randomBytes } from 'node:crypto';
+import { startGenerateEngine } from './admission/generate.js';
 import { type AdmissionOptions, createAdmission } from './admission/index.js';
 import { bootstrapCluster, podRangesOf } from './bootstrap.js';
 import type { ClusterView, KubeObj, Latencies } from './contracts.js';
@@ -184,7 +185,13 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     });
     applyNodeLoad(store, options.nodeLoad ?? {});
     runtime = createContainerRuntime(view);
-    if (profile.admission?.defaultDenyNetworkPolicy) policyEngineStop = startDefaultDenyEngine(store);
+    const stops = [
+      profile.admission?.defaultDenyNetworkPolicy ? startDefaultDenyEngine(store) : undefined,
+      options.admission?.generate?.length ? startGenerateEngine(store, options.admission.generate) : undefined,
+    ];
+    policyEngineStop = () => {
+      for (const stop of stops) stop?.();
+    };
     controllers = startControllers({
       store,
       faults,

@@ -10,6 +10,7 @@
 import type { KubeObj, SimStore } from '../contracts.js';
 import { type GroupResource, StatusError } from '../store/errors.js';
 import { storedResource } from '../store/resources.js';
+import type { GeneratedObject } from './generate.js';
 import {
   namespacePolicy,
   type PodSecurityDefaults,
@@ -46,6 +47,11 @@ export interface AdmissionOptions {
   validatingAdmissionPolicy?: PolicyDenial;
   /** Namespaces no policy here applies to. */
   exemptNamespaces?: string[];
+  /**
+   * Objects a policy engine's generate rules put into every new namespace (ResourceQuotas,
+   * LimitRanges, NetworkPolicies; generate.ts), which the plugins here then enforce.
+   */
+  generate?: GeneratedObject[];
 }
 
 export type Admit = (store: SimStore, resource: string, obj: KubeObj) => string[];

@@ -9,6 +9,8 @@
  * arrives from the node's address (masqueraded). Used by the `netpol-default-deny` profile,
  * whose CNI enforces policies (as Calico and Cilium do).
  */
+
+import { startGenerateEngine } from '../admission/generate.js';
 import type { KubeObj, SimStore } from '../contracts.js';
 import { labelSelectorObjectMatcher } from '../store/selectors.js';
 import { cidrContains } from './ip.js';
@@ -111,36 +113,20 @@ export function ingressAllowed(
 }
 
 /** The default-deny policy a policy engine (e.g. a Kyverno generate rule) writes into every new namespace. */
-export function defaultDenyPolicy(namespace: string): KubeObj {
+export function defaultDenyPolicy(namespace?: string): KubeObj {
   return {
     apiVersion: 'networking.k8s.io/v1',
     kind: 'NetworkPolicy',
     metadata: {
       name: 'default-deny-all',
-      namespace,
+      ...(namespace ? { namespace } : {}),
       labels: { 'app.kubernetes.io/managed-by': 'kyverno', 'generate.kyverno.io/policy-name': 'add-default-deny' },
     },
     spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
   };
 }
 
-const systemNamespaces = new Set(['kube-system', 'kube-public', 'kube-node-lease', 'default']);
-
 /** The policy engine: on every new namespace outside the system ones, a default-deny policy appears. */
 export function startDefaultDenyEngine(store: SimStore): () => void {
-  return store.watch('namespaces', undefined, (event) => {
-    const ns = event.object.metadata.name;
-    if (event.type !== 'ADDED' || systemNamespaces.has(ns)) return;
-    // The engine reacts after the namespace exists, as a controller does.
-    setImmediate(() => {
-      const current = store.get('namespaces', undefined, ns);
-      if (!current || current.metadata.deletionTimestamp || store.get('networkpolicies', ns, 'default-deny-all'))
-        return;
-      try {
-        store.create('networkpolicies', defaultDenyPolicy(ns));
-      } catch {
-        // The namespace went away (or is terminating) meanwhile: nothing to protect.
-      }
-    });
-  });
+  return startGenerateEngine(store, [{ resource: 'networkpolicies', object: defaultDenyPolicy() }]);
 }
