@@ -71,6 +71,9 @@ const PLANS: Record<ProfileName, ProfilePlan> = {
   'netpol-default-deny': { node: 'worker-1', encryption: 'passed' },
 };
 
+/** The truth for secrets.encryption on a healthy run of this profile (for other suites that audit every profile). */
+export const encryptionTruth = (profile: ProfileName): ProfilePlan['encryption'] => PLANS[profile].encryption;
+
 const ENCRYPTED = { provider: 'aescbc' as const, keyName: 'key1' };
 
 async function withSim<T>(profile: ProfileName, faults: FaultSpec[], fn: (sim: SimCluster) => Promise<T>): Promise<T> {
