@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import type { ServerLimits } from './http/server-limits.js';
 import { parseApiTokens, tenantCount } from './http/tenants.js';
 import { LOG_LEVELS, type LogLevel } from './kernel/logger.js';
 import { commaList } from './kernel/text.js';
@@ -71,6 +72,8 @@ const EnvSchema = z.object({
   KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS', 0, 64, 0),
   KUBEPROOF_TENANT_MAX_QUEUED_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_QUEUED_AUDITS', 0, 10_000, 0),
   KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT: intFrom('KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT', 1, 1000, 8),
+  KUBEPROOF_REQUEST_TIMEOUT_SECONDS: intFrom('KUBEPROOF_REQUEST_TIMEOUT_SECONDS', 1, 600, 30),
+  KUBEPROOF_MAX_CONNECTIONS_PER_CLIENT: intFrom('KUBEPROOF_MAX_CONNECTIONS_PER_CLIENT', 1, 10_000, 64),
   KUBEPROOF_AUDIT_DEADLINE_SECONDS: intFrom('KUBEPROOF_AUDIT_DEADLINE_SECONDS', 10, 86_400, 300),
   // Unset: keep every run forever.
   KUBEPROOF_RETENTION_DAYS: intFrom('KUBEPROOF_RETENTION_DAYS', 1, 36_500, undefined),
@@ -170,6 +173,8 @@ export interface Config {
   bodyLimitBytes: number;
   /** KUBEPROOF_RETENTION_DAYS: finished runs older than this are deleted; undefined keeps them forever. */
   retentionDays: number | undefined;
+  /** Timeouts and connection cap of the listening socket. */
+  serverLimits: ServerLimits;
   /** KUBEPROOF_ALLOWED_TARGETS; undefined: the default outbound policy. */
   allowedTargets: TargetRule[] | undefined;
   /** KUBEPROOF_METRICS_TOKEN: bearer token `GET /metrics` requires; undefined: open. */
@@ -248,5 +253,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackSecrets: e.KUBEPROOF_CALLBACK_SECRETS,
     httpCallbacks: e.KUBEPROOF_CALLBACK_ALLOW_HTTP ? 'any' : isLoopback(e.HOST) ? 'loopback' : 'never',
     logLevel: e.KUBEPROOF_LOG_LEVEL,
+    serverLimits: {
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: e.KUBEPROOF_REQUEST_TIMEOUT_SECONDS * 1000,
+      maxConnectionsPerClient: e.KUBEPROOF_MAX_CONNECTIONS_PER_CLIENT,
+    },
   };
 }

@@ -1,7 +1,9 @@
+import type { Server } from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { serve } from '@hono/node-server';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { startRetention, type Ticker } from './engine/service/retention.js';
+import { capConnectionsPerClient, serverOptions } from './http/server-limits.js';
 import { messageOf } from './kernel/text.js';
 import { createService, type ServiceIo } from './service.js';
 
@@ -25,8 +27,12 @@ export async function startServer(config: Config, io: ServiceIo & { retentionTic
           ...(io.retentionTicker ? { ticker: io.retentionTicker } : {}),
         });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve({ fetch: app.fetch, hostname: config.host, port: config.port }, () => resolve(s));
+    const s = serve(
+      { fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: serverOptions(config.serverLimits) },
+      () => resolve(s),
+    );
   });
+  capConnectionsPerClient(server as Server, config.serverLimits.maxConnectionsPerClient);
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('kubeproof listening', {

@@ -7,7 +7,7 @@ export function xmlEscape(text: string): string {
   return (
     text
       // biome-ignore lint/suspicious/noControlCharactersInRegex: stripping the control characters XML forbids
-      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]/g, '')
       .replace(/&/g, '&amp;')
       .replace(/</g, '&lt;')
       .replace(/>/g, '&gt;')

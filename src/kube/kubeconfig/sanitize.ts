@@ -1,32 +1,37 @@
-import { hasControlChars } from '../../untrusted-text.js';
+import { hasControlChars, stripControlChars, truncateBytes } from '../../untrusted-text.js';
 import { KubeconfigError, REMEDY } from './errors.js';
 import { parseKubeconfigText } from './parse.js';
 import type { SanitizedKubeconfig } from './types.js';
 
 type Entry = Record<string, unknown>;
 
-/** Fields refused wherever they appear in the selected cluster or user, with the way forward. */
-const REFUSED: Record<string, string> = {
-  exec: `exec credential plugins are not accepted (they would run a command on kubeproof's host). ${REMEDY.token}`,
-  'auth-provider': `auth-provider plugins are not accepted. ${REMEDY.token}`,
-  authProvider: `auth-provider plugins are not accepted. ${REMEDY.token}`,
-  'token-file': `token-file reads a file on kubeproof's host. Put the token itself in \`token:\`. ${REMEDY.inline}`,
-  tokenFile: `tokenFile reads a file on kubeproof's host. Put the token itself in \`token:\`. ${REMEDY.inline}`,
-  'certificate-authority': `file paths are not accepted. ${REMEDY.inline}`,
-  'client-certificate': `file paths are not accepted. ${REMEDY.inline}`,
-  'client-key': `file paths are not accepted. ${REMEDY.inline}`,
-  caFile: `file paths are not accepted. ${REMEDY.inline}`,
-  certFile: `file paths are not accepted. ${REMEDY.inline}`,
-  keyFile: `file paths are not accepted. ${REMEDY.inline}`,
-  'proxy-url': REMEDY.proxy,
-  proxyUrl: REMEDY.proxy,
-  as: REMEDY.impersonation,
-  'as-groups': REMEDY.impersonation,
-  'as-uid': REMEDY.impersonation,
-  'as-user-extra': REMEDY.impersonation,
-  impersonate: REMEDY.impersonation,
-  'impersonate-groups': REMEDY.impersonation,
-};
+/**
+ * Fields refused wherever they appear in the selected cluster or user, with the way forward.
+ * A Map, not an object: a key such as `__proto__` or `constructor` must not find Object's members.
+ */
+const REFUSED: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    exec: `exec credential plugins are not accepted (they would run a command on kubeproof's host). ${REMEDY.token}`,
+    'auth-provider': `auth-provider plugins are not accepted. ${REMEDY.token}`,
+    authProvider: `auth-provider plugins are not accepted. ${REMEDY.token}`,
+    'token-file': `token-file reads a file on kubeproof's host. Put the token itself in \`token:\`. ${REMEDY.inline}`,
+    tokenFile: `tokenFile reads a file on kubeproof's host. Put the token itself in \`token:\`. ${REMEDY.inline}`,
+    'certificate-authority': `file paths are not accepted. ${REMEDY.inline}`,
+    'client-certificate': `file paths are not accepted. ${REMEDY.inline}`,
+    'client-key': `file paths are not accepted. ${REMEDY.inline}`,
+    caFile: `file paths are not accepted. ${REMEDY.inline}`,
+    certFile: `file paths are not accepted. ${REMEDY.inline}`,
+    keyFile: `file paths are not accepted. ${REMEDY.inline}`,
+    'proxy-url': REMEDY.proxy,
+    proxyUrl: REMEDY.proxy,
+    as: REMEDY.impersonation,
+    'as-groups': REMEDY.impersonation,
+    'as-uid': REMEDY.impersonation,
+    'as-user-extra': REMEDY.impersonation,
+    impersonate: REMEDY.impersonation,
+    'impersonate-groups': REMEDY.impersonation,
+  }),
+);
 
 /** Harmless metadata kubectl and minikube write; read past, never used. */
 const IGNORED = new Set(['extensions', 'disable-compression']);
@@ -47,8 +52,9 @@ function isEntry(value: unknown): value is Entry {
 function checkFields(entry: Entry, allowed: Set<string>, path: string): void {
   for (const key of Object.keys(entry)) {
     if (allowed.has(key) || IGNORED.has(key)) continue;
-    const refusal = REFUSED[key];
-    const field = `${path}.${key}`;
+    const refusal = REFUSED.get(key);
+    // The key is the user's text: shown cut and without control characters.
+    const field = `${path}.${truncateBytes(stripControlChars(key), 64)}`;
     if (refusal) throw fieldError(field, refusal);
     throw fieldError(field, `this field is not supported. Accepted: ${[...allowed].join(', ')}. ${REMEDY.inline}`);
   }
@@ -156,7 +162,10 @@ export function sanitizeKubeconfig(text: string, requestedContext?: string): Int
   const context = findNamed(doc, 'contexts', 'context', contextName);
   if (!context) {
     const field = requestedContext ? 'context' : 'current-context';
-    throw fieldError(field, `the kubeconfig has no context named "${contextName}".`);
+    throw fieldError(
+      field,
+      `the kubeconfig has no context named "${truncateBytes(stripControlChars(contextName), 128)}".`,
+    );
   }
   checkFields(context.body, CONTEXT_FIELDS, context.path);
   const clusterName = optionalString(context.body, 'cluster', context.path);
