@@ -72,6 +72,8 @@ const EnvSchema = z.object({
   KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS', 0, 64, 0),
   KUBEPROOF_TENANT_MAX_QUEUED_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_QUEUED_AUDITS', 0, 10_000, 0),
   KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT: intFrom('KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT', 1, 1000, 8),
+  KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS: intFrom('KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS', 1, 300, 20),
+  KUBEPROOF_NAMESPACE_LAPSE_SECONDS: intFrom('KUBEPROOF_NAMESPACE_LAPSE_SECONDS', 2, 3600, 90),
   KUBEPROOF_REQUEST_TIMEOUT_SECONDS: intFrom('KUBEPROOF_REQUEST_TIMEOUT_SECONDS', 1, 600, 30),
   KUBEPROOF_MAX_CONNECTIONS_PER_CLIENT: intFrom('KUBEPROOF_MAX_CONNECTIONS_PER_CLIENT', 1, 10_000, 64),
   KUBEPROOF_AUDIT_DEADLINE_SECONDS: intFrom('KUBEPROOF_AUDIT_DEADLINE_SECONDS', 10, 86_400, 300),
@@ -173,6 +175,9 @@ export interface Config {
   bodyLimitBytes: number;
   /** KUBEPROOF_RETENTION_DAYS: finished runs older than this are deleted; undefined keeps them forever. */
   retentionDays: number | undefined;
+  /** How often a live run renews its namespace's heartbeat, and how long one may lapse before the sweep. */
+  namespaceHeartbeatSeconds: number;
+  namespaceLapseSeconds: number;
   /** Timeouts and connection cap of the listening socket. */
   serverLimits: ServerLimits;
   /** KUBEPROOF_ALLOWED_TARGETS; undefined: the default outbound policy. */
@@ -232,6 +237,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         'Set KUBEPROOF_API_TOKENS (comma-separated bearer tokens), or KUBEPROOF_ALLOW_UNAUTHENTICATED=1 if a proxy in front authenticates.',
     ]);
   }
+  if (e.KUBEPROOF_NAMESPACE_LAPSE_SECONDS < 2 * e.KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS) {
+    // A lapse shorter than two beats would let one slow renewal get a live run's namespace swept.
+    throw new ConfigError([
+      `KUBEPROOF_NAMESPACE_LAPSE_SECONDS (${e.KUBEPROOF_NAMESPACE_LAPSE_SECONDS}) must be at least twice KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS (${e.KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS})`,
+    ]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -253,6 +264,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackSecrets: e.KUBEPROOF_CALLBACK_SECRETS,
     httpCallbacks: e.KUBEPROOF_CALLBACK_ALLOW_HTTP ? 'any' : isLoopback(e.HOST) ? 'loopback' : 'never',
     logLevel: e.KUBEPROOF_LOG_LEVEL,
+    namespaceHeartbeatSeconds: e.KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS,
+    namespaceLapseSeconds: e.KUBEPROOF_NAMESPACE_LAPSE_SECONDS,
     serverLimits: {
       headersTimeoutMs: 10_000,
       requestTimeoutMs: e.KUBEPROOF_REQUEST_TIMEOUT_SECONDS * 1000,

@@ -19,6 +19,7 @@ import { ServiceMetrics } from './metrics/service-metrics.js';
 import { OutboundPolicy } from './net/outbound-policy.js';
 import { presentRunSummary } from './routes/audits/present.js';
 import { WebhookDispatcher } from './webhook/dispatcher.js';
+import { namespaceFor } from './workload/names.js';
 
 /** The checks side: the suite and its catalog, both using the operator's runbook when one is configured. */
 function buildCheckEngine(
@@ -33,7 +34,16 @@ function buildCheckEngine(
   // A run's namespace must outlive the run, or a concurrent audit's sweep would delete it.
   const namespaceTtlMs = (config.auditDeadlineSeconds + 3600) * 1000;
   return {
-    executor: createSuiteExecutor({ clock, logger, guide, namespaceTtlMs, outbound, onApiRequest: metrics.apiRequest }),
+    executor: createSuiteExecutor({
+      clock,
+      logger,
+      guide,
+      namespaceTtlMs,
+      outbound,
+      onApiRequest: metrics.apiRequest,
+      heartbeatMs: config.namespaceHeartbeatSeconds * 1000,
+      heartbeatLapseMs: config.namespaceLapseSeconds * 1000,
+    }),
     catalog: suiteCatalog({ guide }),
   };
 }
@@ -54,7 +64,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
   const clock = io.clock ?? { now: () => new Date() };
   const database = openDatabase(config.dbPath);
   const store = new AuditStore(database.db);
-  const interrupted = store.interruptUnfinished(clock.now());
+  const interrupted = store.interruptUnfinished(clock.now(), namespaceFor);
   if (interrupted.length > 0)
     logger.warn('marked audits left by a previous process as interrupted', { count: interrupted.length });
   // Loopback targets are dialled only when the service itself listens on loopback (a developer set-up).

@@ -103,10 +103,25 @@ export class AuditStore {
     this.#changed(id);
   }
 
-  /** At start-up: whatever a previous process left queued or running can never finish, nor its callback be delivered. */
-  interruptUnfinished(at: Date): string[] {
+  /**
+   * At start-up: whatever a previous process left queued or running can never finish, nor its
+   * callback be delivered. A run that was running records the namespace it left (`namespaceOf`),
+   * so its report says so.
+   */
+  interruptUnfinished(at: Date, namespaceOf?: (runId: string) => string): string[] {
+    const running = this.listRuns({ status: 'running', limit: 10_000 }).map((r) => r.id);
     const ids = interruptUnfinishedRuns(this.#db, at);
     abandonPendingCallbacks(this.#db);
+    if (namespaceOf) {
+      for (const id of running) {
+        updateRun(this.#db, id, {
+          cleanupNamespace: namespaceOf(id),
+          cleanupDeleted: false,
+          cleanupDetail:
+            'the service stopped mid-run and could not delete it; the next audit of this cluster removes it once its heartbeat lapses',
+        });
+      }
+    }
     for (const id of ids) this.#changed(id);
     return ids;
   }

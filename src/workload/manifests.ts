@@ -1,6 +1,7 @@
 import type { KubeObject } from '../kube/cluster-access.js';
 import {
   EXPIRES_AT_ANNOTATION,
+  HEARTBEAT_ANNOTATION,
   MANAGED_BY,
   MANAGED_BY_LABEL,
   PULL_SECRET,
@@ -88,14 +89,15 @@ export function pullSecretManifest(dockerConfigJson: string): KubeObject {
 }
 
 /**
- * The run's namespace, labelled with the run id and annotated with its expiry (for the sweep),
- * with the operator's labels and annotations under kubeproof's own.
+ * The run's namespace, labelled with the run id and annotated with its expiry and heartbeat (for
+ * the sweep), with the operator's labels and annotations under kubeproof's own.
  */
 export function namespaceManifest(
   w: WorkloadHandle,
   runId: string,
   expiresAt: Date,
   extra: WorkloadOptions['namespace'] = { labels: {}, annotations: {} },
+  heartbeatAt: Date = new Date(),
 ): KubeObject {
   return {
     apiVersion: 'v1',
@@ -103,7 +105,11 @@ export function namespaceManifest(
     metadata: {
       name: w.namespace,
       labels: { ...extra.labels, ...managed, [RUN_ID_LABEL]: runIdLabelValue(runId) },
-      annotations: { ...extra.annotations, [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString() },
+      annotations: {
+        ...extra.annotations,
+        [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString(),
+        [HEARTBEAT_ANNOTATION]: heartbeatAt.toISOString(),
+      },
     },
   };
 }

@@ -4,6 +4,10 @@ export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'kubeproof';
 export const RUN_ID_LABEL = 'kubeproof.io/run-id';
 export const EXPIRES_AT_ANNOTATION = 'kubeproof.io/expires-at';
+/** Renewed by the live run (a lease): a namespace whose heartbeat lapsed belongs to a dead process. */
+export const HEARTBEAT_ANNOTATION = 'kubeproof.io/heartbeat';
+/** Every run namespace is named `kubeproof-…`; the sweep touches nothing else. */
+export const NAMESPACE_PREFIX = 'kubeproof-';
 /** What selects the web pods: the Deployment's selector, both Services', and the checks' pod lists. */
 export const WEB_SELECTOR = { app: 'web' } as const;
 /** WEB_SELECTOR as a list call's labelSelector. */

@@ -88,7 +88,7 @@ describe('untrusted names reach the reports inert', () => {
 
 describe('redaction works on decoded values', () => {
   it('masks a secret holding quotes and backslashes, which JSON escapes', async () => {
-    const { redactJson } = await import('../../src/kube/kubeconfig/redact.js');
+    const { redactJson } = await import('../../src/redaction/redact.js');
     const secret = 'quote"Tok-12345\\end';
     const redacted = redactJson({ seen: `token was ${secret}!`, [`key ${secret}`]: [secret] }, [secret]);
     expect(JSON.stringify(redacted)).not.toContain('Tok-12345');

@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { createSuiteExecutor } from '../../src/engine/suite.js';
+import { createSuiteExecutor } from '../../src/engine/suite/suite.js';
 import { silentLogger } from '../../src/logger.js';
 import { classesOf, parseIp } from '../../src/net/ip.js';
 import { call, createHarness, type Harness } from '../service/harness.js';

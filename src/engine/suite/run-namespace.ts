@@ -9,6 +9,7 @@ import type { CheckDefinition, CheckOutcome } from '../../checks/types.js';
 import type { Clock } from '../../kernel/clock.js';
 import type { AuditEvent, CleanupOutcome } from '../../kernel/results.js';
 import { deleteRunNamespace } from '../../workload/cleanup.js';
+import { HEARTBEAT_ANNOTATION } from '../../workload/names.js';
 import { type CreateRunNamespaceInput, createRunNamespace, type RunNamespace } from '../../workload/namespace.js';
 import { sweepExpiredNamespaces } from '../../workload/sweep.js';
 
@@ -19,6 +20,10 @@ import { sweepExpiredNamespaces } from '../../workload/sweep.js';
 export interface RunNamespaceStepInput extends CreateRunNamespaceInput {
   clock: Clock;
   cleanupTimeoutMs: number;
+  /** How often the live run renews the namespace's heartbeat annotation. */
+  heartbeatMs: number;
+  /** How long a heartbeat may be silent before the sweep removes a namespace. */
+  heartbeatLapseMs: number;
   event(level: AuditEvent['level'], message: string): void;
 }
 
@@ -29,6 +34,7 @@ export const needsRunNamespace = (def: CheckDefinition): boolean => def.needsWor
 export class RunNamespaceStep {
   private preparing: Promise<RunNamespace> | undefined;
   private sweeping: Promise<void> | undefined;
+  private heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(private readonly input: RunNamespaceStepInput) {}
 
@@ -48,9 +54,9 @@ export class RunNamespaceStep {
   }
 
   /**
-   * Starts the sweep of expired namespaces now, once per run (prepare waits for it): it only
-   * reads and removes other runs' leftovers, so it may overlap with the permission review,
-   * while creating this run's namespace waits until a check that needs it may run.
+   * Starts the sweep of expired namespaces now, once per run (prepare waits for it): every audit
+   * of a cluster sweeps (the suite calls this at its start), whether it needs a namespace or not;
+   * it only reads and removes other runs' leftovers, so it may overlap with the permission review.
    */
   sweepEarly(): void {
     this.sweeping ??= this.sweep();
@@ -60,6 +66,7 @@ export class RunNamespaceStep {
   async cleanup(): Promise<CleanupOutcome> {
     // A sweep still in flight reports through the run's events: let it end first.
     await this.sweeping;
+    this.stopHeartbeat();
     if (!this.preparing) return { deleted: true, detail: 'no namespace was created' };
     // A create still in flight could land after our delete: let it settle (the run's signal bounds it).
     await this.preparing.catch(() => undefined);
@@ -76,15 +83,38 @@ export class RunNamespaceStep {
     this.sweepEarly();
     await this.sweeping;
     const prepared = await createRunNamespace(this.input);
-    if (prepared.ready) this.input.event('info', `namespace ${prepared.namespace} created`);
+    if (prepared.ready) {
+      this.input.event('info', `namespace ${prepared.namespace} created`);
+      this.startHeartbeat();
+    }
     return prepared;
+  }
+
+  /**
+   * Renews the heartbeat annotation while the run lives (a lease): when the process dies, the
+   * renewals stop and the next audit's sweep removes the namespace once the lapse has passed.
+   */
+  private startHeartbeat(): void {
+    const { cluster, clock, heartbeatMs } = this.input;
+    this.heartbeat = setInterval(() => {
+      const patch = { metadata: { annotations: { [HEARTBEAT_ANNOTATION]: clock.now().toISOString() } } };
+      // Best effort: a missed beat is covered by the lapse, which spans several beats.
+      void cluster.patch('namespaces', this.name, patch, undefined, { timeoutMs: heartbeatMs }).catch(() => undefined);
+    }, heartbeatMs);
+    this.heartbeat.unref?.();
+  }
+
+  private stopHeartbeat(): void {
+    if (this.heartbeat) clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
   }
 
   /** Best effort: a failed sweep never stops the audit, it is reported as a warning. */
   private async sweep(): Promise<void> {
     const { event } = this.input;
     try {
-      const swept = await sweepExpiredNamespaces(this.input.cluster, this.input.clock.now(), this.input.signal);
+      const { cluster, clock, signal, heartbeatLapseMs } = this.input;
+      const swept = await sweepExpiredNamespaces(cluster, clock.now(), signal, heartbeatLapseMs);
       if (swept.deleted.length) event('info', `removed expired kubeproof namespaces: ${swept.deleted.join(', ')}`);
       if (swept.failed.length) event('warn', `could not remove expired namespaces: ${swept.failed.join(', ')}`);
     } catch (err) {

@@ -14,6 +14,7 @@ import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
 import { redactingLogger, withFields } from '../../logger.js';
 import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.js';
 import { workloadHandle } from '../../workload/names.js';
+import { DEFAULT_HEARTBEAT_LAPSE_MS } from '../../workload/sweep.js';
 import { runSecrets } from '../run-secrets.js';
 import type { SuiteExecutor, SuiteInput } from '../types.js';
 import { type Decision, notRun, unsatisfied } from './decision.js';
@@ -40,6 +41,10 @@ export interface SuiteDeps {
    * the longest audit, or a concurrent audit of the same cluster would sweep a live namespace.
    */
   namespaceTtlMs?: number;
+  /** How often a live run renews its namespace's heartbeat (default 20 s). */
+  heartbeatMs?: number;
+  /** How long a heartbeat may be silent before the sweep removes the namespace (default 90 s). */
+  heartbeatLapseMs?: number;
   /** Builds cluster access from the credentials (default: the real one, dialling through `outbound`). */
   connect?: (credentials: SanitizedKubeconfig) => ClusterAccess;
   /** What the run may dial (default: developerPolicy(), loopback allowed; the server passes the configured one). */
@@ -129,6 +134,8 @@ class AuditExecution {
       signal: this.signal,
       clock: deps.clock,
       cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 60_000,
+      heartbeatMs: deps.heartbeatMs ?? 20_000,
+      heartbeatLapseMs: deps.heartbeatLapseMs ?? DEFAULT_HEARTBEAT_LAPSE_MS,
       event: (level, message) => this.event(level, message),
     });
     this.permissions = new PermissionStep({
@@ -152,6 +159,8 @@ class AuditExecution {
   }
 
   async run(): Promise<{ cleanup: CleanupOutcome }> {
+    // Leftovers of dead runs go first, in every audit of this cluster.
+    this.namespace.sweepEarly();
     try {
       await this.schedule();
     } catch (err) {
