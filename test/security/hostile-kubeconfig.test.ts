@@ -78,7 +78,7 @@ describe('untrusted names reach the reports inert', () => {
     expect(md.status, md.text).toBe(200);
     expect(md.text).not.toMatch(/^# INJECTED/m);
     expect(md.text).not.toContain('<img');
-    expect(md.text).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/);
+    expect(hasControlChars(md.text.replace(/\n/g, ''))).toBe(false);
     const junit = await call(harness, 'GET', `/v1/audits/${res.body.id}/report?format=junit`);
     expect(junit.status, junit.text).toBe(200);
     expect(hasControlChars(junit.text.replace(/[\n\t]/g, ''))).toBe(false);

@@ -5,11 +5,9 @@
  * records on the interrupted run which namespace it left, and leaves a look-alike namespace
  * (kubeproof's labels, no `kubeproof-` prefix) alone. Heartbeat 1 s and lapse 3 s keep it quick.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
@@ -24,34 +22,20 @@ import {
 } from '../../src/workload/names.js';
 import { isAbandoned } from '../../src/workload/sweep.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
+import { startServerProcess } from '../support/server-process.js';
 
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 const FAST = { KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS: '1', KUBEPROOF_NAMESPACE_LAPSE_SECONDS: '3' };
 const cleanups: Array<() => Promise<void> | void> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function startProcess(dbPath: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: REPO,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KUBEPROOF_DB: dbPath, ...FAST },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+async function startProcess(dbPath: string) {
+  const started = await startServerProcess({ KUBEPROOF_DB: dbPath, ...FAST });
   cleanups.push(() => {
-    if (child.exitCode === null) child.kill('SIGKILL');
+    if (started.child.exitCode === null) started.child.kill('SIGKILL');
   });
-  const logs: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      logs.push(chunk);
-      const listening = /"msg":"kubeproof listening".*?"url":"([^"]+)"/.exec(logs.join(''));
-      if (listening?.[1]) resolve(listening[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code} before listening:\n${logs.join('')}`)));
-  });
-  return { child, url };
+  return started;
 }
 
 const namespaces = async (cluster: ClusterAccess) => (await cluster.list('namespaces')).items;

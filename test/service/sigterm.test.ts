@@ -1,16 +1,14 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../src/db/client.js';
 import { AuditStore } from '../../src/db/store.js';
+import { startServerProcess } from '../support/server-process.js';
 import { kubeconfigYaml } from './kubeconfigs.js';
-
-const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 const cleanups: Array<() => void | Promise<void>> = [];
 afterEach(async () => {
@@ -32,27 +30,14 @@ async function silentServer(): Promise<number> {
   return address.port;
 }
 
-/** Starts `src/server.ts` as its own process and resolves with its URL once it logs that it listens. */
+/** The server as its own process on `dbPath`, killed after the test. */
 async function startProcess(dbPath: string): Promise<{ child: ChildProcess; url: string; logs: string[] }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
-    cwd: REPO,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', KUBEPROOF_DB: dbPath },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const started = startServerProcess({ KUBEPROOF_DB: dbPath });
+  const { child } = await started;
   cleanups.push(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
   });
-  const logs: string[] = [];
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr?.setEncoding('utf8');
-    child.stderr?.on('data', (chunk: string) => {
-      logs.push(chunk);
-      const listening = /"msg":"kubeproof listening".*?"url":"([^"]+)"/.exec(logs.join(''));
-      if (listening?.[1]) resolve(listening[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited ${code} before listening:\n${logs.join('')}`)));
-  });
-  return { child, url, logs };
+  return started;
 }
 
 /** Reads the audit's event stream until an event message matches. */
