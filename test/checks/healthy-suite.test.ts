@@ -125,7 +125,8 @@ describe('sweep of expired namespaces', () => {
         kind: 'Namespace',
         metadata: {
           name: 'kubeproof-crashed1',
-          labels: { 'app.kubernetes.io/managed-by': 'kubeproof' },
+          // The sweep takes only namespaces carrying a run id (see test/security/orphan-sweep.test.ts).
+          labels: { 'app.kubernetes.io/managed-by': 'kubeproof', 'kubeproof.io/run-id': 'crashed1' },
           annotations: { 'kubeproof.io/expires-at': '2000-01-01T00:00:00Z' },
         },
       });

@@ -59,13 +59,17 @@ function restrictedViolations(spec: any): string[] {
 }
 
 describe('the in-cluster workload', () => {
-  it('lives in kubeproof-<short id>, labelled as kubeproof’s with the run id and an expiry', () => {
+  it('lives in kubeproof-<short id>, labelled as kubeproof’s with the run id, an expiry and a heartbeat', () => {
     const expiresAt = new Date('2030-01-01T00:00:00Z');
-    const ns = namespaceManifest(w, runId, expiresAt);
+    const heartbeatAt = new Date('2029-12-31T22:00:00Z');
+    const ns = namespaceManifest(w, runId, expiresAt, undefined, heartbeatAt);
     expect(ns.metadata).toEqual({
       name: 'kubeproof-0b6f4c1e',
       labels: { 'app.kubernetes.io/managed-by': 'kubeproof', 'kubeproof.io/run-id': runId },
-      annotations: { 'kubeproof.io/expires-at': '2030-01-01T00:00:00.000Z' },
+      annotations: {
+        'kubeproof.io/expires-at': '2030-01-01T00:00:00.000Z',
+        'kubeproof.io/heartbeat': '2029-12-31T22:00:00.000Z',
+      },
     });
   });
 
