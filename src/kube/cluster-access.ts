@@ -12,6 +12,21 @@
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 
 import type { AdmissionDenial } from './cluster/admission.js';
+import type {
+  ConfigMap,
+  DaemonSet,
+  Deployment,
+  EndpointSlice,
+  IpPool,
+  KubeEvent,
+  Lease,
+  Node,
+  Pod,
+  ReplicaSet,
+  Secret,
+  Service,
+  Typed,
+} from './objects.js';
 
 export type { AdmissionDenial, AdmissionKind } from './cluster/admission.js';
 
@@ -104,6 +119,32 @@ export type KubeObject = {
   [key: string]: any;
 };
 
+/**
+ * The typed view each resource is read as (src/kube/objects.ts): what `get`, `list`, `patch`,
+ * `create` and `waitFor` hand back for it.
+ */
+export interface ObjectViews {
+  namespaces: Typed & { status?: { phase?: string } };
+  nodes: Node;
+  pods: Pod;
+  services: Service;
+  endpointslices: EndpointSlice;
+  deployments: Deployment;
+  replicasets: ReplicaSet;
+  events: KubeEvent;
+  secrets: Secret;
+  configmaps: ConfigMap;
+  leases: Lease;
+  serviceaccounts: Typed & { secrets?: Array<{ name?: string }> };
+  daemonsets: DaemonSet;
+  ippools: IpPool;
+  networkpolicies: Typed & {
+    spec?: { podSelector?: { matchLabels?: Record<string, string> }; policyTypes?: string[] };
+  };
+}
+
+export type ObjectOf<K extends ResourceKind> = ObjectViews[K];
+
 /** The resources kubeproof reads or writes; each maps to one API path (see cluster/resources.ts). */
 export type ResourceKind =
   | 'namespaces'
@@ -131,8 +172,8 @@ export interface ListSelector {
   fieldSelector?: string;
 }
 
-export interface ListResult {
-  items: KubeObject[];
+export interface ListResult<T = KubeObject> {
+  items: T[];
   resourceVersion: string;
 }
 
@@ -246,17 +287,26 @@ export interface ClusterAccess {
   /** SelfSubjectRulesReview: every rule kubeproof's own user has in `namespace`. */
   rulesReview(namespace: string, opts?: CallOptions): Promise<RulesReview>;
 
-  get(resource: ResourceKind, name: string, namespace?: string, opts?: CallOptions): Promise<KubeObject>;
-  list(resource: ResourceKind, selector?: ListSelector, opts?: CallOptions): Promise<ListResult>;
-  create(resource: ResourceKind, obj: KubeObject, namespace?: string, opts?: CallOptions): Promise<KubeObject>;
+  get<K extends ResourceKind>(resource: K, name: string, namespace?: string, opts?: CallOptions): Promise<ObjectOf<K>>;
+  list<K extends ResourceKind>(
+    resource: K,
+    selector?: ListSelector,
+    opts?: CallOptions,
+  ): Promise<ListResult<ObjectOf<K>>>;
+  create<K extends ResourceKind>(
+    resource: K,
+    obj: KubeObject,
+    namespace?: string,
+    opts?: CallOptions,
+  ): Promise<ObjectOf<K>>;
   /** JSON merge patch (application/merge-patch+json). */
-  patch(
-    resource: ResourceKind,
+  patch<K extends ResourceKind>(
+    resource: K,
     name: string,
     patch: Record<string, unknown>,
     namespace?: string,
     opts?: CallOptions,
-  ): Promise<KubeObject>;
+  ): Promise<ObjectOf<K>>;
   /** Deletes with Background propagation; resolves when the API server accepted it (not when it is gone). */
   delete(resource: ResourceKind, name: string, namespace?: string, opts?: CallOptions): Promise<void>;
 
@@ -268,10 +318,10 @@ export interface ClusterAccess {
    * or re-list, with back-off); if the deadline comes while it cannot reconnect, it throws kind
    * `unreachable` with reason WATCH_INTERRUPTED instead of `timeout` (never a verdict).
    */
-  waitFor<T>(
-    resource: ResourceKind,
+  waitFor<K extends ResourceKind, T>(
+    resource: K,
     selector: ListSelector,
-    predicate: (objects: readonly KubeObject[]) => T | undefined,
+    predicate: (objects: readonly ObjectOf<K>[]) => T | undefined,
     opts?: CallOptions,
   ): Promise<T>;
 

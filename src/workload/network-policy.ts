@@ -69,7 +69,7 @@ export async function allowOwnTraffic(
   let nodePorts: number[] = [];
   try {
     const svc = await cluster.get('services', w.nodePortServiceName, w.namespace, { signal, timeoutMs: 15_000 });
-    nodePorts = (svc.spec?.ports ?? []).map((p: { nodePort?: number }) => p.nodePort).filter(Boolean);
+    nodePorts = (svc.spec?.ports ?? []).flatMap((p) => (p.nodePort ? [p.nodePort] : []));
   } catch (err) {
     if (!(err instanceof ClusterError)) throw err;
     // Without the Service there is no NodePort to allow; intra-namespace traffic and DNS still are.

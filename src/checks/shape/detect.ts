@@ -1,5 +1,16 @@
 import { parse } from 'yaml';
-import { type ClusterAccess, ClusterError, type KubeObject } from '../../kube/cluster-access.js';
+import { type ClusterAccess, ClusterError, type ResourceKind } from '../../kube/cluster-access.js';
+import type {
+  ConfigMap,
+  Container,
+  DaemonSet,
+  Deployment,
+  IpPool,
+  Node,
+  Pod,
+  PodSpec,
+  Typed,
+} from '../../kube/objects.js';
 import { flagValue, modeFromArgs, modeFromConfig } from './kube-proxy-config.js';
 import type { ClusterShape, CniName, Distribution, DnsShape, ServiceProxy } from './types.js';
 
@@ -22,12 +33,12 @@ const CNI_DAEMONSETS: ReadonlyArray<[RegExp, CniName]> = [
 
 interface Raw {
   gitVersion?: string;
-  nodes?: KubeObject[];
-  daemonSets?: KubeObject[];
-  deployments?: KubeObject[];
-  pods?: KubeObject[];
-  configMaps: Record<string, KubeObject | undefined>;
-  ipPools?: KubeObject[];
+  nodes?: Node[];
+  daemonSets?: DaemonSet[];
+  deployments?: Deployment[];
+  pods?: Pod[];
+  configMaps: Record<string, ConfigMap | undefined>;
+  ipPools?: IpPool[];
 }
 
 const shapes = new WeakMap<ClusterAccess, Promise<ClusterShape>>();
@@ -54,7 +65,7 @@ async function readShape(cluster: ClusterAccess): Promise<ClusterShape> {
       return undefined;
     }
   };
-  const list = (what: string, resource: Parameters<ClusterAccess['list']>[0], namespace?: string) =>
+  const list = <K extends ResourceKind>(what: string, resource: K, namespace?: string) =>
     tryRead(what, async () => (await cluster.list(resource, namespace ? { namespace } : {}, READ_OPTS)).items);
   const configMap = (name: string) =>
     tryRead(`configmap ${KS}/${name}`, () => cluster.get('configmaps', name, KS, READ_OPTS));
@@ -108,9 +119,13 @@ export function shapeFrom(raw: Raw, unseen: string[] = []): ClusterShape {
 
 export type { Raw as RawShape };
 
-const names = (objs: KubeObject[] | undefined) => (objs ?? []).map((o) => o.metadata?.name ?? '');
-const containersOf = (o: KubeObject | undefined): KubeObject[] =>
-  o?.spec?.template?.spec?.containers ?? o?.spec?.containers ?? [];
+const names = (objs: Typed[] | undefined) => (objs ?? []).map((o) => o.metadata?.name ?? '');
+/** The containers of a workload's pod template, or of a pod. */
+const containersOf = (o: DaemonSet | Deployment | Pod | undefined): Container[] => {
+  const spec = o?.spec;
+  if (spec && 'template' in spec) return spec.template?.spec?.containers ?? [];
+  return (spec as PodSpec | undefined)?.containers ?? [];
+};
 
 function detectDistribution(raw: Raw): Distribution {
   const v = raw.gitVersion ?? '';
@@ -143,12 +158,12 @@ function detectCni(raw: Raw): ClusterShape['cni'] {
   return undefined;
 }
 
-const isKubeProxyPod = (p: KubeObject) =>
+const isKubeProxyPod = (p: Pod) =>
   p.metadata?.labels?.['k8s-app'] === 'kube-proxy' ||
   p.metadata?.labels?.component === 'kube-proxy' ||
   /^kube-proxy-/.test(p.metadata?.name ?? '');
 
-function kubeProxyMode(raw: Raw, container: KubeObject | undefined) {
+function kubeProxyMode(raw: Raw, container: Container | undefined) {
   const kubeadm = modeFromConfig(raw.configMaps['kube-proxy']?.data?.['config.conf']);
   if (kubeadm) return { mode: kubeadm, from: `ConfigMap ${KS}/kube-proxy (config.conf)` };
   const eks = modeFromConfig(raw.configMaps['kube-proxy-config']?.data?.config);
@@ -196,13 +211,22 @@ function detectServiceProxy(raw: Raw, distribution: Distribution): ServiceProxy 
 
 function detectDns(raw: Raw): DnsShape {
   const nodeLocal = names(raw.daemonSets).includes('node-local-dns');
-  const candidates = [...(raw.deployments ?? []), ...(raw.pods ?? [])].filter(
-    (o) => (o.spec?.template?.metadata?.labels ?? o.metadata?.labels)?.['k8s-app'] === 'kube-dns',
-  );
-  for (const o of candidates) {
-    const containers = containersOf(o);
-    const kind = o.spec?.template ? 'Deployment' : 'pod';
-    const where = `${kind} ${KS}/${o.metadata?.name}`;
+  const candidates = [
+    ...(raw.deployments ?? []).map((d) => ({
+      kind: d.spec?.template ? 'Deployment' : 'pod',
+      name: d.metadata?.name,
+      labels: d.spec?.template?.metadata?.labels ?? d.metadata?.labels,
+      containers: containersOf(d),
+    })),
+    ...(raw.pods ?? []).map((p) => ({
+      kind: 'pod',
+      name: p.metadata?.name,
+      labels: p.metadata?.labels,
+      containers: containersOf(p),
+    })),
+  ].filter((o) => o.labels?.['k8s-app'] === 'kube-dns');
+  for (const { kind, name, containers } of candidates) {
+    const where = `${kind} ${KS}/${name}`;
     if (containers.some((c) => /coredns/.test(String(c.image ?? '')) || c.name === 'coredns'))
       return { server: 'coredns', nodeLocal, from: where };
     if (containers.some((c) => c.name === 'kubedns' || /k8s-dns-kube-dns/.test(String(c.image ?? ''))))
@@ -229,7 +253,7 @@ function detectPools(raw: Raw): ClusterShape['podPools'] {
     // The manifest install seeds its first pool from calico-node's CALICO_IPV4POOL_CIDR /
     // CALICO_IPV6POOL_CIDR (projectcalico/calico manifests/calico.yaml) when the IPPools are not readable.
     const node = (raw.daemonSets ?? []).find((d) => d.metadata?.name === 'calico-node');
-    const env: KubeObject[] = containersOf(node).find((c) => c.name === 'calico-node')?.env ?? [];
+    const env = containersOf(node).find((c) => c.name === 'calico-node')?.env ?? [];
     const seeded = env
       .filter((e) => e.name === 'CALICO_IPV4POOL_CIDR' || e.name === 'CALICO_IPV6POOL_CIDR')
       .flatMap((e) => cidrList(e.value));

@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import type { KubeObject } from '../../kube/cluster-access.js';
+import type { Container } from '../../kube/objects.js';
 import type { KubeProxyMode } from './types.js';
 
 const MODES: readonly KubeProxyMode[] = ['iptables', 'ipvs', 'nftables', 'kernelspace'];
@@ -24,7 +24,7 @@ export function modeFromConfig(text: string | undefined): KubeProxyMode | undefi
 }
 
 /** `--proxy-mode=ipvs` (or `--proxy-mode ipvs`) among a container's command and args. */
-export function modeFromArgs(container: KubeObject | undefined): KubeProxyMode | undefined {
+export function modeFromArgs(container: Container | undefined): KubeProxyMode | undefined {
   const argv: string[] = [...(container?.command ?? []), ...(container?.args ?? [])];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';
@@ -39,7 +39,7 @@ export function modeFromArgs(container: KubeObject | undefined): KubeProxyMode |
 }
 
 /** The value of `--flag=value` (or `--flag value`) in a container's command line. */
-export function flagValue(container: KubeObject | undefined, flag: string): string | undefined {
+export function flagValue(container: Container | undefined, flag: string): string | undefined {
   const argv: string[] = [...(container?.command ?? []), ...(container?.args ?? [])];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] ?? '';

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
+import type { Node } from '../../kube/objects.js';
 import type { ClusterShape } from './types.js';
 
 /**
@@ -17,13 +17,13 @@ export interface RangePlan {
 }
 
 /** `spec.podCIDRs` (one per family on a dual-stack node), or `spec.podCIDR` from older servers. */
-export function nodePodCidrs(node: KubeObject | undefined): string[] {
+export function nodePodCidrs(node: Node | undefined): string[] {
   const listed: string[] = node?.spec?.podCIDRs ?? [];
   if (listed.length > 0) return listed;
   return node?.spec?.podCIDR ? [node.spec.podCIDR] : [];
 }
 
-export function rangePlan(shape: ClusterShape | undefined, nodes: readonly KubeObject[]): RangePlan {
+export function rangePlan(shape: ClusterShape | undefined, nodes: readonly Node[]): RangePlan {
   const perNode = (name: string | undefined) => nodePodCidrs(nodes.find((n) => n.metadata?.name === name));
   const anyNodeCidr = nodes.some((n) => nodePodCidrs(n).length > 0);
   const byNode: RangePlan = {

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
+import type { Deployment } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
 import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
@@ -34,7 +34,7 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
         callOpts(ctx),
       );
       const generation = patched.metadata?.generation ?? 0;
-      let last: KubeObject | undefined;
+      let last: Deployment | undefined;
       const scaled = await convergedWithin(() =>
         ctx.cluster.waitFor(
           'deployments',

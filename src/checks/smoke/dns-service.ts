@@ -1,4 +1,3 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
 import { clusterShape } from '../shape/detect.js';
 import { dnsHint } from '../shape/hints.js';
 import { SHAPE_RBAC } from '../shape/rbac.js';
@@ -69,7 +68,7 @@ async function dnsServerPods(ctx: CheckContext): Promise<DnsServerPod[] | undefi
       { namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' },
       callOpts(ctx),
     );
-    return items.map((p: KubeObject) => ({
+    return items.map((p) => ({
       pod: p.metadata?.name ?? '',
       ...(p.spec?.nodeName ? { node: p.spec.nodeName as string } : {}),
       ready: isRunningAndReady(p),

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
+import type { EndpointSlice } from '../../kube/objects.js';
 import { clusterShape } from '../shape/detect.js';
 import { controlPlaneHint } from '../shape/hints.js';
 import { SHAPE_RBAC } from '../shape/rbac.js';
@@ -12,10 +12,10 @@ import type { SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
 /** Addresses of ready endpoints across a Service's EndpointSlices. */
-export function readyAddresses(slices: readonly KubeObject[]): string[] {
+export function readyAddresses(slices: readonly EndpointSlice[]): string[] {
   const out = new Set<string>();
   for (const s of slices) {
-    for (const e of (s.endpoints ?? []) as KubeObject[]) {
+    for (const e of s.endpoints ?? []) {
       if (e.conditions?.ready === false) continue;
       for (const a of (e.addresses ?? []) as string[]) out.add(canonicalIp(a));
     }

@@ -1,5 +1,6 @@
-import { ClusterError, isInconclusive, type KubeObject } from '../../kube/cluster-access.js';
+import { ClusterError, isInconclusive } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
+import type { Pod } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
 import { restartProbePod } from '../../workload/manifests.js';
 import { RESTART_PROBE_POD } from '../../workload/names.js';
@@ -26,7 +27,7 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
       const startBudget = budgetFor(ctx, t.restartMs);
       await ctx.cluster.create('pods', restartProbePod(ctx.options), w.namespace, callOpts(ctx));
       let view: PodView | undefined;
-      const watchProbe = (predicate: (p: KubeObject) => boolean, timeoutMs: number) =>
+      const watchProbe = (predicate: (p: Pod) => boolean, timeoutMs: number) =>
         ctx.cluster.waitFor(
           'pods',
           byName(RESTART_PROBE_POD, w.namespace),

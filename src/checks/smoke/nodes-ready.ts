@@ -1,24 +1,24 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
+import type { Condition, Node, Taint } from '../../kube/objects.js';
 import type { CheckDefinition } from '../types.js';
 import { callOpts } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 
 /** Taints that keep ordinary pods (ours) off a node. */
-export function blockingTaints(node: KubeObject): string[] {
-  const taints: KubeObject[] = node.spec?.taints ?? [];
+export function blockingTaints(node: Node): string[] {
+  const taints: Taint[] = node.spec?.taints ?? [];
   return taints
     .filter((t) => t.effect === 'NoSchedule' || t.effect === 'NoExecute')
     .map((t) => `${t.key}${t.value ? `=${t.value}` : ''}:${t.effect}`);
 }
 
 /** Whether the node's Ready condition is True. */
-export function isNodeReady(node: KubeObject): boolean {
-  const conditions: KubeObject[] = node.status?.conditions ?? [];
+export function isNodeReady(node: Node): boolean {
+  const conditions: Condition[] = node.status?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** Whether new pods may land on the node: Ready, not cordoned, no NoSchedule/NoExecute taint. */
-export function isSchedulable(node: KubeObject): boolean {
+export function isSchedulable(node: Node): boolean {
   return isNodeReady(node) && !node.spec?.unschedulable && blockingTaints(node).length === 0;
 }
 
@@ -43,7 +43,7 @@ export const nodesReady: CheckDefinition = {
     const now = ctx.clock.now().getTime();
     const view = nodes.map((node) => {
       const name = node.metadata?.name ?? '';
-      const ready = (node.status?.conditions ?? []).find((c: KubeObject) => c.type === 'Ready');
+      const ready = (node.status?.conditions ?? []).find((c) => c.type === 'Ready');
       const lease = leases.find((l) => l.metadata?.name === name);
       const renew = Date.parse(lease?.spec?.renewTime ?? '');
       const duration = Number(lease?.spec?.leaseDurationSeconds) || 40;

@@ -123,7 +123,7 @@ async function probePeriodsOf(ctx: CheckContext, namespace: string, pod: string)
   const web = (obj.spec?.containers ?? []).find((c: { name?: string }) => c.name === 'web') ?? {};
   return [web.readinessProbe, web.livenessProbe, web.startupProbe]
     .filter((p) => p?.httpGet)
-    .map((p) => Number(p.periodSeconds ?? 10));
+    .map((p) => Number(p?.periodSeconds ?? 10));
 }
 
 /** kubeproof's own requests to the pod, through the API server's portforward path. */

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
+import type { Node, Pod, Toleration } from '../../kube/objects.js';
 import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import { isSchedulable } from './nodes-ready.js';
 import { callOpts, webPodsAndNodes } from './shared/pods.js';
@@ -85,7 +85,7 @@ export const schedulerSpread = workloadCheck({
 });
 
 const webSelector = Object.fromEntries(WEB_LABEL_SELECTOR.split(',').map((kv) => kv.split('=') as [string, string]));
-const matchesWeb = (p: KubeObject) =>
+const matchesWeb = (p: Pod) =>
   Object.entries(webSelector).every(([k, v]) => p.metadata?.labels?.[k] === v) && Boolean(p.spec?.containers);
 
 /** `500m`/`2` → millicores; `16Mi`/`1G`/`1024` → bytes. */
@@ -108,10 +108,10 @@ function quantity(value: unknown, milli: boolean): number {
   return n * (factors[unit] ?? 1) * (milli ? 1000 : 1);
 }
 
-function requests(p: KubeObject): { cpu: number; memory: number } {
+function requests(p: Pod): { cpu: number; memory: number } {
   let cpu = 0;
   let memory = 0;
-  for (const c of (p.spec?.containers ?? []) as KubeObject[]) {
+  for (const c of p.spec?.containers ?? []) {
     cpu += quantity(c.resources?.requests?.cpu, true);
     memory += quantity(c.resources?.requests?.memory, false);
   }
@@ -119,10 +119,10 @@ function requests(p: KubeObject): { cpu: number; memory: number } {
 }
 
 /** A PreferNoSchedule taint the pod does not tolerate (TaintToleration scores the node down). */
-function softlyRepels(node: KubeObject, pod: KubeObject): boolean {
-  const tolerations: KubeObject[] = pod.spec?.tolerations ?? [];
+function softlyRepels(node: Node, pod: Pod): boolean {
+  const tolerations: Toleration[] = pod.spec?.tolerations ?? [];
   return (node.spec?.taints ?? []).some(
-    (t: KubeObject) =>
+    (t) =>
       t.effect === 'PreferNoSchedule' &&
       !tolerations.some(
         (tol) =>
@@ -133,7 +133,7 @@ function softlyRepels(node: KubeObject, pod: KubeObject): boolean {
 }
 
 /** Allocatable minus the requests of the pods we can see there still fits one web pod. */
-function hasRoom(node: KubeObject, visible: KubeObject[], web: KubeObject): boolean {
+function hasRoom(node: Node, visible: Pod[], web: Pod): boolean {
   const alloc = {
     cpu: quantity(node.status?.allocatable?.cpu, true),
     memory: quantity(node.status?.allocatable?.memory, false),

@@ -31,7 +31,7 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
         readyWebPods(ctx),
         ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx)),
       ]);
-      const clusterIp: string = svc.spec?.clusterIP;
+      const clusterIp = svc.spec?.clusterIP ?? '';
       const clientNode: string | undefined = client.spec?.nodeName;
       const local = pods.filter((p) => p.node === clientNode).map((p) => p.name);
       const partial = crossNodeBroken(ctx);

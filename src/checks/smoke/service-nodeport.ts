@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
+import type { Node } from '../../kube/objects.js';
 import { clusterShape } from '../shape/detect.js';
 import { networkPolicyNote, serviceProxyHint } from '../shape/hints.js';
 import { SHAPE_RBAC } from '../shape/rbac.js';
@@ -17,8 +17,8 @@ import { workloadCheck } from './shared/workload-check.js';
  * The node's InternalIPs the Service's families use: a dual-stack node lists one per family, and
  * kube-proxy opens the NodePort on the addresses of each family the Service has.
  */
-export function nodePortAddresses(node: KubeObject, families: readonly string[]): string[] {
-  const internal = ((node.status?.addresses ?? []) as KubeObject[])
+export function nodePortAddresses(node: Node, families: readonly string[]): string[] {
+  const internal = (node.status?.addresses ?? [])
     .filter((a) => a.type === 'InternalIP' && typeof a.address === 'string')
     .map((a) => a.address as string);
   return internal.filter((ip) => families.includes(ipFamily(ip) ?? ''));

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
+import type { Deployment } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
 import { WEB_SELECTOR } from '../../workload/names.js';
@@ -15,14 +15,14 @@ import { deadlineFor, type SmokeTimings } from './shared/timings.js';
 import { workloadCheck } from './shared/workload-check.js';
 
 /** `kubectl rollout status`'s notion of done. */
-function rolloutDone(d: KubeObject | undefined, replicas: number): boolean {
+function rolloutDone(d: Deployment | undefined, replicas: number): boolean {
   if (!d) return false;
   const observed = (d.status?.observedGeneration ?? 0) >= (d.metadata?.generation ?? 1);
   return observed && (d.status?.updatedReplicas ?? 0) >= replicas && (d.status?.availableReplicas ?? 0) >= replicas;
 }
 
 /** The text `kubectl rollout status` would print for this Deployment. */
-export function rolloutStatusText(d: KubeObject | undefined, replicas: number): string {
+export function rolloutStatusText(d: Deployment | undefined, replicas: number): string {
   if (!d) return 'deployment "web" not found';
   const generation = d.metadata?.generation ?? 1;
   if ((d.status?.observedGeneration ?? 0) < generation) return 'Waiting for deployment spec update to be observed...';
@@ -65,7 +65,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
       const [denied] = created.denied;
       if (denied)
         return policyOutcome(denied.denial, denied.object, { namespace: w.namespace, created: created.created });
-      let deployment: KubeObject | undefined;
+      let deployment: Deployment | undefined;
       const waited =
         created.refusals.length === 0 &&
         (await convergedWithin(() =>

@@ -2,14 +2,14 @@
  * Strategy 4 (what kube-bench checks): is kube-apiserver started with
  * --encryption-provider-config? Configuration evidence only: the file's providers are not visible.
  */
-import type { KubeObject } from '../../../kube/cluster-access.js';
+import type { Pod } from '../../../kube/objects.js';
 import { type EvidenceStrategy, type StrategyResult, unavailable, unavailableAfter } from '../strategy.js';
 
 const FLAG = '--encryption-provider-config';
 
 /** The flag's value on one apiserver pod, `undefined` when absent. */
-function encryptionConfigPath(pod: KubeObject): string | undefined {
-  const containers: KubeObject[] = pod.spec?.containers ?? [];
+function encryptionConfigPath(pod: Pod): string | undefined {
+  const containers = pod.spec?.containers ?? [];
   const argv = containers
     .filter((c) => c.name === 'kube-apiserver' || containers.length === 1)
     .flatMap((c) => [...((c.command as string[] | undefined) ?? []), ...((c.args as string[] | undefined) ?? [])]);
@@ -24,7 +24,7 @@ function encryptionConfigPath(pod: KubeObject): string | undefined {
 export const apiserverFlags: EvidenceStrategy = {
   name: 'apiserver-flags',
   async gather({ cluster, signal }): Promise<StrategyResult> {
-    let pods: KubeObject[];
+    let pods: Pod[];
     try {
       ({ items: pods } = await cluster.list(
         'pods',

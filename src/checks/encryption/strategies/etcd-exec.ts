@@ -2,7 +2,8 @@
  * Strategy 2 (kubeadm): exec `etcdctl` in the etcd static pod with kubeadm's health-check
  * client certificate, `-w json` so the value arrives base64 (the etcd image has no hexdump).
  */
-import type { ClusterAccess, KubeObject } from '../../../kube/cluster-access.js';
+import type { ClusterAccess } from '../../../kube/cluster-access.js';
+import type { Pod } from '../../../kube/objects.js';
 import { SAMPLE_LIMIT, summarizeSample } from '../sample.js';
 import { type EvidenceStrategy, type StrategyResult, unavailable, unavailableAfter } from '../strategy.js';
 
@@ -20,7 +21,7 @@ interface EtcdctlJson {
   more?: boolean;
 }
 
-async function findEtcdPod(cluster: ClusterAccess, signal: AbortSignal): Promise<KubeObject | undefined> {
+async function findEtcdPod(cluster: ClusterAccess, signal: AbortSignal): Promise<Pod | undefined> {
   const { items } = await cluster.list(
     'pods',
     { namespace: 'kube-system', labelSelector: 'component=etcd,tier=control-plane' },
@@ -32,7 +33,7 @@ async function findEtcdPod(cluster: ClusterAccess, signal: AbortSignal): Promise
 export const etcdExec: EvidenceStrategy = {
   name: 'etcd-exec',
   async gather({ cluster, etcdKey, signal }): Promise<StrategyResult> {
-    let pod: KubeObject | undefined;
+    let pod: Pod | undefined;
     try {
       pod = await findEtcdPod(cluster, signal);
     } catch (error) {

@@ -5,20 +5,21 @@
  * sets the ReplicaSet's ReplicaFailure condition, which the Deployment controller copies onto
  * the Deployment (pkg/controller/deployment/sync.go). Both carry the denial's own message.
  */
+
 import { type AdmissionDenial, admissionDenial } from '../../../kube/cluster/admission.js';
-import type { KubeObject } from '../../../kube/cluster-access.js';
+import type { Condition, Deployment } from '../../../kube/objects.js';
 import type { EventView } from './diagnose.js';
 
 /** The denial on the Deployment's ReplicaFailure condition, if one is there. */
-export function deniedByCondition(deployment: KubeObject | undefined): AdmissionDenial | undefined {
-  const conditions: KubeObject[] = deployment?.status?.conditions ?? [];
+export function deniedByCondition(deployment: Deployment | undefined): AdmissionDenial | undefined {
+  const conditions: Condition[] = deployment?.status?.conditions ?? [];
   const failure = conditions.find((c) => c.type === 'ReplicaFailure' && c.status === 'True');
   return typeof failure?.message === 'string' ? admissionDenial(failure.message) : undefined;
 }
 
 /** The denial behind the web pods that were never created, from the Deployment or its ReplicaSet's events. */
 export function deniedPods(
-  deployment: KubeObject | undefined,
+  deployment: Deployment | undefined,
   events: readonly EventView[],
 ): AdmissionDenial | undefined {
   const fromCondition = deniedByCondition(deployment);

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../kube/cluster-access.js';
+import type { KubeEvent } from '../../../kube/objects.js';
 import type { CheckContext } from '../../types.js';
 import { callOpts, type PodView, podView } from './pods.js';
 
@@ -11,7 +11,7 @@ export interface EventView {
 }
 
 /** The evidence view of an Event, core/v1 or events.k8s.io/v1 alike. */
-export function eventView(e: KubeObject): EventView {
+export function eventView(e: KubeEvent): EventView {
   return {
     type: e.type,
     reason: e.reason,
@@ -26,7 +26,7 @@ export async function namespaceSnapshot(ctx: CheckContext, namespace: string, la
   const opts = callOpts(ctx);
   const [pods, events] = await Promise.all([
     ctx.cluster.list('pods', labelSelector ? { namespace, labelSelector } : { namespace }, opts),
-    ctx.cluster.list('events', { namespace }, opts).catch(() => ({ items: [] as KubeObject[] })),
+    ctx.cluster.list('events', { namespace }, opts).catch(() => ({ items: [] as KubeEvent[] })),
   ]);
   return { pods: pods.items.map(podView), events: events.items.map(eventView) };
 }

@@ -6,7 +6,7 @@
  * NetworkPolicies, never `failed`. With the allow policy in place, or no policy selecting its
  * pods, the verdict stands.
  */
-import { ClusterError, type KubeObject } from '../../../kube/cluster-access.js';
+import { ClusterError } from '../../../kube/cluster-access.js';
 import { ALLOW_POLICY } from '../../../workload/network-policy.js';
 import type { WorkloadHandle } from '../../../workload/types.js';
 import type { CheckContext, CheckOutcome } from '../../types.js';
@@ -16,7 +16,7 @@ import { callOpts } from './pods.js';
 async function policiesIn(ctx: CheckContext, namespace: string): Promise<string[] | undefined> {
   try {
     const { items } = await ctx.cluster.list('networkpolicies', { namespace }, callOpts(ctx));
-    return items.map((p: KubeObject) => p.metadata?.name ?? '').filter((n) => n && n !== ALLOW_POLICY);
+    return items.map((p) => p.metadata?.name ?? '').filter((n) => n && n !== ALLOW_POLICY);
   } catch (err) {
     if (err instanceof ClusterError) return undefined;
     throw err;

@@ -1,4 +1,4 @@
-import type { KubeObject } from '../../../kube/cluster-access.js';
+import type { Condition, ContainerStatus, Node, Pod } from '../../../kube/objects.js';
 import { WEB_LABEL_SELECTOR } from '../../../workload/names.js';
 import type { WorkloadHandle } from '../../../workload/types.js';
 import type { CheckContext } from '../../types.js';
@@ -19,8 +19,8 @@ export interface PodView {
 }
 
 /** The evidence view of a pod (name, node, IP, phase, readiness, restarts, waiting reasons). */
-export function podView(pod: KubeObject): PodView {
-  const statuses: KubeObject[] = pod.status?.containerStatuses ?? [];
+export function podView(pod: Pod): PodView {
+  const statuses: ContainerStatus[] = pod.status?.containerStatuses ?? [];
   const reasons = statuses
     .map((s) => s.state?.waiting?.reason ?? s.state?.terminated?.reason)
     .filter((r): r is string => typeof r === 'string');
@@ -38,8 +38,8 @@ export function podView(pod: KubeObject): PodView {
 }
 
 /** `status.podIPs` (primary first), or `status.podIP` alone from servers that send only that. */
-export function podIps(pod: KubeObject): string[] {
-  const listed = ((pod.status?.podIPs ?? []) as KubeObject[])
+export function podIps(pod: Pod): string[] {
+  const listed = (pod.status?.podIPs ?? [])
     .map((p) => p.ip)
     .filter((ip): ip is string => typeof ip === 'string' && ip !== '');
   if (listed.length > 0) return listed;
@@ -47,14 +47,13 @@ export function podIps(pod: KubeObject): string[] {
 }
 
 /** Whether the pod's Ready condition is True. */
-export function isReady(pod: KubeObject): boolean {
-  const conditions: KubeObject[] = pod.status?.conditions ?? [];
+export function isReady(pod: Pod): boolean {
+  const conditions: Condition[] = pod.status?.conditions ?? [];
   return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
 /** Running with its Ready condition true: a pod that serves (or, for the client, takes exec). */
-export const isRunningAndReady = (pod: KubeObject | undefined): boolean =>
-  pod?.status?.phase === 'Running' && isReady(pod);
+export const isRunningAndReady = (pod: Pod | undefined): boolean => pod?.status?.phase === 'Running' && isReady(pod);
 
 /** The run's workload handle; throws (→ `error`) when a check that needs it got none. */
 export function requireWorkload(ctx: CheckContext): WorkloadHandle {
@@ -87,7 +86,7 @@ export async function oneReadyWebPod(ctx: CheckContext, purpose: string): Promis
 }
 
 /** The ready web pods and every node, read together (placement checks compare them). */
-export async function webPodsAndNodes(ctx: CheckContext): Promise<{ pods: PodView[]; nodes: KubeObject[] }> {
+export async function webPodsAndNodes(ctx: CheckContext): Promise<{ pods: PodView[]; nodes: Node[] }> {
   const [pods, { items: nodes }] = await Promise.all([readyWebPods(ctx), ctx.cluster.list('nodes', {}, callOpts(ctx))]);
   return { pods, nodes };
 }
@@ -101,7 +100,7 @@ export function describePods(pods: readonly PodView[]): string[] {
 }
 
 /** What a pod that is not Ready yet waits for, said as the operator would look it up. */
-export function waitingFor(pod: KubeObject): string {
+export function waitingFor(pod: Pod): string {
   const view = podView(pod);
   const where = view.node ? ` on ${view.node}` : '';
   if (!view.node) return `${view.name}: not scheduled yet`;
@@ -118,7 +117,7 @@ export function waitingFor(pod: KubeObject): string {
  * ready, what each waits for (`web-x: pulling image / creating container on worker-1`).
  * @example progressLine('rollout', pods, 3) // "rollout 2/3 ready; web-7d: pulling image / creating container on worker-1"
  */
-export function progressLine(what: string, pods: readonly KubeObject[], wanted: number): string {
+export function progressLine(what: string, pods: readonly Pod[], wanted: number): string {
   const live = pods.filter((p) => !p.metadata?.deletionTimestamp);
   const ready = live.filter(isRunningAndReady).length;
   const waiting = live
