@@ -99,23 +99,12 @@ export interface ExecResult {
   exitCode: number;
 }
 
-/** A Kubernetes object as plain JSON (what the API server sent). */
-export type KubeObject = {
-  apiVersion?: string;
-  kind?: string;
-  metadata?: {
-    name?: string;
-    namespace?: string;
-    uid?: string;
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    ownerReferences?: Array<{ kind: string; name: string; uid: string }>;
-  };
-  // biome-ignore lint/suspicious/noExplicitAny: objects are read by path in checks; each check narrows what it reads
+/**
+ * A Kubernetes object as plain JSON, for what kubeproof writes (manifests) and passes through
+ * untouched. What it reads comes typed per resource (ObjectViews, src/kube/objects.ts).
+ */
+export type KubeObject = Typed & {
+  // biome-ignore lint/suspicious/noExplicitAny: manifests are built freely; reads go through the typed views
   [key: string]: any;
 };
 
