@@ -188,8 +188,18 @@ export interface ContainerRuntime {
   handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest): void;
   /** pods/log (follow, tailLines, timestamps, previous, sinceSeconds, limitBytes). */
   handleLogs(req: IncomingMessage, res: ServerResponse, pod: KubeObj, container: string, query: URLSearchParams): void;
-  /** pods/portforward as a WebSocket upgrade (v4.channel.k8s.io as @kubernetes/client-node speaks it). */
-  handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, pod: KubeObj, ports: number[]): void;
+  /**
+   * pods/portforward: WebSocket v4.channel.k8s.io (as @kubernetes/client-node speaks it), SPDY,
+   * or SPDY tunnelled in a WebSocket when the API server's version allows it (`spdyTunnel`).
+   */
+  handlePortForward(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    pod: KubeObj,
+    ports: number[],
+    options?: { spdyTunnel: boolean },
+  ): void;
   /**
    * Runs one probe against a running container, as the kubelet's prober does (absent in
    * runtimes without containers: probes then pass).

@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from './index.js';
 import { createKubectl, hasKubectl, type Kubectl, kubectlPath, rows, seedManifest } from './kubectl.test-helper.js';
+import { freeLoopbackPort, httpGet, startPortForward } from './kubectl-port-forward.test-helper.js';
 
 let sim: SimCluster;
 let k: Kubectl;
@@ -171,6 +172,23 @@ describe.runIf(hasKubectl)('kubectl against the simulated cluster (seed 000)', (
     expect(lines.length, logs).toBeGreaterThan(0);
     for (const l of lines) expect(l, logs).toMatch(/^I\d{4} \d\d:\d\d:\d\d\.\d{6}\s+1 log\.go:\d+\] /);
     expect(await ok(['exec', pod, '--', 'hostname'])).toBe(`${pod}\n`);
+  });
+
+  it('port-forwards svc/web to the laptop and curls /hostname through it (seed step 4)', async () => {
+    // The seed uses 18080; a free loopback port keeps parallel test files apart.
+    const port = await freeLoopbackPort();
+    const forward = startPortForward(k, ['svc/web', `${port}:80`]);
+    try {
+      await forward.waitFor(new RegExp(`Forwarding from 127\\.0\\.0\\.1:${port} -> 8080\n`));
+      const reply = await httpGet(port, '/hostname');
+      const pods = (await ok(['get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[*].metadata.name}'])).split(' ');
+      expect(reply.status).toBe(200);
+      expect(pods, reply.body).toContain(reply.body);
+      await forward.waitFor(new RegExp(`Handling connection for ${port}\n`));
+      expect(forward.output().stderr).toBe('');
+    } finally {
+      await forward.stop();
+    }
   });
 
   it('replaces a deleted pod', async () => {

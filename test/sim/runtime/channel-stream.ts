@@ -39,9 +39,25 @@ export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   return (req.headers.upgrade ?? '').toLowerCase() === 'websocket';
 }
 
+/**
+ * A streaming session's channels as exec/attach use them, whatever carries them: WebSocket
+ * frames tagged with a channel number (ChannelStream) or one SPDY stream per channel
+ * (spdy/exec.ts). Channels: 0 stdin, 1 stdout, 2 stderr, 3 error/status, 4 resize.
+ */
+export interface ExecChannels {
+  send(channel: number, data: string | Buffer): void;
+  /** The final status on the error channel, in the negotiated protocol's form. */
+  sendStatus(status: ApiStatus): void;
+  onMessage(handler: (channel: number, data: Buffer) => void): void;
+  /** The peer closed its side of a channel (stdin EOF). */
+  onHalfClose(handler: (channel: number) => void): void;
+  onClose(handler: () => void): void;
+  close(): void;
+}
+
 const upgrader = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 
-export class ChannelStream {
+export class ChannelStream implements ExecChannels {
   private readonly base64: boolean;
   private readonly messageHandlers: Array<(channel: number, data: Buffer) => void> = [];
   private readonly halfCloseHandlers: Array<(channel: number) => void> = [];

@@ -1,19 +1,29 @@
 /**
- * pods/exec and pods/attach over WebSocket, as the kubelet (through the API server) serves them:
- * stdout/stderr on channels 1/2, stdin from channel 0 (v5: EOF by close signal), resize on 4
- * ignored, and the final Status on channel 3 before the server closes.
+ * pods/exec and pods/attach as the kubelet (through the API server) serves them, over WebSocket
+ * (v5/v4 channel frames) or SPDY (one stream per channel, kubectl with
+ * KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false or after its WebSocket attempt was refused):
+ * stdout/stderr on channels 1/2, stdin from channel 0 (v5: EOF by close signal; SPDY: FIN),
+ * resize on 4 ignored, and the final Status on channel 3 before the server closes.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ProcessIo } from '../containers/types.js';
 import type { ClusterView, ExecRequest, KubeObj } from '../contracts.js';
-import { ChannelStream, EXEC_PROTOCOLS, isWebSocketUpgrade, negotiateProtocol } from './channel-stream.js';
+import {
+  ChannelStream,
+  EXEC_PROTOCOLS,
+  type ExecChannels,
+  isWebSocketUpgrade,
+  negotiateProtocol,
+} from './channel-stream.js';
 import type { ContainerInstance } from './container-instance.js';
 import type { ContainerRegistry } from './container-registry.js';
 import { kubeletRefuses, refuseUpgrade } from './kubelet-refusal.js';
 import { streamDialFailure } from './kubelet-unreachable.js';
 import { chooseContainer } from './pod-containers.js';
 import { rejectUpgrade } from './raw-http.js';
+import { acceptSpdyExec } from './spdy/exec.js';
+import { isSpdyUpgrade } from './spdy/upgrade.js';
 import {
   type ApiStatus,
   badRequest,
@@ -37,7 +47,7 @@ async function openStream(
   head: Buffer,
   pod: KubeObj | undefined,
   exec: ExecRequest,
-): Promise<{ stream: ChannelStream; instance: ContainerInstance } | undefined> {
+): Promise<{ stream: ExecChannels; instance: ContainerInstance } | undefined> {
   const refuse = (status: ApiStatus) => {
     rejectUpgrade(socket, status);
     return undefined;
@@ -59,10 +69,12 @@ async function openStream(
   if (!instance?.isRunning) {
     return refuse(internalError(`unable to upgrade connection: container not found ("${chosen.name}")`));
   }
+  if (isSpdyUpgrade(req)) {
+    const stream = await acceptSpdyExec(req, socket, head, exec);
+    return stream && { stream, instance };
+  }
   if (!isWebSocketUpgrade(req)) {
-    return refuse(
-      badRequest('this simulated kubelet streams over WebSocket only (v5.channel.k8s.io, v4.channel.k8s.io)'),
-    );
+    return refuse(badRequest('unable to upgrade: missing upgrade headers in request'));
   }
   const protocol = negotiateProtocol(req, EXEC_PROTOCOLS);
   if (protocol === undefined) {
@@ -72,7 +84,7 @@ async function openStream(
 }
 
 /** Output writers for a stream: a TTY merges stderr into stdout and turns LF into CRLF, as a terminal's onlcr does. */
-function streamIo(stream: ChannelStream, exec: ExecRequest, stdin: StdinPipe | undefined): ProcessIo {
+function streamIo(stream: ExecChannels, exec: ExecRequest, stdin: StdinPipe | undefined): ProcessIo {
   const tty = (d: string | Buffer) => Buffer.from(d.toString().replace(/\r?\n/g, '\r\n'));
   const stdout = (d: string | Buffer) => exec.stdout && stream.send(STDOUT, exec.tty ? tty(d) : d);
   return {
@@ -82,7 +94,7 @@ function streamIo(stream: ChannelStream, exec: ExecRequest, stdin: StdinPipe | u
   };
 }
 
-function wireStdin(stream: ChannelStream, pipe: StdinPipe): void {
+function wireStdin(stream: ExecChannels, pipe: StdinPipe): void {
   stream.onMessage((channel, data) => {
     if (channel === STDIN) pipe.write(data);
   });

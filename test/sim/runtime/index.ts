@@ -83,8 +83,8 @@ export function createContainerRuntime(view: ClusterView, options: ContainerRunt
     handleLogs(_req: IncomingMessage, res: ServerResponse, pod: KubeObj, container: string, query: URLSearchParams) {
       handleLogs(view, registry, res, pod, container, query);
     },
-    handlePortForward(req: IncomingMessage, socket: Duplex, head: Buffer, pod: KubeObj, ports: number[]) {
-      void handlePortForward(view, registry, req, socket, head, pod, ports);
+    handlePortForward(req, socket, head, pod, ports, options = { spdyTunnel: true }) {
+      void handlePortForward(view, registry, req, socket, head, pod, ports, options);
     },
     async execInContainer(pod, container, command, stdin) {
       const instance = registry.find(pod, container)?.current;

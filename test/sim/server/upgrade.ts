@@ -12,6 +12,7 @@ import type { ApiContext } from './context.js';
 import { toStatusError } from './http-util.js';
 import { queryFlag, type RequestInfo } from './request-info.js';
 import { resolveContainer } from './subresources.js';
+import { spdyTunnelling } from './version.js';
 
 const reasonPhrases: Record<number, string> = {
   400: 'Bad Request',
@@ -52,7 +53,7 @@ export function serveUpgrade(
       .flatMap((p) => p.split(','))
       .map(Number)
       .filter((n) => n > 0);
-    runtime.handlePortForward(req, socket, head, pod, ports);
+    runtime.handlePortForward(req, socket, head, pod, ports, { spdyTunnel: spdyTunnelling(ctx.version) });
     return;
   }
   if (!pod.spec?.nodeName) throw badRequest(`pod ${info.name} does not have a host assigned`);

@@ -83,3 +83,13 @@ export function versionInfo(gitVersion: string = defaultServerVersion): VersionI
 export function websocketNeedsCreate(info: Pick<VersionInfo, 'minor'>): boolean {
   return Number(info.minor) >= 35;
 }
+
+/**
+ * The PortForwardWebsockets gate: the API server tunnels kubectl's SPDY port-forward through a
+ * WebSocket (subprotocol `SPDY/3.1+portforward.k8s.io`). Alpha (off) in 1.30, beta (on) from
+ * 1.31: kubernetes/website content/en/docs/reference/command-line-tools-reference/feature-gates/
+ * PortForwardWebsockets.md. Older servers make kubectl fall back to plain SPDY.
+ */
+export function spdyTunnelling(info: Pick<VersionInfo, 'minor'>): boolean {
+  return Number(info.minor) >= 31;
+}
