@@ -49,6 +49,7 @@ export function adopt(k: NodeKubelet, pod: KubeObj): PodRecord {
       lastTerminated: status.lastState?.terminated,
       nextBackoffMs: 0,
       ready: Boolean(status.ready),
+      started: Boolean(status.started),
     });
     if (running) startInRuntime(k, pod, status.name);
   }

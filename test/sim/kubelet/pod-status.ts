@@ -14,6 +14,8 @@ export interface ContainerRecord {
   nextBackoffMs: number;
   /** The readiness probe's verdict for this instance (only read when the container has one). */
   ready?: boolean;
+  /** The startup probe has passed for this instance (only read when the container has one). */
+  started?: boolean;
   /** Exited while the kubelet could not act (down, or restarts disabled): handle on resync. */
   pendingExit?: { exitCode: number; reason: string };
 }
@@ -38,8 +40,8 @@ export function waitingContainerStatus(
   };
 }
 
-/** `ready` false: running, but its readiness probe has not passed (yet). */
-export function runningContainerStatus(container: Json, record: ContainerRecord, ready = true): Json {
+/** `ready` false: running, but its readiness probe has not passed (yet); `started` false: its startup probe has not. */
+export function runningContainerStatus(container: Json, record: ContainerRecord, ready = true, started = true): Json {
   return {
     containerID: record.containerId,
     image: normalizeImage(container.image),
@@ -48,7 +50,7 @@ export function runningContainerStatus(container: Json, record: ContainerRecord,
     name: container.name,
     ready,
     restartCount: record.restartCount,
-    started: true,
+    started,
     state: { running: { startedAt: record.startedAt } },
   };
 }

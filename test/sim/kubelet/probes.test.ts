@@ -1,6 +1,6 @@
 /**
- * Issue 9 item 3, probes, driven with the real kubectl: the kubelet runs readiness and liveness
- * probes as the pod specifies them, the HTTP probe reaches agnhost netexec (which logs each
+ * Issue 9 item 3, probes, driven with the real kubectl: the kubelet runs startup, readiness and
+ * liveness probes as the pod specifies them (a startup probe holds the others back), the HTTP probe reaches agnhost netexec (which logs each
  * `GET /hostname`, whoever asked), and failures show the kubelet's real events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,6 +105,70 @@ describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
     expect(events.find((e) => e.reason === 'Unhealthy')?.message).toBe(
       "Readiness probe failed: cat: can't open '/tmp/healthy': No such file or directory\n",
     );
+  });
+
+  it('a startup probe holds readiness back: started, then ready, with the API defaults filled in', async () => {
+    await file.k.ok(
+      ['apply', '-f', '-'],
+      agnhostPod(
+        'starting',
+        '      startupProbe:\n        httpGet: { path: /healthz, port: 8080 }\n        periodSeconds: 1\n' +
+          '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
+      ),
+    );
+    await file.k.ok(['wait', '--for=condition=Ready', 'pod/starting', '-n', NS, '--timeout=30s']);
+    const pod = await podJson('starting');
+    expect(pod.spec.containers[0].startupProbe).toEqual({
+      httpGet: { path: '/healthz', port: 8080, scheme: 'HTTP' },
+      periodSeconds: 1,
+      timeoutSeconds: 1,
+      successThreshold: 1,
+      failureThreshold: 3,
+    });
+    expect(pod.status.containerStatuses[0]).toMatchObject({ started: true, ready: true });
+    // The startup probe ran once (it stops at its first success), before any readiness probe.
+    const log = await file.k.eventually(['logs', 'starting', '-n', NS], (out) => out.includes('] GET /hostname'));
+    const requests = log
+      .split('\n')
+      .map((l) => /\] (GET \S+)$/.exec(l)?.[1])
+      .filter(Boolean);
+    expect(requests[0]).toBe('GET /healthz');
+    expect(requests.filter((r) => r === 'GET /healthz')).toHaveLength(1);
+  });
+
+  it('a failing startup probe keeps the container unstarted and unready, runs no other probe, then restarts it', async () => {
+    await file.k.ok(
+      ['apply', '-f', '-'],
+      agnhostPod(
+        'never-starts',
+        '      startupProbe:\n        tcpSocket: { port: 9999 }\n        periodSeconds: 1\n        failureThreshold: 3\n' +
+          '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n' +
+          '      livenessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
+      ),
+    );
+    const unhealthy = await waitForEvents('never-starts', (e) => e.some((x) => x.reason === 'Unhealthy'));
+    const pod = await podJson('never-starts');
+    expect(pod.status.phase).toBe('Running');
+    expect(pod.status.containerStatuses[0]).toMatchObject({ started: false, ready: false });
+    const ip = pod.status.podIP;
+    expect(unhealthy.find((e) => e.reason === 'Unhealthy')).toMatchObject({
+      type: 'Warning',
+      message: `Startup probe failed: dial tcp ${ip}:9999: connect: connection refused`,
+    });
+    const events = await waitForEvents('never-starts', (e) => e.some((x) => x.reason === 'Killing'));
+    expect(events.find((e) => e.reason === 'Killing')?.message).toBe(
+      'Container web failed startup probe, will be restarted',
+    );
+    expect(
+      events.filter((e) => e.reason === 'Unhealthy').every((e) => e.message.startsWith('Startup probe failed:')),
+    ).toBe(true);
+    await file.k.eventually(
+      ['get', 'pod', 'never-starts', '-n', NS, '-o', 'jsonpath={.status.containerStatuses[0].restartCount}'],
+      (n) => Number(n) >= 1,
+    );
+    // Neither readiness nor liveness reached agnhost while the container had not started.
+    const log = await file.k.ok(['logs', 'never-starts', '-n', NS, '--previous']);
+    expect(log).not.toContain('GET /hostname');
   });
 });
 

@@ -30,6 +30,7 @@ export function handleExit(
   if (!rec || !container?.running || rec.stage !== 'running') return;
   container.running = false;
   container.ready = false;
+  container.started = false;
   stopProbes(k, rec, name);
   const t = now(k);
   if (message) containerEvent(k, pod, name, 'Warning', 'Failed', `Error: ${message}`);
@@ -93,6 +94,7 @@ export function restart(k: NodeKubelet, key: string, name: string): void {
   container.containerId = `containerd://${hex64()}`;
   container.startedAt = now(k);
   container.ready = false;
+  container.started = false;
   containerEvent(k, pod, name, 'Normal', 'Pulled', `Container image "${spec.image}" already present on machine`);
   containerEvent(k, pod, name, 'Normal', 'Created', `Created container: ${name}`);
   containerEvent(k, pod, name, 'Normal', 'Started', `Started container ${name}`);

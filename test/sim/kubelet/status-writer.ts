@@ -8,13 +8,20 @@ import { crashesByFault } from './coredns-fault.js';
 import { containerNames, containersOf, type NodeKubelet, now } from './node-kubelet.js';
 import type { PodRecord } from './node-state.js';
 import { podConditions, waitingContainerStatus } from './pod-status.js';
-import { hasReadinessProbe } from './prober.js';
+import { hasReadinessProbe, isStarted } from './prober.js';
 
 /** Containers not running, or — a CoreDNS crashing by fault — running but never passing its readiness probe. */
 export function notReadyNames(k: NodeKubelet, pod: KubeObj, rec: PodRecord): string[] {
   return containerNames(pod).filter((n) => {
     const c = rec.containers.get(n);
     if (!c?.running || crashesByFault(k.ctx.faults, pod)) return true;
+    if (
+      !isStarted(
+        containersOf(pod).find((s) => s.name === n),
+        c,
+      )
+    )
+      return true;
     return hasReadinessProbe(pod, n) && c.ready !== true;
   });
 }
