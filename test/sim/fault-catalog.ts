@@ -36,7 +36,8 @@ export const faultCatalog = {
   'coredns-nxdomain': { args: [], summary: 'CoreDNS answers NXDOMAIN for every Service name' },
   'kube-proxy-down': {
     args: [],
-    summary: 'kube-proxy stopped (rules frozen): new Services time out on ClusterIP, NodePort refused',
+    summary:
+      'kube-proxy crash-loops on every node (rules frozen): new Services time out on ClusterIP, NodePort refused',
   },
   'kube-proxy-no-balance': { args: [], summary: 'every connection to a Service lands on the same endpoint' },
   'nodeport-blocked': { args: ['node'], summary: 'that node refuses NodePort connections' },
@@ -46,7 +47,8 @@ export const faultCatalog = {
   },
   'controller-manager-down': {
     args: [],
-    summary: 'kube-controller-manager stopped: no ReplicaSets, no self-heal, no ServiceAccounts, namespaces stay',
+    summary:
+      'kube-controller-manager crash-loops, its leader Lease goes stale: no ReplicaSets, no self-heal, no ServiceAccounts, namespaces stay',
   },
   'scheduler-binpack': {
     args: [],

@@ -403,9 +403,21 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     });
   });
 
-  it('kube-proxy-down: a Service created afterwards times out on its ClusterIP and refuses on its NodePort, while older ones work', async () => {
+  it('kube-proxy-down: kube-proxy crash-loops on every node; a Service created afterwards times out on its ClusterIP and refuses on its NodePort, while older ones work', async () => {
     const ns = 'no-kube-proxy';
     await withFault(sim, 'kube-proxy-down', async () => {
+      // The component state first: every kube-proxy pod restarting, its log the binary's failure.
+      const proxies = ['get', 'pods', '-n', 'kube-system', '-l', 'k8s-app=kube-proxy'];
+      // Two restarts or more: the previous instance is one that started into the fault.
+      const crashing = await k.eventually(proxies, (s) =>
+        rows(s).every((p) => p[2] === 'CrashLoopBackOff' && Number(p[3]) >= 2),
+      );
+      expect(rows(crashing), crashing).toHaveLength(3);
+      for (const p of rows(crashing)) expect(p[1], crashing).toBe('0/1');
+      const proxy = rows(crashing)[0]![0]!;
+      expect(await k.ok(['logs', '-n', 'kube-system', proxy, '--previous'])).toMatch(
+        /^E\d{4} [\d:.]+ +1 run\.go:72\] "command failed" err="failed complete: too many open files"\n$/,
+      );
       await seedNamespace(ns, { rollout: true, client: true });
       // The name still resolves: kube-dns was programmed before kube-proxy stopped.
       const clusterIp = await k.ok(['get', 'svc', 'web', '-n', ns, '-o', 'jsonpath={.spec.clusterIP}']);
@@ -501,11 +513,34 @@ describe.runIf(hasKubectl)('kubectl shows what a real cluster shows under each f
     expect(await k.ok(['exec', name, '--', 'hostname'])).toBe(`${name}\n`);
   });
 
-  it('controller-manager-down: no ReplicaSet, rollout waits for the spec update, deleted pods stay gone, new namespaces get no ServiceAccount', async () => {
+  it('controller-manager-down: its static pod crash-loops and its leader lease goes stale; no ReplicaSet, rollout waits for the spec update, deleted pods stay gone, new namespaces get no ServiceAccount', async () => {
     const ns = 'no-controllers';
     const before = await podsOf('default', 'app=web');
     const victim = before[0]!.name;
     await withFault(sim, 'controller-manager-down', async () => {
+      const kcm = ['get', 'pods', '-n', 'kube-system', '-l', 'component=kube-controller-manager'];
+      const crashing = await k.eventually(
+        kcm,
+        (s) => rows(s).length === 1 && rows(s)[0]![2] === 'CrashLoopBackOff' && Number(rows(s)[0]![3]) >= 2,
+      );
+      const pod = rows(crashing)[0]![0]!;
+      expect(await k.ok(['logs', '-n', 'kube-system', pod, '--previous'])).toMatch(
+        /^I\d{4} [\d:.]+ +1 serving\.go:386\] Generated self-signed cert in-memory\nE\d{4} [\d:.]+ +1 run\.go:72\] "command failed" err="stat \/etc\/kubernetes\/controller-manager\.conf: no such file or directory"\n$/,
+      );
+      // The leader lease is no longer renewed while kube-scheduler's goes on every 2 s.
+      const renewTime = (lease: string) =>
+        k.ok(['get', 'lease', '-n', 'kube-system', lease, '-o', 'jsonpath={.spec.renewTime}']);
+      const stale = await renewTime('kube-controller-manager');
+      const first = await renewTime('kube-scheduler');
+      const second = await k.eventually(
+        ['get', 'lease', '-n', 'kube-system', 'kube-scheduler', '-o', 'jsonpath={.spec.renewTime}'],
+        (t) => t !== first,
+      );
+      await k.eventually(
+        ['get', 'lease', '-n', 'kube-system', 'kube-scheduler', '-o', 'jsonpath={.spec.renewTime}'],
+        (t) => t !== second && t !== first,
+      );
+      expect(await renewTime('kube-controller-manager')).toBe(stale);
       await seedNamespace(ns);
       const client = ['run', 'client', '-n', ns, '--image=busybox:1.36', '--restart=Never', '--', 'sleep', '3600'];
       expectRun(client, await k.run(client), {

@@ -3,6 +3,7 @@
  * name as `execve` would through $PATH) and the main process the kubelet starts.
  */
 import type { Duplex } from 'node:stream';
+import type { FaultSet } from '../contracts.js';
 import type { SimTiming } from '../network/timing.js';
 
 export type SignalName = 'TERM' | 'KILL' | 'INT' | 'HUP' | 'QUIT' | 'USR1' | 'USR2';
@@ -70,6 +71,11 @@ export interface ContainerContext {
   etcdctl(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** What CoreDNS's kubernetes plugin would answer (it watches the API; we read the store). */
   clusterDns(question: DnsQuestion): DnsReply;
+  /**
+   * The simulation's faults, for the images whose own process is what a fault breaks (a
+   * control-plane component that fails on start); optional so image tests need no fault set.
+   */
+  faults?: Pick<FaultSet, 'has' | 'onChange'>;
 }
 
 /** One running process: what `kill` can reach. */

@@ -59,6 +59,7 @@ export class ContainerInstance {
       processes: createProcessTable(),
       etcdctl: (args) => view.etcdctl(args),
       clusterDns: (question) => clusterDnsAnswer(view, question),
+      faults: view.faults,
     };
     this.runner = createProgramRunner(image, this.ctx, this.ports);
     this.stdin = spec.stdin ? new StdinPipe() : undefined;
