@@ -36,8 +36,7 @@ export const faultCatalog = {
   'coredns-nxdomain': { args: [], summary: 'CoreDNS answers NXDOMAIN for every Service name' },
   'kube-proxy-down': {
     args: [],
-    summary:
-      'kube-proxy crash-loops on every node (rules frozen): new Services time out on ClusterIP, NodePort refused',
+    summary: 'kube-proxy crash-loops everywhere (rules frozen): new Services time out on ClusterIP, NodePort refused',
   },
   'kube-proxy-no-balance': { args: [], summary: 'every connection to a Service lands on the same endpoint' },
   'nodeport-blocked': { args: ['node'], summary: 'that node refuses NodePort connections' },
@@ -48,7 +47,7 @@ export const faultCatalog = {
   'controller-manager-down': {
     args: [],
     summary:
-      'kube-controller-manager crash-loops, its leader Lease goes stale: no ReplicaSets, no self-heal, no ServiceAccounts, namespaces stay',
+      'kube-controller-manager crash-loops, leader Lease stale: no ReplicaSets, self-heal, ServiceAccounts; namespaces stay',
   },
   'scheduler-binpack': {
     args: [],

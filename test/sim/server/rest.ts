@@ -13,8 +13,10 @@ import { admitCreate } from './admission.js';
 import type { ApiContext } from './context.js';
 import { remove, removeCollection } from './delete.js';
 import { coreToEventsV1, eventsV1ToCore } from './events-convert.js';
+import { validateFields } from './field-validation.js';
 import { readBody, readJson, sendJson } from './http-util.js';
 import { validateListOptions } from './list-options.js';
+import { protobufContentType } from './protobuf/index.js';
 import { sendList, sendObject } from './render.js';
 import type { RequestInfo } from './request-info.js';
 import { selfSubjectAccessReview, selfSubjectReview, selfSubjectRulesReview } from './reviews.js';
@@ -123,6 +125,9 @@ const reviews: Record<string, (ctx: ApiContext, body: any) => unknown> = {
   'authentication.k8s.io/selfsubjectreviews': (ctx, body) => selfSubjectReview(ctx.user, body),
 };
 
+/** A JSON body can name fields the Go types do not have; a protobuf one cannot. */
+const isJsonBody = (req: IncomingMessage) => !(req.headers['content-type'] ?? '').startsWith(protobufContentType);
+
 function checkBodyIdentity(def: ResourceDef, info: RequestInfo, body: KubeObj | undefined): KubeObj {
   if (!body || typeof body !== 'object') throw badRequest('the body of the request was empty');
   body.metadata ??= { name: '' };
@@ -154,6 +159,7 @@ async function create(
     sendJson(res, 201, review(ctx, body));
     return;
   }
+  if (isJsonBody(req)) validateFields(res, def, info, body, 'CreateOptions');
   const obj = checkBodyIdentity(def, { ...info, name: '' }, body);
   const view = storageView(def);
   const stored = view.toStored(obj);
@@ -193,7 +199,9 @@ async function update(
   def: ResourceDef,
   info: RequestInfo,
 ): Promise<void> {
-  const body = checkBodyIdentity(def, info, await readJson(req));
+  const raw = await readJson(req);
+  if (isJsonBody(req) && !info.subresource) validateFields(res, def, info, raw, 'UpdateOptions');
+  const body = checkBodyIdentity(def, info, raw);
   const old = getOrNotFound(ctx, def, info);
   const updated = writeUpdate(ctx, def, info, body, old);
   await written(ctx);
