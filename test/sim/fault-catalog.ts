@@ -46,8 +46,7 @@ export const faultCatalog = {
   },
   'controller-manager-down': {
     args: [],
-    summary:
-      'kube-controller-manager crash-loops, leader Lease stale: no ReplicaSets, self-heal, ServiceAccounts; namespaces stay',
+    summary: 'kube-controller-manager crash-loops, Lease stale: no ReplicaSets, self-heal, ServiceAccounts',
   },
   'scheduler-binpack': {
     args: [],
