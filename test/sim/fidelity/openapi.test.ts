@@ -1,7 +1,8 @@
 /**
  * Issue 9 item 8 (OpenAPI): `kubectl explain` walks the served schemas (OpenAPI v3, refs
- * included), `/openapi/v2` answers a JSON client with the same definitions, and kubectl apply
- * still works against them.
+ * included), `/openapi/v2` answers a JSON client with the same definitions and kubectl's v2
+ * fetch in protobuf (`explain --output plaintext-openapiv2`), and kubectl apply still works
+ * against them.
  */
 import { describe, expect, it } from 'vitest';
 import { hasKubectl, seedManifest } from '../kubectl.test-helper.js';
@@ -33,10 +34,35 @@ describe.runIf(hasKubectl)('OpenAPI for kubectl explain and apply', () => {
     expect(deployment['x-kubernetes-group-version-kind']).toEqual([
       { group: 'apps', version: 'v1', kind: 'Deployment' },
     ]);
-    expect(deployment.properties.spec.properties.template.allOf[0].$ref).toBe(
+    // Swagger 2.0 style, as the real document: `$ref` beside the description, no allOf/anyOf.
+    expect(deployment.properties.spec.properties.template.$ref).toBe(
       '#/definitions/io.k8s.api.core.v1.PodTemplateSpec',
     );
     expect(doc.definitions['io.k8s.api.core.v1.Container'].properties.image.type).toBe('string');
+    expect(doc.definitions['io.k8s.apimachinery.pkg.util.intstr.IntOrString']).toMatchObject({
+      type: 'string',
+      format: 'int-or-string',
+    });
+  });
+
+  it("answers kubectl's protobuf /openapi/v2 fetch: explain --output plaintext-openapiv2 walks it", async () => {
+    const probe = await env.k.ok(['explain', 'pods.spec.containers.startupProbe', '--output=plaintext-openapiv2']);
+    expect(probe).toMatch(/^KIND:\s+Pod$/m);
+    expect(probe).toMatch(/^RESOURCE:\s+startupProbe <Object>$/m);
+    expect(probe).toMatch(/^\s+failureThreshold\s+<integer>$/m);
+    const strategy = await env.k.ok([
+      'explain',
+      'deployments.spec.strategy',
+      '--output=plaintext-openapiv2',
+      '--recursive',
+    ]);
+    expect(strategy).toMatch(/^VERSION:\s+apps\/v1$/m);
+    expect(strategy).toMatch(/^\s+rollingUpdate\s+<Object>\n\s+maxSurge\s+<string>$/m);
+    const missing = await env.k.run(['explain', 'pods.spec.nosuchfield', '--output=plaintext-openapiv2']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('field "nosuchfield" does not exist');
+    const refused = await rawRequest(env.sim, 'GET', '/openapi/v2', { headers: { Accept: 'application/yaml' } });
+    expect(refused.status).toBe(406);
   });
 
   it('kubectl apply and re-apply still work with the schemas in place', async () => {

@@ -3,8 +3,8 @@
  * document per group version whose PATCH operations carry `x-kubernetes-group-version-kind`
  * and the `fieldValidation` parameter (kubectl apply/create then leave field validation to the
  * server), with the kinds' schemas (openapi-schemas.ts) that `kubectl explain` walks. `/openapi/v2`
- * is the same content as one Swagger 2.0 JSON document; a client that accepts only the protobuf
- * form (kubectl's v2 fetch) still gets 404, which kubectl tolerates once v3 answers.
+ * is the same content as one Swagger 2.0 document: JSON, or protobuf for kubectl's v2 fetch
+ * (openapi-v2-proto.ts); an Accept naming neither gets the server's 406.
  */
 
 import { createHash } from 'node:crypto';
@@ -12,6 +12,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { apiVersionOf, groupVersions, type ResourceDef, resourceDefs } from '../store/resources.js';
 import { sendJson } from './http-util.js';
 import { genericKindSchema, type JsonSchema, kindSchemas, sharedSchemas } from './openapi-schemas.js';
+import { acceptsOpenApiV2Protobuf, encodeOpenApiV2, OPENAPI_V2_PROTOBUF, toSwagger2 } from './openapi-v2-proto.js';
 
 function gvPath(gv: { group: string; version: string }): string {
   return gv.group ? `apis/${gv.group}/${gv.version}` : `api/${gv.version}`;
@@ -77,8 +78,14 @@ function groupVersionDoc(group: string, version: string): unknown {
   };
 }
 
+interface SwaggerDoc {
+  swagger: string;
+  info: { title: string; version: string };
+  definitions: Record<string, JsonSchema>;
+}
+
 /** Swagger 2.0: every group version's paths and schemas in one document, refs under definitions. */
-function swaggerDoc(): unknown {
+function swaggerDoc(): SwaggerDoc {
   const paths: Record<string, unknown> = {};
   const definitions: Record<string, JsonSchema> = {};
   for (const gv of groupVersions()) {
@@ -93,7 +100,7 @@ function swaggerDoc(): unknown {
     swagger: '2.0',
     info: { title: 'Kubernetes', version: 'v1.32.4' },
     paths,
-    definitions,
+    definitions: Object.fromEntries(Object.entries(definitions).map(([k, v]) => [k, toSwagger2(v)])),
   });
   return JSON.parse(text.replaceAll('#/components/schemas/', '#/definitions/'));
 }
@@ -108,8 +115,23 @@ function hashOf(doc: unknown): string {
 }
 
 export function serveOpenApi(req: IncomingMessage, res: ServerResponse, path: string): boolean {
-  if (path === '/openapi/v2' && acceptsJson(req)) {
-    sendJson(res, 200, swaggerDoc());
+  if (path === '/openapi/v2') {
+    const accept = req.headers.accept ?? '';
+    if (acceptsOpenApiV2Protobuf(accept)) {
+      const body = encodeOpenApiV2(swaggerDoc());
+      res.writeHead(200, { 'Content-Type': OPENAPI_V2_PROTOBUF, 'Content-Length': body.length });
+      res.end(body);
+    } else if (acceptsJson(req)) sendJson(res, 200, swaggerDoc());
+    else
+      sendJson(res, 406, {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: `only the following media types are accepted: application/json, ${OPENAPI_V2_PROTOBUF}`,
+        reason: 'NotAcceptable',
+        code: 406,
+      });
     return true;
   }
   if (path === '/openapi/v3' || path === '/openapi/v3/') {
