@@ -27,6 +27,14 @@ describe.runIf(hasKubectl)('OpenAPI for kubectl explain and apply', () => {
     expect(missing.stderr).toContain('field "nosuchfield" does not exist');
   });
 
+  it('kubectl explain describes the other kinds the sim serves: Lease, DaemonSet, EndpointSlice, RBAC', async () => {
+    expect(await env.k.ok(['explain', 'leases.spec'])).toMatch(/^\s+renewTime\s+<string>$/m);
+    expect(await env.k.ok(['explain', 'daemonsets.spec.updateStrategy'])).toMatch(/^\s+type\s+<string>$/m);
+    expect(await env.k.ok(['explain', 'endpointslices.ports'])).toMatch(/^\s+port\s+<integer>$/m);
+    expect(await env.k.ok(['explain', 'clusterroles.rules'])).toMatch(/^\s+nonResourceURLs\s+<\[\]string>$/m);
+    expect(await env.k.ok(['explain', 'rolebindings.roleRef'])).toMatch(/^\s+kind\s+<string>$/m);
+  });
+
   it('serves /openapi/v2 as Swagger 2.0 JSON with the same definitions', async () => {
     const doc = (await rawRequest(env.sim, 'GET', '/openapi/v2')).json();
     expect(doc.swagger).toBe('2.0');

@@ -330,7 +330,90 @@ export const kindSchemas: Record<string, JsonSchema> = {
     ),
     status: workloadStatus('ReplicaSet'),
   }),
+  'apps/v1/DaemonSet': kindSchema('Runs one copy of a pod on every (selected) node.', {
+    spec: obj(
+      'Desired state of the DaemonSet.',
+      {
+        selector: ref(`${meta}.LabelSelector`, 'Which pods belong to the DaemonSet.'),
+        template: ref(`${core}.PodTemplateSpec`, 'The pod to run on each node.'),
+        updateStrategy: obj('How pods are replaced when the template changes.', {
+          type: s('RollingUpdate (default) or OnDelete.'),
+          rollingUpdate: open('maxUnavailable and maxSurge for RollingUpdate.'),
+        }),
+        minReadySeconds: i('Seconds a pod must be ready to count as available.'),
+        revisionHistoryLimit: i('Old ControllerRevisions to keep. Defaults to 10.'),
+      },
+      ['selector', 'template'],
+    ),
+    status: open('Observed state: scheduled, ready, available and misscheduled pod counts.'),
+  }),
+  'coordination.k8s.io/v1/Lease': kindSchema('A lock held by a holder for a time (node heartbeats, leader election).', {
+    spec: obj('The lease itself.', {
+      holderIdentity: s('Who holds the lease.'),
+      leaseDurationSeconds: i('Seconds the holder may go without renewing before others may take the lease.'),
+      acquireTime: s('When the current holder acquired the lease (RFC 3339, microseconds).'),
+      renewTime: s('When the holder last renewed the lease (RFC 3339, microseconds).'),
+      leaseTransitions: i('How many times the lease changed holders.'),
+      strategy: s('Coordinated leader election strategy (alpha).'),
+      preferredHolder: s('Holder the coordinated leader election prefers (alpha).'),
+    }),
+  }),
+  'discovery.k8s.io/v1/EndpointSlice': kindSchema("A subset of a Service's endpoints.", {
+    addressType: s('IPv4, IPv6 or FQDN.'),
+    endpoints: {
+      type: 'array',
+      items: open('One endpoint: addresses, conditions (ready, serving, terminating), nodeName, targetRef.'),
+      description: 'The endpoints of the slice.',
+    },
+    ports: {
+      type: 'array',
+      items: obj('A port of the endpoints.', {
+        name: s('Name of the port (the Service port it belongs to).'),
+        port: i('Port number.'),
+        protocol: s('TCP (default), UDP or SCTP.'),
+        appProtocol: s('Application protocol of the port.'),
+      }),
+      description: 'Ports every endpoint of the slice serves.',
+    },
+  }),
+  ...rbacSchemas(),
 };
+
+function rbacSchemas(): Record<string, JsonSchema> {
+  const rule = obj('Verbs allowed on resources or non-resource URLs.', {
+    verbs: strings('Verbs allowed (get, list, create, ..., or *).'),
+    apiGroups: strings('API groups of the resources ("" for core).'),
+    resources: strings('Resources, subresources as resource/subresource.'),
+    resourceNames: strings('Object names the rule is limited to.'),
+    nonResourceURLs: strings('Paths such as /healthz (ClusterRoles only).'),
+  });
+  const rules = { type: 'array', items: rule, description: 'The rules of the role.' };
+  const subjects = {
+    type: 'array',
+    items: obj('Who the binding grants the role to.', {
+      kind: s('User, Group or ServiceAccount.'),
+      apiGroup: s('rbac.authorization.k8s.io for users and groups, "" for service accounts.'),
+      name: s('Name of the subject.'),
+      namespace: s('Namespace of a ServiceAccount subject.'),
+    }),
+    description: 'The subjects the role is granted to.',
+  };
+  const roleRef = obj('The role granted (cannot change once set).', {
+    apiGroup: s('rbac.authorization.k8s.io.'),
+    kind: s('Role or ClusterRole.'),
+    name: s('Name of the role.'),
+  });
+  const group = 'rbac.authorization.k8s.io/v1';
+  return {
+    [`${group}/Role`]: kindSchema('Permissions within a namespace.', { rules }),
+    [`${group}/ClusterRole`]: kindSchema('Permissions cluster-wide or in namespaces through RoleBindings.', {
+      rules,
+      aggregationRule: open('Label selectors of ClusterRoles whose rules are aggregated into this one.'),
+    }),
+    [`${group}/RoleBinding`]: kindSchema('Grants a Role or ClusterRole within a namespace.', { subjects, roleRef }),
+    [`${group}/ClusterRoleBinding`]: kindSchema('Grants a ClusterRole cluster-wide.', { subjects, roleRef }),
+  };
+}
 
 /** A kind the table does not describe: typed metadata, everything else open. */
 export function genericKindSchema(kind: string): JsonSchema {
