@@ -171,7 +171,9 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     latencies,
     clusterDomain,
     enforcesNetworkPolicy: profile.enforcesNetworkPolicy ?? false,
-    apiserverKubeletUser: 'kube-apiserver',
+    // kubeadm's APIServerKubeletClientCertCommonName (cmd/kubeadm/app/constants/constants.go), the CN
+    // of the apiserver-kubelet-client.crt the static kube-apiserver pod's --kubelet-client-certificate names.
+    apiserverKubeletUser: profile.apiserverKubeletUser ?? 'kube-apiserver-kubelet-client',
     etcdctl: (args) => storage.etcdctl(args),
     onContainerExit: (...args) => controllers?.onContainerExit(...args),
   };

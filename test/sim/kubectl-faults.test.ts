@@ -54,7 +54,7 @@ const coveredHere = [
 
 const seedLoop = 'for i in 1 2 3 4 5 6; do wget -qO- http://web/hostname; echo; done';
 const forbiddenByKubelet = (verb: string) =>
-  `Forbidden (user=kube-apiserver, verb=${verb}, resource=nodes, subresource=proxy)`;
+  `Forbidden (user=kube-apiserver-kubelet-client, verb=${verb}, resource=nodes, subresource=proxy)`;
 
 let sim: SimCluster;
 let k: Kubectl;

@@ -96,6 +96,9 @@ export const k3s: ClusterProfile = {
       ],
     },
   }),
+  // k3s (and RKE2) sign the API server's kubelet client certificate, server/tls/client-kube-apiserver.crt,
+  // for CN system:apiserver (what `k3s certificate check` / `rke2 certificate check` list).
+  apiserverKubeletUser: 'system:apiserver',
   refusedFaults: {
     'cni-cross-node': 'k3s here is a single node: there is no cross-node pod traffic to break',
     'scheduler-binpack':

@@ -85,6 +85,11 @@ export interface ClusterProfile {
   admission?: AdmissionShape;
   /** The CNI enforces NetworkPolicy objects on the pod network. */
   enforcesNetworkPolicy?: boolean;
+  /**
+   * The user the API server presents to kubelets (its kubelet client certificate's CN), as a
+   * kubelet's Forbidden names it. Default: kubeadm's `kube-apiserver-kubelet-client`.
+   */
+  apiserverKubeletUser?: string;
   /** First pull of an image on each node takes this long (virtual ms, before scaling); later pulls are cached. */
   firstPullMs?: { min: number; max: number };
   /**

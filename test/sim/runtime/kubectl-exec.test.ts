@@ -76,10 +76,10 @@ describe('kubectl exec and logs against the simulated kubelet', () => {
     cluster.faults.enable('kubelet-rbac-denied');
     try {
       expect((await kubectl(['exec', 'client', '--', 'hostname'])).stderr).toBe(
-        'error: unable to upgrade connection: Forbidden (user=kube-apiserver, verb=create, resource=nodes, subresource=proxy)\n',
+        'error: unable to upgrade connection: Forbidden (user=kube-apiserver-kubelet-client, verb=create, resource=nodes, subresource=proxy)\n',
       );
       expect((await kubectl(['logs', 'web-578474b6fc-8rsb8'])).stderr).toBe(
-        'Error from server (Forbidden): Forbidden (user=kube-apiserver, verb=get, resource=nodes, subresource=proxy) ( pods/log web-578474b6fc-8rsb8)\n',
+        'Error from server (Forbidden): Forbidden (user=kube-apiserver-kubelet-client, verb=get, resource=nodes, subresource=proxy) ( pods/log web-578474b6fc-8rsb8)\n',
       );
     } finally {
       cluster.faults.disable('kubelet-rbac-denied');

@@ -311,14 +311,14 @@ describe('kubelet streaming endpoints', () => {
       const res = await fetch(`${server.url}/api/v1/namespaces/default/pods/${WEB}/log?container=web`);
       expect({ code: res.status, body: await res.text() }).toEqual({
         code: 403,
-        body: `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Forbidden (user=kube-apiserver, verb=get, resource=nodes, subresource=proxy) ( pods/log ${WEB})","reason":"Forbidden","details":{"name":"${WEB}","kind":"pods/log"},"code":403}`,
+        body: `{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Forbidden (user=kube-apiserver-kubelet-client, verb=get, resource=nodes, subresource=proxy) ( pods/log ${WEB})","reason":"Forbidden","details":{"name":"${WEB}","kind":"pods/log"},"code":403}`,
       });
     });
 
     it('fails exec and port-forward upgrades with an InternalError', async () => {
       const expected = {
         code: 500,
-        body: '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Internal error occurred: unable to upgrade connection: Forbidden (user=kube-apiserver, verb=create, resource=nodes, subresource=proxy)","reason":"InternalError","details":{"causes":[{"message":"unable to upgrade connection: Forbidden (user=kube-apiserver, verb=create, resource=nodes, subresource=proxy)"}]},"code":500}',
+        body: '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"Internal error occurred: unable to upgrade connection: Forbidden (user=kube-apiserver-kubelet-client, verb=create, resource=nodes, subresource=proxy)","reason":"InternalError","details":{"causes":[{"message":"unable to upgrade connection: Forbidden (user=kube-apiserver-kubelet-client, verb=create, resource=nodes, subresource=proxy)"}]},"code":500}',
       };
       expect(await refusedUpgrade(`/api/v1/namespaces/default/pods/${WEB}/exec?command=hostname&stdout=true`)).toEqual(
         expected,

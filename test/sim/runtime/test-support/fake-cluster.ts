@@ -123,7 +123,7 @@ export function createFakeCluster(
     faults,
     latencies: { podStartMs: 0, endpointDelayMs: 0, apiLatencyMs: 0, dnsLatencyMs: 0 },
     clusterDomain: options.clusterDomain ?? 'cluster.local',
-    apiserverKubeletUser: 'kube-apiserver',
+    apiserverKubeletUser: 'kube-apiserver-kubelet-client',
     etcdctl: async (args) => ({ stdout: `etcdctl ${args.join(' ')}\n`, stderr: '', exitCode: 0 }),
     onContainerExit(namespace, pod, container, exitCode, reason) {
       exits.push({ namespace, pod, container, exitCode, reason });
