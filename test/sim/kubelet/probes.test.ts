@@ -22,6 +22,7 @@ spec:
       args: ["netexec", "--http-port=8080"]
 ${probes}`;
 
+const applyPod = (name: string, probes: string) => file.k.ok(['apply', '-f', '-'], agnhostPod(name, probes));
 const podJson = async (name: string) => JSON.parse(await file.k.ok(['get', 'pod', name, '-n', NS, '-o', 'json']));
 const eventsOf = (name: string) =>
   file.k
@@ -108,13 +109,10 @@ describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
   });
 
   it('a startup probe holds readiness back: started, then ready, with the API defaults filled in', async () => {
-    await file.k.ok(
-      ['apply', '-f', '-'],
-      agnhostPod(
-        'starting',
-        '      startupProbe:\n        httpGet: { path: /healthz, port: 8080 }\n        periodSeconds: 1\n' +
-          '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
-      ),
+    await applyPod(
+      'starting',
+      '      startupProbe:\n        httpGet: { path: /healthz, port: 8080 }\n        periodSeconds: 1\n' +
+        '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
     );
     await file.k.ok(['wait', '--for=condition=Ready', 'pod/starting', '-n', NS, '--timeout=30s']);
     const pod = await podJson('starting');
@@ -137,14 +135,11 @@ describe.skipIf(!hasKubectl)('probes (kubectl)', () => {
   });
 
   it('a failing startup probe keeps the container unstarted and unready, runs no other probe, then restarts it', async () => {
-    await file.k.ok(
-      ['apply', '-f', '-'],
-      agnhostPod(
-        'never-starts',
-        '      startupProbe:\n        tcpSocket: { port: 9999 }\n        periodSeconds: 1\n        failureThreshold: 3\n' +
-          '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n' +
-          '      livenessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
-      ),
+    await applyPod(
+      'never-starts',
+      '      startupProbe:\n        tcpSocket: { port: 9999 }\n        periodSeconds: 1\n        failureThreshold: 3\n' +
+        '      readinessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n' +
+        '      livenessProbe:\n        httpGet: { path: /hostname, port: 8080 }\n        periodSeconds: 1\n',
     );
     const unhealthy = await waitForEvents('never-starts', (e) => e.some((x) => x.reason === 'Unhealthy'));
     const pod = await podJson('never-starts');
