@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { SharedNamespace } from './checks/workload-options.js';
 import type { ServerLimits } from './http/server-limits.js';
 import { parseApiTokens, tenantCount } from './http/tenants.js';
 import { LOG_LEVELS, type LogLevel } from './kernel/logger.js';
@@ -89,6 +90,19 @@ const EnvSchema = z.object({
         ctx.addIssue({ code: 'custom', message: `KUBEPROOF_ALLOWED_TARGETS: ${(err as Error).message}` });
         return z.NEVER;
       }
+    }),
+  // Least-privilege mode for every audit whose options name no namespace.
+  KUBEPROOF_AUDIT_NAMESPACE: z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const name = raw?.trim() || undefined;
+      if (name === undefined || SharedNamespace.safeParse(name).success) return name;
+      ctx.addIssue({
+        code: 'custom',
+        message: `KUBEPROOF_AUDIT_NAMESPACE must be a namespace name (lowercase letters, digits, "-", at most 63), got "${raw}"`,
+      });
+      return z.NEVER;
     }),
   KUBEPROOF_RUNBOOK: z
     .string()
@@ -194,6 +208,8 @@ export interface Config {
   httpCallbacks: HttpCallbacks;
   /** KUBEPROOF_LOG_LEVEL: lines below it are dropped (default info). */
   logLevel: LogLevel;
+  /** KUBEPROOF_AUDIT_NAMESPACE: the existing namespace audits run in when their options name none. */
+  auditNamespace: string | undefined;
 }
 
 /** Invalid environment; `problems` lists every bad value, never a token. */
@@ -264,6 +280,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     callbackSecrets: e.KUBEPROOF_CALLBACK_SECRETS,
     httpCallbacks: e.KUBEPROOF_CALLBACK_ALLOW_HTTP ? 'any' : isLoopback(e.HOST) ? 'loopback' : 'never',
     logLevel: e.KUBEPROOF_LOG_LEVEL,
+    auditNamespace: e.KUBEPROOF_AUDIT_NAMESPACE,
     namespaceHeartbeatSeconds: e.KUBEPROOF_NAMESPACE_HEARTBEAT_SECONDS,
     namespaceLapseSeconds: e.KUBEPROOF_NAMESPACE_LAPSE_SECONDS,
     serverLimits: {

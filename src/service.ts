@@ -19,7 +19,7 @@ import { ServiceMetrics } from './metrics/service-metrics.js';
 import { OutboundPolicy } from './net/outbound-policy.js';
 import { presentRunSummary } from './routes/audits/present.js';
 import { WebhookDispatcher } from './webhook/dispatcher.js';
-import { namespaceFor } from './workload/names.js';
+import { leftByInterruptedRun } from './workload/names.js';
 
 /** The checks side: the suite and its catalog, both using the operator's runbook when one is configured. */
 function buildCheckEngine(
@@ -64,7 +64,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
   const clock = io.clock ?? { now: () => new Date() };
   const database = openDatabase(config.dbPath);
   const store = new AuditStore(database.db);
-  const interrupted = store.interruptUnfinished(clock.now(), namespaceFor);
+  const interrupted = store.interruptUnfinished(clock.now(), leftByInterruptedRun);
   if (interrupted.length > 0)
     logger.warn('marked audits left by a previous process as interrupted', { count: interrupted.length });
   // Loopback targets are dialled only when the service itself listens on loopback (a developer set-up).
@@ -113,6 +113,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
       ...(config.metricsToken ? { metricsToken: config.metricsToken } : {}),
       callbackSecretNames: [...config.callbackSecrets.keys()],
       httpCallbacks: config.httpCallbacks,
+      defaultNamespace: config.auditNamespace,
     },
   });
   const close = async () => {

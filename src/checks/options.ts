@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { NamespaceOptions, PodOptions } from './workload-options.js';
+import { NamespaceChoice, PodOptions } from './workload-options.js';
 
 /** etcd client material for the etcd-direct encryption strategy: secret, never stored. */
 export const EtcdAccess = z
@@ -70,7 +70,7 @@ export const AuditOptions = z
       .strict()
       .default({ ...DEFAULT_IMAGES })
       .openapi({ description: 'Images for the in-cluster workload (point them at a registry mirror when air-gapped)' }),
-    namespace: NamespaceOptions,
+    namespace: NamespaceChoice,
     pods: PodOptions,
     clusterDomain: z
       .string()

@@ -66,8 +66,48 @@ export const NamespaceOptions = z
     }),
   })
   .strict()
-  .default({ labels: {}, annotations: {} })
+  // No default: an absent `options.namespace` must stay absent (see NamespaceChoice).
   .openapi('NamespaceOptions', { description: "What to add to kubeproof's run namespace" });
+
+/** A namespace's name as the API server validates it (an RFC 1123 label). */
+export const SharedNamespace = z
+  .string()
+  .max(63, 'a namespace name is at most 63 characters')
+  .regex(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/,
+    'a namespace name: at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit',
+  )
+  .openapi({
+    description:
+      'Least-privilege mode: the name of an existing namespace to run the whole workload in. kubeproof never creates, ' +
+      "changes or deletes it; every object it creates there carries the run's name prefix and run-id label, and cleanup " +
+      'deletes only those. `GET /v1/rbac?namespace=NAME` renders the Role it needs there.',
+    example: 'kubeproof-audits',
+  });
+
+/**
+ * `options.namespace`: a name (run inside that existing namespace: least-privilege mode), or what
+ * to add to the namespace kubeproof creates for the run (the default mode).
+ */
+export const NamespaceChoice = z
+  .union([SharedNamespace, NamespaceOptions], {
+    // Say what was wrong with the form given (the object's own field message), not "Invalid input".
+    error: (issue) => {
+      if (issue.code !== 'invalid_union') return undefined;
+      const inObject = typeof issue.input === 'object' && issue.input !== null ? issue.errors[1]?.[0] : undefined;
+      if (inObject) return `${['', ...inObject.path.map(String)].join('.').slice(1) || 'object'}: ${inObject.message}`;
+      return 'a namespace name (least-privilege mode) or an object with labels and annotations';
+    },
+  })
+  // No default here: intake tells "not given" (then the server default applies) from a choice.
+  .optional()
+  .openapi({
+    description:
+      'A namespace name: run inside that existing namespace (least-privilege mode, no namespace created or deleted). ' +
+      'An object: labels and annotations for the namespace kubeproof creates for the run (the default). ' +
+      'Without it, the server default (KUBEPROOF_AUDIT_NAMESPACE) when set, else a namespace of its own.',
+    example: 'kubeproof-audits',
+  });
 
 export const PodOptions = z
   .object({

@@ -105,20 +105,23 @@ export class AuditStore {
 
   /**
    * At start-up: whatever a previous process left queued or running can never finish, nor its
-   * callback be delivered. A run that was running records the namespace it left (`namespaceOf`),
-   * so its report says so.
+   * callback be delivered. A run that was running records what it left (`leftBy`: the namespace,
+   * and what becomes of it), so its report says so.
    */
-  interruptUnfinished(at: Date, namespaceOf?: (runId: string) => string): string[] {
-    const running = this.listRuns({ status: 'running', limit: 10_000 }).map((r) => r.id);
+  interruptUnfinished(
+    at: Date,
+    leftBy?: (run: Pick<AuditRunRow, 'id' | 'options'>) => { namespace: string; detail: string },
+  ): string[] {
+    const running = this.listRuns({ status: 'running', limit: 10_000 });
     const ids = interruptUnfinishedRuns(this.#db, at);
     abandonPendingCallbacks(this.#db);
-    if (namespaceOf) {
-      for (const id of running) {
-        updateRun(this.#db, id, {
-          cleanupNamespace: namespaceOf(id),
+    if (leftBy) {
+      for (const run of running) {
+        const left = leftBy(run);
+        updateRun(this.#db, run.id, {
+          cleanupNamespace: left.namespace,
           cleanupDeleted: false,
-          cleanupDetail:
-            'the service stopped mid-run and could not delete it; the next audit of this cluster removes it once its heartbeat lapses',
+          cleanupDetail: left.detail,
         });
       }
     }

@@ -25,6 +25,8 @@ export interface HttpSettings {
   httpCallbacks?: HttpCallbacks;
   /** KUBEPROOF_METRICS_TOKEN: when set, `GET /metrics` requires it as a bearer token. */
   metricsToken?: string;
+  /** KUBEPROOF_AUDIT_NAMESPACE: the existing namespace an audit runs in when its options name none. */
+  defaultNamespace?: string | undefined;
 }
 
 /** Everything createApp needs, injected (never imported as singletons). */

@@ -22,21 +22,29 @@ export function permissionKey(n: RbacNeed): string {
   return `${n.verb} ${resourceLabel(n)} ${n.scope}`;
 }
 
+/** Where a need is granted: cluster-wide (ClusterRole), kube-system, or a named namespace (Role). */
+export type Binding = 'cluster' | 'kube-system' | { namespace: string };
+
 /**
- * Which binding grants a need: non-resource URLs and the run and cluster scopes are granted
- * cluster-wide (each audit creates its own namespace, and RBAC cannot match namespaces by name
- * prefix); kube-system reads by a Role there.
+ * Which binding grants a need. Each audit's own namespace (the default mode) has a fresh name,
+ * and RBAC cannot match namespaces by name prefix, so run-scoped needs are granted cluster-wide;
+ * with an operator's namespace (`namespace`, the least-privilege mode) they are granted by a Role
+ * there. Non-resource URLs and cluster scopes are always cluster-wide; kube-system reads by a
+ * Role there.
  */
-export const bindingOf = (n: Pick<RbacNeed, 'nonResourceURL' | 'scope'>): 'cluster' | 'kube-system' =>
-  n.nonResourceURL === undefined && n.scope === 'kube-system' ? 'kube-system' : 'cluster';
+export function bindingOf(n: Pick<RbacNeed, 'nonResourceURL' | 'scope'>, namespace?: string): Binding {
+  if (n.nonResourceURL !== undefined || n.scope === 'cluster') return 'cluster';
+  if (n.scope === 'kube-system') return 'kube-system';
+  return namespace ? { namespace } : 'cluster';
+}
 
 /** The scopes whose grant also grants a need of this scope (a cluster-wide grant covers kube-system). */
-function coveringScopes(n: RbacNeed): readonly RbacScope[] {
-  return RBAC_SCOPES.filter((s) => bindingOf({ scope: s }) === 'cluster' || s === n.scope);
+function coveringScopes(n: RbacNeed, namespace?: string): readonly RbacScope[] {
+  return RBAC_SCOPES.filter((s) => bindingOf({ scope: s }, namespace) === 'cluster' || s === n.scope);
 }
 
 /** Every permission the checks declare, in check order: what a selection needs. */
-export const permissionsOf = (checks: readonly { rbac: readonly RbacNeed[] }[]): RbacNeed[] =>
+export const permissionsOf = <N extends RbacNeed>(checks: readonly { rbac: readonly N[] }[]): N[] =>
   checks.flatMap((c) => c.rbac);
 
 /** Each distinct permission once (by permissionKey), optional ones included: what is reviewed. */
@@ -49,11 +57,11 @@ export function distinctPermissions(needs: readonly RbacNeed[]): Map<string, Rba
 /**
  * The optional needs a required one does not already grant (a cluster-wide grant covers
  * kube-system too), so each permission appears once in the manifests, required when any check
- * requires it.
+ * requires it. `namespace`: the least-privilege mode, where run-scoped grants live in that namespace.
  */
-export function optionalOnly(needs: readonly RbacNeed[]): RbacNeed[] {
+export function optionalOnly<N extends RbacNeed>(needs: readonly N[], namespace?: string): N[] {
   const granted = new Set(needs.filter((n) => !n.optional).map(permissionKey));
   return needs.filter(
-    (n) => n.optional && !coveringScopes(n).some((scope) => granted.has(permissionKey({ ...n, scope }))),
+    (n) => n.optional && !coveringScopes(n, namespace).some((scope) => granted.has(permissionKey({ ...n, scope }))),
   );
 }

@@ -1,17 +1,9 @@
 import type { KubeObject } from '../kube/cluster-access.js';
-import {
-  EXPIRES_AT_ANNOTATION,
-  HEARTBEAT_ANNOTATION,
-  MANAGED_BY,
-  MANAGED_BY_LABEL,
-  PULL_SECRET,
-  RESTART_PROBE_POD,
-  RUN_ID_LABEL,
-  runIdLabelValue,
-  WEB_LABELS,
-  WEB_SELECTOR,
-} from './names.js';
+import { EXPIRES_AT_ANNOTATION, HEARTBEAT_ANNOTATION } from './names.js';
 import type { WorkloadHandle, WorkloadOptions } from './types.js';
+
+/** What operators add to a namespace kubeproof creates (the object form of `options.namespace`). */
+export type NamespaceExtras = Exclude<WorkloadOptions['namespace'], string>;
 
 /**
  * Requests and limits of every kubeproof container: both set, for ResourceQuotas that require
@@ -21,8 +13,6 @@ export const POD_RESOURCES = {
   requests: { cpu: '10m', memory: '16Mi' },
   limits: { cpu: '100m', memory: '64Mi' },
 } as const;
-const managed = { [MANAGED_BY_LABEL]: MANAGED_BY };
-
 /**
  * The non-root user every kubeproof container runs as: numeric, so the kubelet can verify
  * runAsNonRoot without reading the image (`nobody`; agnhost netexec listens on 8080 and busybox
@@ -39,7 +29,7 @@ export type PodInputs = Pick<WorkloadOptions, 'images' | 'pods'>;
  * policy/check_runAsNonRoot.go, check_seccompProfile_restricted.go), Linux nodes, the operator's
  * scheduling options and the registry credentials, when given.
  */
-function podSpecBase(o: PodInputs) {
+function podSpecBase(w: WorkloadHandle, o: PodInputs) {
   return {
     securityContext: {
       runAsNonRoot: true,
@@ -50,7 +40,7 @@ function podSpecBase(o: PodInputs) {
     nodeSelector: { ...o.pods.nodeSelector, 'kubernetes.io/os': 'linux' },
     ...(o.pods.tolerations.length ? { tolerations: o.pods.tolerations.map((t) => ({ ...t })) } : {}),
     ...(o.pods.priorityClassName ? { priorityClassName: o.pods.priorityClassName } : {}),
-    ...(o.images.pullSecret ? { imagePullSecrets: [{ name: PULL_SECRET }] } : {}),
+    ...(o.images.pullSecret ? { imagePullSecrets: [{ name: w.pullSecretName }] } : {}),
   };
 }
 
@@ -78,11 +68,11 @@ function podMetadata(o: PodInputs, labels: Record<string, string>) {
 }
 
 /** The registry credentials as a Secret of the run namespace (only when `images.pullSecret` is set). */
-export function pullSecretManifest(dockerConfigJson: string): KubeObject {
+export function pullSecretManifest(w: WorkloadHandle, dockerConfigJson: string): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
-    metadata: { name: PULL_SECRET, labels: { ...managed } },
+    metadata: { name: w.pullSecretName, labels: { ...w.runLabels } },
     type: 'kubernetes.io/dockerconfigjson',
     stringData: { '.dockerconfigjson': dockerConfigJson },
   };
@@ -94,9 +84,8 @@ export function pullSecretManifest(dockerConfigJson: string): KubeObject {
  */
 export function namespaceManifest(
   w: WorkloadHandle,
-  runId: string,
   expiresAt: Date,
-  extra: WorkloadOptions['namespace'] = { labels: {}, annotations: {} },
+  extra: NamespaceExtras = { labels: {}, annotations: {} },
   heartbeatAt: Date = new Date(),
 ): KubeObject {
   return {
@@ -104,7 +93,7 @@ export function namespaceManifest(
     kind: 'Namespace',
     metadata: {
       name: w.namespace,
-      labels: { ...extra.labels, ...managed, [RUN_ID_LABEL]: runIdLabelValue(runId) },
+      labels: { ...extra.labels, ...w.runLabels },
       annotations: {
         ...extra.annotations,
         [EXPIRES_AT_ANNOTATION]: expiresAt.toISOString(),
@@ -119,14 +108,14 @@ export function webDeployment(w: WorkloadHandle, o: PodInputs): KubeObject {
   return {
     apiVersion: 'apps/v1',
     kind: 'Deployment',
-    metadata: { name: w.deploymentName, labels: { ...WEB_LABELS } },
+    metadata: { name: w.deploymentName, labels: { ...w.runLabels } },
     spec: {
       replicas: w.replicas,
-      selector: { matchLabels: { ...WEB_SELECTOR } },
+      selector: { matchLabels: { ...w.webSelector } },
       template: {
-        metadata: podMetadata(o, { ...WEB_LABELS }),
+        metadata: podMetadata(o, { ...w.webSelector, ...w.runLabels }),
         spec: {
-          ...podSpecBase(o),
+          ...podSpecBase(w, o),
           containers: [
             {
               ...CONTAINER_BASE,
@@ -151,8 +140,8 @@ export function clusterIpService(w: WorkloadHandle): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: w.serviceName, labels: { ...managed } },
-    spec: { selector: { ...WEB_SELECTOR }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    metadata: { name: w.serviceName, labels: { ...w.runLabels } },
+    spec: { selector: { ...w.webSelector }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
   };
 }
 
@@ -161,20 +150,30 @@ export function nodePortService(w: WorkloadHandle): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
-    metadata: { name: w.nodePortServiceName, labels: { ...managed } },
-    spec: { type: 'NodePort', selector: { ...WEB_SELECTOR }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+    metadata: { name: w.nodePortServiceName, labels: { ...w.runLabels } },
+    spec: {
+      type: 'NodePort',
+      selector: { ...w.webSelector },
+      ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
+    },
   };
 }
 
-function busyboxPod(name: string, o: PodInputs, command: string[], restartPolicy: 'Never' | 'Always'): KubeObject {
+function busyboxPod(
+  w: WorkloadHandle,
+  name: string,
+  o: PodInputs,
+  command: string[],
+  restartPolicy: 'Never' | 'Always',
+): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Pod',
-    metadata: { name, ...podMetadata(o, { app: name, ...managed }) },
+    metadata: { name, ...podMetadata(o, { app: name, ...w.runLabels }) },
     spec: {
       restartPolicy,
       terminationGracePeriodSeconds: 1,
-      ...podSpecBase(o),
+      ...podSpecBase(w, o),
       containers: [{ ...CONTAINER_BASE, name, image: o.images.client, command }],
     },
   };
@@ -182,10 +181,16 @@ function busyboxPod(name: string, o: PodInputs, command: string[], restartPolicy
 
 /** The busybox pod checks exec wget/nslookup from, as the smoke test's `kubectl run client` (docs/guide.md). */
 export function clientPod(w: WorkloadHandle, o: PodInputs): KubeObject {
-  return busyboxPod(w.clientPodName, o, ['sleep', '3600'], 'Never');
+  return busyboxPod(w, w.clientPodName, o, ['sleep', '3600'], 'Never');
 }
 
 /** kubelet.restart's victim: PID 1 exits 0 on TERM, so `kill 1` ends the container cleanly. */
-export function restartProbePod(o: PodInputs): KubeObject {
-  return busyboxPod(RESTART_PROBE_POD, o, ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'], 'Always');
+export function restartProbePod(w: WorkloadHandle, o: PodInputs): KubeObject {
+  return busyboxPod(
+    w,
+    w.restartProbePodName,
+    o,
+    ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+    'Always',
+  );
 }

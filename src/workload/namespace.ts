@@ -1,4 +1,4 @@
-import type { ClusterAccess } from '../kube/cluster-access.js';
+import { type ClusterAccess, ClusterError } from '../kube/cluster-access.js';
 import { type CreationRecord, createRecorded, emptyRecord } from './create-object.js';
 import { namespaceManifest, pullSecretManifest } from './manifests.js';
 import type { WorkloadHandle, WorkloadOptions } from './types.js';
@@ -35,7 +35,7 @@ export async function createRunNamespace(input: CreateRunNamespaceInput): Promis
     cluster,
     result,
     'namespaces',
-    namespaceManifest(w, input.runId, input.expiresAt, options.namespace),
+    namespaceManifest(w, input.expiresAt, typeof options.namespace === 'string' ? undefined : options.namespace),
     undefined,
     signal,
   );
@@ -43,17 +43,49 @@ export async function createRunNamespace(input: CreateRunNamespaceInput): Promis
   // Nothing can be created in a namespace that does not exist: the refusal is the observation.
   if (refused) return result;
   result.ready = true;
-  if (options.images.pullSecret) {
-    await createRecorded(
-      cluster,
-      result,
-      'secrets',
-      pullSecretManifest(options.images.pullSecret),
-      w.namespace,
-      signal,
-    );
-  }
+  await createPullSecret(input, result);
   return result;
+}
+
+/**
+ * Least-privilege mode: the run works in the operator's pre-existing namespace
+ * (`options.namespace`) and never creates, patches or deletes it. Reads it (a Role in it may
+ * grant `get namespaces`: the API server authorizes GET /api/v1/namespaces/NAME in namespace NAME)
+ * and creates the pull secret, when one is configured. A namespace that is missing or being
+ * deleted is a setting to fix, not a cluster failure: thrown (→ `error`).
+ */
+export async function prepareSharedNamespace(input: CreateRunNamespaceInput): Promise<RunNamespace> {
+  const { cluster, workload: w, signal } = input;
+  const result: RunNamespace = { namespace: w.namespace, ready: false, ...emptyRecord() };
+  try {
+    const ns = await cluster.get('namespaces', w.namespace, undefined, { signal, timeoutMs: 15_000 });
+    if (ns.metadata?.deletionTimestamp)
+      throw new Error(`namespace ${w.namespace} (options.namespace) is being deleted`);
+  } catch (err) {
+    if (err instanceof ClusterError && err.kind === 'not-found') {
+      throw new Error(
+        `namespace ${w.namespace} (options.namespace) does not exist: kubeproof runs in it but never creates it; ` +
+          'create it and apply GET /v1/rbac?namespace=NAME, or leave options.namespace out',
+      );
+    }
+    throw err;
+  }
+  result.ready = true;
+  await createPullSecret(input, result);
+  return result;
+}
+
+async function createPullSecret(input: CreateRunNamespaceInput, result: RunNamespace): Promise<void> {
+  const { cluster, workload: w, options, signal } = input;
+  if (!options.images.pullSecret) return;
+  await createRecorded(
+    cluster,
+    result,
+    'secrets',
+    pullSecretManifest(w, options.images.pullSecret),
+    w.namespace,
+    signal,
+  );
 }
 
 /**

@@ -1,10 +1,24 @@
 /** The in-cluster fixture created once per run and shared by the smoke checks. */
 export interface WorkloadHandle {
   namespace: string;
+  /**
+   * The namespace is the operator's (`options.namespace`): kubeproof neither creates nor deletes
+   * it, and cleanup deletes only the objects carrying this run's labels.
+   */
+  sharedNamespace: boolean;
+  /** Labels on every object the run creates: kubeproof's own and the run id. */
+  runLabels: Readonly<Record<string, string>>;
+  /** What selects this run's web pods: the Deployment's selector, both Services', the checks' pod lists. */
+  webSelector: Readonly<Record<string, string>>;
+  /** webSelector as a list call's labelSelector. */
+  webLabelSelector: string;
   deploymentName: string;
   serviceName: string;
   nodePortServiceName: string;
   clientPodName: string;
+  restartProbePodName: string;
+  /** The Secret holding `options.images.pullSecret`, when one is given. */
+  pullSecretName: string;
   replicas: number;
   /**
    * Requests kubeproof made to the web pods, so pods.logs can look for them: one entry per
@@ -26,8 +40,11 @@ export interface WorkloadOptions {
   images: WorkloadImages;
   /** What operators add to every kubeproof pod so their policies admit it (`options.pods`). */
   pods: WorkloadPodOptions;
-  /** What operators add to the run namespace (`options.namespace`). */
-  namespace: { labels: Record<string, string>; annotations: Record<string, string> };
+  /**
+   * `options.namespace`: what operators add to the namespace kubeproof creates, or the name of
+   * their own pre-existing namespace to run in (least-privilege mode).
+   */
+  namespace?: string | { labels: Record<string, string>; annotations: Record<string, string> } | undefined;
 }
 
 export interface WorkloadPodOptions {

@@ -62,7 +62,7 @@ describe('the in-cluster workload', () => {
   it('lives in kubeproof-<short id>, labelled as kubeproof’s with the run id, an expiry and a heartbeat', () => {
     const expiresAt = new Date('2030-01-01T00:00:00Z');
     const heartbeatAt = new Date('2029-12-31T22:00:00Z');
-    const ns = namespaceManifest(w, runId, expiresAt, undefined, heartbeatAt);
+    const ns = namespaceManifest(w, expiresAt, undefined, heartbeatAt);
     expect(ns.metadata).toEqual({
       name: 'kubeproof-0b6f4c1e',
       labels: { 'app.kubernetes.io/managed-by': 'kubeproof', 'kubeproof.io/run-id': runId },
@@ -83,7 +83,7 @@ describe('the in-cluster workload', () => {
     const pods = [
       webDeployment(w, defaults).spec.template.spec,
       clientPod(w, defaults).spec,
-      restartProbePod(defaults).spec,
+      restartProbePod(w, defaults).spec,
     ];
     for (const container of pods.flatMap(containersOf)) {
       expect(millicores(container.resources.requests.cpu), JSON.stringify(container)).toBeLessThanOrEqual(50);
@@ -95,7 +95,7 @@ describe('the in-cluster workload', () => {
     const pods = [
       webDeployment(w, defaults).spec.template.spec,
       clientPod(w, defaults).spec,
-      restartProbePod(defaults).spec,
+      restartProbePod(w, defaults).spec,
     ];
     for (const spec of pods) expect(restrictedViolations(spec), JSON.stringify(spec)).toEqual([]);
   });
@@ -104,7 +104,7 @@ describe('the in-cluster workload', () => {
     const pods = [
       webDeployment(w, defaults).spec.template.spec,
       clientPod(w, defaults).spec,
-      restartProbePod(defaults).spec,
+      restartProbePod(w, defaults).spec,
     ];
     for (const spec of pods) {
       expect(spec.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
@@ -129,12 +129,13 @@ describe('the in-cluster workload', () => {
         priorityClassName: 'audit-low',
       },
     });
-    const ns = namespaceManifest(w, runId, new Date(), options.namespace);
+    const extras = typeof options.namespace === 'string' ? undefined : options.namespace;
+    const ns = namespaceManifest(w, new Date(), extras);
     expect(ns.metadata?.labels).toMatchObject({ team: 'sre', 'app.kubernetes.io/managed-by': 'kubeproof' });
     expect(ns.metadata?.annotations).toMatchObject({ note: 'x' });
     const template = webDeployment(w, options).spec.template;
     expect(template.metadata.labels).toMatchObject({ 'cost-center': 'c42', app: 'web' });
-    for (const pod of [template, clientPod(w, options), restartProbePod(options)]) {
+    for (const pod of [template, clientPod(w, options), restartProbePod(w, options)]) {
       const spec = pod.spec;
       expect(pod.metadata.annotations).toEqual({ 'sidecar.istio.io/inject': 'false' });
       expect(spec.tolerations).toEqual([{ key: 'dedicated', operator: 'Equal', value: 'audit', effect: 'NoSchedule' }]);
@@ -155,7 +156,7 @@ describe('the in-cluster workload', () => {
     const specs = [
       webDeployment(w, withPullSecret).spec.template.spec,
       clientPod(w, withPullSecret).spec,
-      restartProbePod(withPullSecret).spec,
+      restartProbePod(w, withPullSecret).spec,
     ];
     expect(specs.flatMap(containersOf).map((c) => c.image)).toEqual([
       'mirror.example:5000/agnhost:2.52',
@@ -163,7 +164,7 @@ describe('the in-cluster workload', () => {
       'mirror.example:5000/busybox:1.36',
     ]);
     for (const spec of specs) expect(spec.imagePullSecrets).toEqual([{ name: 'kubeproof-pull' }]);
-    expect(pullSecretManifest(dockerConfig)).toMatchObject({
+    expect(pullSecretManifest(w, dockerConfig)).toMatchObject({
       type: 'kubernetes.io/dockerconfigjson',
       stringData: { '.dockerconfigjson': dockerConfig },
     });

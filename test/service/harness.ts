@@ -40,6 +40,8 @@ export interface HarnessOptions {
   httpCallbacks?: HttpCallbacks;
   /** Webhook retries (tests shrink the back-off). */
   webhookRetry?: Partial<RetryPolicy>;
+  /** KUBEPROOF_AUDIT_NAMESPACE: the namespace audits run in when their options name none. */
+  defaultNamespace?: string;
 }
 
 /**
@@ -101,6 +103,7 @@ export function createHarness(options: HarnessOptions = {}) {
       ...(options.metricsToken ? { metricsToken: options.metricsToken } : {}),
       callbackSecretNames: [...secrets.keys()],
       httpCallbacks: options.httpCallbacks ?? 'loopback',
+      ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}),
     },
   });
   const close = async () => {

@@ -1,5 +1,4 @@
 import { convergedWithin } from '../../kube/converge.js';
-import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
 import { callOpts, describePods, isRunningAndReady, progressLine, readyWebPods } from './shared/pods.js';
@@ -29,7 +28,7 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
       const healed = await convergedWithin(() =>
         ctx.cluster.waitFor(
           'pods',
-          { namespace: w.namespace, labelSelector: WEB_LABEL_SELECTOR },
+          { namespace: w.namespace, labelSelector: w.webLabelSelector },
           (pods) => {
             const live = pods.filter((p) => !p.metadata?.deletionTimestamp && p.metadata?.name !== victim.name);
             const ready = live.filter(isRunningAndReady);
@@ -41,7 +40,7 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
         ),
       );
       const recoverySeconds = (ctx.clock.now().getTime() - started) / 1000;
-      const after = await namespaceSnapshot(ctx, w.namespace, WEB_LABEL_SELECTOR);
+      const after = await namespaceSnapshot(ctx, w.namespace, w.webLabelSelector);
       const evidence = {
         deleted: victim.name,
         replacement,

@@ -1,7 +1,6 @@
 import { convergedWithin } from '../../kube/converge.js';
 import type { Deployment } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
-import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
 import { callOpts } from './shared/pods.js';
@@ -67,7 +66,7 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
           summary: `scaled ${w.replicas} → ${target}: ${target}/${target} available after ${seconds.toFixed(1)}s`,
           evidence,
         };
-      const after = await namespaceSnapshot(ctx, w.namespace, WEB_LABEL_SELECTOR);
+      const after = await namespaceSnapshot(ctx, w.namespace, w.webLabelSelector);
       const slow = stillStarting(after.pods, after.events);
       if (slow.length > 0) {
         return tooSlowOutcome(`scaling ${w.replicas} → ${target} did not finish`, budget, slow, {

@@ -3,7 +3,6 @@ import { convergedWithin } from '../../kube/converge.js';
 import type { Pod } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
 import { restartProbePod } from '../../workload/manifests.js';
-import { RESTART_PROBE_POD } from '../../workload/names.js';
 import type { CheckDefinition } from '../types.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
 import { callOpts, isReady, isRunningAndReady, type PodView, podView } from './shared/pods.js';
@@ -25,12 +24,12 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
     async run(ctx, w) {
       // The probe pod starts like any new pod (it may pull on a cold node): that wait stretches.
       const startBudget = budgetFor(ctx, t.restartMs);
-      await ctx.cluster.create('pods', restartProbePod(ctx.options), w.namespace, callOpts(ctx));
+      await ctx.cluster.create('pods', restartProbePod(w, ctx.options), w.namespace, callOpts(ctx));
       let view: PodView | undefined;
       const watchProbe = (predicate: (p: Pod) => boolean, timeoutMs: number) =>
         ctx.cluster.waitFor(
           'pods',
-          byName(RESTART_PROBE_POD, w.namespace),
+          byName(w.restartProbePodName, w.namespace),
           ([p]) => {
             if (p) view = podView(p);
             return p && predicate(p) ? true : undefined;
@@ -39,17 +38,17 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
         );
       const running = await convergedWithin(() => watchProbe(isRunningAndReady, startBudget.ms));
       if (!running) {
-        const snapshot = await namespaceSnapshot(ctx, w.namespace, `app=${RESTART_PROBE_POD}`);
+        const snapshot = await namespaceSnapshot(ctx, w.namespace, `app=${w.restartProbePodName}`);
         const slow = stillStarting(snapshot.pods, snapshot.events);
         if (slow.length > 0) {
-          return tooSlowOutcome(`${RESTART_PROBE_POD} did not start`, startBudget, slow, {
+          return tooSlowOutcome(`${w.restartProbePodName} did not start`, startBudget, slow, {
             pod: view,
             events: snapshot.events,
           });
         }
         return {
           status: 'failed',
-          summary: `${RESTART_PROBE_POD} did not start within ${startBudget.ms / 1000}s`,
+          summary: `${w.restartProbePodName} did not start within ${startBudget.ms / 1000}s`,
           evidence: { pod: view, budget: startBudget, events: snapshot.events },
           hint: 'A fresh pod did not start: see its events (scheduler, kubelet, CNI).',
         };
@@ -58,7 +57,12 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
       const started = ctx.clock.now().getTime();
       try {
         await ctx.cluster.exec(
-          { namespace: w.namespace, pod: RESTART_PROBE_POD, container: RESTART_PROBE_POD, command: ['kill', '1'] },
+          {
+            namespace: w.namespace,
+            pod: w.restartProbePodName,
+            container: w.restartProbePodName,
+            command: ['kill', '1'],
+          },
           callOpts(ctx),
         );
       } catch (err) {
@@ -70,7 +74,7 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
       );
       const seconds = (ctx.clock.now().getTime() - started) / 1000;
       const evidence = {
-        pod: RESTART_PROBE_POD,
+        pod: w.restartProbePodName,
         node: view?.node,
         restartsBefore,
         restartsAfter: view?.restarts,
@@ -80,13 +84,13 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
       if (restarted) {
         return {
           status: 'passed',
-          summary: `killed PID 1 of ${RESTART_PROBE_POD} on ${view?.node}; restartCount ${restartsBefore} → ${view?.restarts}, Ready again after ${seconds.toFixed(1)}s`,
+          summary: `killed PID 1 of ${w.restartProbePodName} on ${view?.node}; restartCount ${restartsBefore} → ${view?.restarts}, Ready again after ${seconds.toFixed(1)}s`,
           evidence,
         };
       }
       return {
         status: 'failed',
-        summary: `killed PID 1 of ${RESTART_PROBE_POD} on ${view?.node}; restartCount stayed ${view?.restarts ?? restartsBefore}${view?.reasons.length ? ` (${view.reasons.join(', ')})` : ''}`,
+        summary: `killed PID 1 of ${w.restartProbePodName} on ${view?.node}; restartCount stayed ${view?.restarts ?? restartsBefore}${view?.reasons.length ? ` (${view.reasons.join(', ')})` : ''}`,
         evidence,
         hint: `The kubelet on ${view?.node ?? 'that node'} did not restart the container: check \`journalctl -u kubelet\`, \`crictl ps -a\` and containerd on that node (articles 10, 11).`,
       };

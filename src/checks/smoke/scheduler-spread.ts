@@ -1,5 +1,4 @@
 import type { Node, Pod, Toleration } from '../../kube/objects.js';
-import { WEB_LABEL_SELECTOR } from '../../workload/names.js';
 import { isSchedulable } from './nodes-ready.js';
 import { callOpts, webPodsAndNodes } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
@@ -47,7 +46,7 @@ export const schedulerSpread = workloadCheck({
       const node = p.node ?? '(none)';
       byNode[node] = [...(byNode[node] ?? []), p.name];
     }
-    const webPod = nsPods.find((p) => matchesWeb(p));
+    const webPod = nsPods.find((p) => matchesWeb(p, w.webSelector));
     const preferring = Boolean(
       webPod?.spec?.affinity?.nodeAffinity?.preferredDuringSchedulingIgnoredDuringExecution?.length,
     );
@@ -84,8 +83,7 @@ export const schedulerSpread = workloadCheck({
   },
 });
 
-const webSelector = Object.fromEntries(WEB_LABEL_SELECTOR.split(',').map((kv) => kv.split('=') as [string, string]));
-const matchesWeb = (p: Pod) =>
+const matchesWeb = (p: Pod, webSelector: Readonly<Record<string, string>>) =>
   Object.entries(webSelector).every(([k, v]) => p.metadata?.labels?.[k] === v) && Boolean(p.spec?.containers);
 
 /** `500m`/`2` → millicores; `16Mi`/`1G`/`1024` → bytes. */

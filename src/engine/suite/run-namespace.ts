@@ -10,7 +10,14 @@ import type { Clock } from '../../kernel/clock.js';
 import type { AuditEvent, CleanupOutcome } from '../../kernel/results.js';
 import { deleteRunNamespace } from '../../workload/cleanup.js';
 import { HEARTBEAT_ANNOTATION } from '../../workload/names.js';
-import { type CreateRunNamespaceInput, createRunNamespace, type RunNamespace } from '../../workload/namespace.js';
+import {
+  type CreateRunNamespaceInput,
+  createRunNamespace,
+  prepareSharedNamespace,
+  type RunNamespace,
+} from '../../workload/namespace.js';
+import type { SHARED_CLEANUP } from '../../workload/rbac.js';
+import { deleteRunObjects } from '../../workload/shared-cleanup.js';
 import { sweepExpiredNamespaces } from '../../workload/sweep.js';
 
 /**
@@ -24,13 +31,20 @@ export interface RunNamespaceStepInput extends CreateRunNamespaceInput {
   heartbeatMs: number;
   /** How long a heartbeat may be silent before the sweep removes a namespace. */
   heartbeatLapseMs: number;
+  /** In an operator's namespace (workload.sharedNamespace): the kinds the plan creates, for cleanup. */
+  sharedCleanup: typeof SHARED_CLEANUP;
   event(level: AuditEvent['level'], message: string): void;
 }
 
 /** Whether the engine must prepare the run's namespace before the check runs. */
 export const needsRunNamespace = (def: CheckDefinition): boolean => def.needsWorkload || def.needsNamespace === true;
 
-/** Prepares the run's namespace once (sweep, then create) and deletes it at the end of the run. */
+/**
+ * Prepares the run's namespace once (sweep, then create) and deletes it at the end of the run.
+ * In an operator's namespace (`options.namespace`, least-privilege mode) it neither sweeps,
+ * creates, renews a heartbeat on nor deletes the namespace: it reads it, and cleanup deletes only
+ * the run's own objects.
+ */
 export class RunNamespaceStep {
   private preparing: Promise<RunNamespace> | undefined;
   private sweeping: Promise<void> | undefined;
@@ -59,7 +73,13 @@ export class RunNamespaceStep {
    * it only reads and removes other runs' leftovers, so it may overlap with the permission review.
    */
   sweepEarly(): void {
+    // The sweep lists namespaces cluster-wide: not this mode's business, nor in its grants.
+    if (this.shared) return;
     this.sweeping ??= this.sweep();
+  }
+
+  private get shared(): boolean {
+    return this.input.workload.sharedNamespace;
   }
 
   /** Deletes the namespace if its creation was attempted (ownership-checked); says what happened. */
@@ -70,16 +90,32 @@ export class RunNamespaceStep {
     if (!this.preparing) return { deleted: true, detail: 'no namespace was created' };
     // A create still in flight could land after our delete: let it settle (the run's signal bounds it).
     await this.preparing.catch(() => undefined);
-    const { cluster, runId, cleanupTimeoutMs } = this.input;
-    const outcome = await deleteRunNamespace(cluster, this.name, runId, cleanupTimeoutMs);
+    const { cluster, runId, cleanupTimeoutMs, workload, options } = this.input;
+    const outcome = this.shared
+      ? await deleteRunObjects({
+          cluster,
+          workload,
+          kinds: this.input.sharedCleanup,
+          secretNames: options.images.pullSecret ? [workload.pullSecretName] : [],
+          timeoutMs: cleanupTimeoutMs,
+        })
+      : await deleteRunNamespace(cluster, this.name, runId, cleanupTimeoutMs);
+    const done = this.shared
+      ? `objects of this run deleted from namespace ${outcome.namespace}`
+      : `namespace ${outcome.namespace} deleted`;
     this.input.event(
       outcome.deleted ? 'info' : 'warn',
-      outcome.deleted ? `namespace ${outcome.namespace} deleted` : `cleanup incomplete: ${outcome.detail}`,
+      outcome.deleted ? done : `cleanup incomplete: ${outcome.detail}`,
     );
     return outcome;
   }
 
   private async sweepThenCreate(): Promise<RunNamespace> {
+    if (this.shared) {
+      const prepared = await prepareSharedNamespace(this.input);
+      this.input.event('info', `working in the existing namespace ${prepared.namespace} (options.namespace)`);
+      return prepared;
+    }
     this.sweepEarly();
     await this.sweeping;
     const prepared = await createRunNamespace(this.input);

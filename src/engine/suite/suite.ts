@@ -13,7 +13,8 @@ import { type ApiRequestObserver, countingAccess } from '../../kube/counting-acc
 import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
 import { redactingLogger, withFields } from '../../logger.js';
 import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.js';
-import { workloadHandle } from '../../workload/names.js';
+import { sharedNamespaceOf, workloadHandle } from '../../workload/names.js';
+import { namespaceModeNeeds, sharedCleanupOf } from '../../workload/rbac.js';
 import { DEFAULT_HEARTBEAT_LAPSE_MS } from '../../workload/sweep.js';
 import { runSecrets } from '../run-secrets.js';
 import type { SuiteExecutor, SuiteInput } from '../types.js';
@@ -122,22 +123,9 @@ class AuditExecution {
       withFields(deps.logger, { runId: input.runId }),
       runSecrets(input.credentials, input.options),
     );
-    this.workload = workloadHandle(input.runId, input.options.replicas);
+    this.workload = workloadHandle(input.runId, input.options.replicas, sharedNamespaceOf(input.options));
     const expiresAt = new Date(deps.clock.now().getTime() + (deps.namespaceTtlMs ?? 2 * 3600_000));
     let planned: readonly CheckDefinition[] = [];
-    this.namespace = new RunNamespaceStep({
-      cluster,
-      workload: this.workload,
-      runId: input.runId,
-      options: input.options,
-      expiresAt,
-      signal: this.signal,
-      clock: deps.clock,
-      cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 60_000,
-      heartbeatMs: deps.heartbeatMs ?? 20_000,
-      heartbeatLapseMs: deps.heartbeatLapseMs ?? DEFAULT_HEARTBEAT_LAPSE_MS,
-      event: (level, message) => this.event(level, message),
-    });
     this.permissions = new PermissionStep({
       planned: () => planned,
       runNamespace: this.workload.namespace,
@@ -155,7 +143,24 @@ class AuditExecution {
     });
     const all = buildCheckSet({ timings, review: this.permissions });
     planned = planChecks(input.selection, all);
+    // In an operator's namespace the checks need other grants (no namespace lifecycle, cleanup by
+    // label): the permission review checks those, and steps judge a denial by them.
+    if (this.workload.sharedNamespace) planned = planned.map((c) => ({ ...c, rbac: namespaceModeNeeds(c.rbac) }));
     this.checks = [...planned];
+    this.namespace = new RunNamespaceStep({
+      cluster,
+      workload: this.workload,
+      runId: input.runId,
+      options: input.options,
+      expiresAt,
+      signal: this.signal,
+      clock: deps.clock,
+      cleanupTimeoutMs: deps.cleanupTimeoutMs ?? 60_000,
+      heartbeatMs: deps.heartbeatMs ?? 20_000,
+      heartbeatLapseMs: deps.heartbeatLapseMs ?? DEFAULT_HEARTBEAT_LAPSE_MS,
+      sharedCleanup: sharedCleanupOf(planned.flatMap((c) => c.rbac)),
+      event: (level, message) => this.event(level, message),
+    });
   }
 
   async run(): Promise<{ cleanup: CleanupOutcome }> {

@@ -83,7 +83,10 @@ export function registerCreateAudit(app: Router): void {
         ? rawKubeconfigInput(await c.req.text(), c.req.valid('query'))
         : // The typed union includes the YAML string schema, but only JSON bodies reach this branch.
           (c.req.valid('json') as CreateAuditBody);
-    const request = { ...toAuditRequest(input, c.var.catalog), owner: c.var.principal?.name };
+    const request = {
+      ...toAuditRequest(input, c.var.catalog, c.var.settings.defaultNamespace),
+      owner: c.var.principal?.name,
+    };
     await admitTargets(request, c.var.outbound);
     const callback = await admitCallback(input, c.var.outbound, {
       secretNames: c.var.settings.callbackSecretNames ?? [],

@@ -117,10 +117,13 @@ export async function admitCallback(
  * Turns a request (JSON or raw kubeconfig) into what the runner needs, or throws the
  * matching problem: invalid kubeconfig (naming the field), unknown checks, bad options.
  */
-export function toAuditRequest(input: RawAuditInput, catalog: Catalog): AuditRequest {
+export function toAuditRequest(input: RawAuditInput, catalog: Catalog, defaultNamespace?: string): AuditRequest {
   const selection = input.checks ?? [...DEFAULT_SELECTION];
   selectedChecks(catalog, selection);
-  const options = parseOrThrow(AuditOptions, input.options ?? {}, 'body.options');
+  const parsed = parseOrThrow(AuditOptions, input.options ?? {}, 'body.options');
+  // Options naming no namespace run in the server's default one (KUBEPROOF_AUDIT_NAMESPACE) when
+  // set, else in one of their own; the stored run says which.
+  const options = { ...parsed, namespace: parsed.namespace ?? defaultNamespace ?? { labels: {}, annotations: {} } };
   const labels = parseOrThrow(Labels, input.labels ?? {}, 'labels');
   try {
     const { kubeconfig, warnings } = sanitizeKubeconfig(input.kubeconfig, input.context);

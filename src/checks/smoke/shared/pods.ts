@@ -1,5 +1,4 @@
 import type { Condition, ContainerStatus, Node, Pod } from '../../../kube/objects.js';
-import { WEB_LABEL_SELECTOR } from '../../../workload/names.js';
 import type { WorkloadHandle } from '../../../workload/types.js';
 import type { CheckContext } from '../../types.js';
 
@@ -69,7 +68,7 @@ export async function readyWebPods(ctx: CheckContext): Promise<PodView[]> {
   const w = requireWorkload(ctx);
   const { items } = await ctx.cluster.list(
     'pods',
-    { namespace: w.namespace, labelSelector: WEB_LABEL_SELECTOR },
+    { namespace: w.namespace, labelSelector: w.webLabelSelector },
     callOpts(ctx),
   );
   return items
