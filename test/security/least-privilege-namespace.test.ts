@@ -10,10 +10,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
-import { silentLogger } from '../../src/logger.js';
 import { namespaceFor } from '../../src/workload/names.js';
-import { call, createHarness, type Harness } from '../service/harness.js';
+import { call, createSuiteHarness, type Harness } from '../service/harness.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
 import { renderKubeconfig } from '../sim/kubeconfig.js';
 import { createKubectl, hasKubectl, type Kubectl } from '../sim/kubectl.test-helper.js';
@@ -75,10 +73,7 @@ describe.runIf(hasKubectl)(
     beforeAll(async () => {
       sim = await startSimCluster({ encryption: { provider: 'aescbc' } });
       admin = createKubectl(sim.kubeconfig);
-      harness = createHarness({
-        executor: createSuiteExecutor({ clock: { now: () => new Date() }, logger: silentLogger }),
-        catalog: suiteCatalog(),
-      });
+      harness = createSuiteHarness();
       // The operator's namespace and objects of their own, named as kubeproof's would be in a
       // namespace of its own (a Service `web`, a ConfigMap, a Secret).
       await admin.ok(['create', 'namespace', NAMESPACE]);
@@ -200,11 +195,7 @@ describe.runIf(hasKubectl)(
     });
 
     it('runs in the server default namespace (KUBEPROOF_AUDIT_NAMESPACE) when the options name none', async () => {
-      const withDefault = createHarness({
-        executor: createSuiteExecutor({ clock: { now: () => new Date() }, logger: silentLogger }),
-        catalog: suiteCatalog(),
-        defaultNamespace: NAMESPACE,
-      });
+      const withDefault = createSuiteHarness({ defaultNamespace: NAMESPACE });
       try {
         const before = snapshot();
         const run = await audit(undefined, withDefault);

@@ -3,10 +3,11 @@ import { createApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { AuditStore } from '../../src/db/store.js';
 import { AuditRunner } from '../../src/engine/service/runner.js';
+import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import type { SuiteExecutor } from '../../src/engine/types.js';
 import type { Catalog } from '../../src/kernel/catalog.js';
 import type { Logger } from '../../src/kernel/logger.js';
-import { createLogger } from '../../src/logger.js';
+import { createLogger, silentLogger } from '../../src/logger.js';
 import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { developerPolicy, type OutboundPolicy } from '../../src/net/outbound-policy.js';
 import { presentRunSummary } from '../../src/routes/audits/present.js';
@@ -157,4 +158,13 @@ export function harnessPool() {
       for (const h of open.splice(0)) await h.close();
     },
   };
+}
+
+/** A harness around the real suite executor and catalog (end-to-end tests against the sim). */
+export function createSuiteHarness(options: Omit<HarnessOptions, 'executor' | 'catalog'> = {}): Harness {
+  return createHarness({
+    ...options,
+    executor: createSuiteExecutor({ clock: { now: () => new Date() }, logger: silentLogger }),
+    catalog: suiteCatalog(),
+  });
 }

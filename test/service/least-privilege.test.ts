@@ -6,12 +6,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
-import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
-import { silentLogger } from '../../src/logger.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
 import { renderKubeconfig } from '../sim/kubeconfig.js';
 import { createKubectl, hasKubectl, type Kubectl } from '../sim/kubectl.test-helper.js';
-import { call, createHarness, type Harness } from './harness.js';
+import { call, createSuiteHarness, type Harness } from './harness.js';
 
 describe.runIf(hasKubectl)('least privilege: the manifests of GET /v1/rbac are enough, and each rule is needed', () => {
   let sim: SimCluster;
@@ -23,10 +21,7 @@ describe.runIf(hasKubectl)('least privilege: the manifests of GET /v1/rbac are e
   beforeAll(async () => {
     sim = await startSimCluster({ encryption: { provider: 'aescbc' } });
     admin = createKubectl(sim.kubeconfig);
-    harness = createHarness({
-      executor: createSuiteExecutor({ clock: { now: () => new Date() }, logger: silentLogger }),
-      catalog: suiteCatalog(),
-    });
+    harness = createSuiteHarness();
     const rbac = await call(harness, 'GET', '/v1/rbac?checks=smoke,encryption');
     expect(rbac.status, rbac.text).toBe(200);
     manifests = rbac.text;
