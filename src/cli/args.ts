@@ -23,6 +23,8 @@ export interface AuditArgs {
   kubeconfig?: string;
   context?: string;
   checks?: string[];
+  /** `--namespace`: least-privilege mode, the audit runs inside this existing namespace (`options.namespace`). */
+  namespace?: string;
   /** `--server` or KUBEPROOF_URL; absent: in-process mode. */
   server?: string;
   token?: string;
@@ -58,6 +60,9 @@ Cluster (as kubectl finds it):
                       kubectl merges it, else ~/.kube/config, else in a pod its ServiceAccount)
   --context NAME      context to use (default: current-context)
   --checks LIST       comma-separated check ids or groups (default: preflight,smoke,encryption)
+  --namespace NAME    run inside this existing namespace (least-privilege mode: nothing else is
+                      created or deleted there but the audit's own objects; RBAC from
+                      GET /v1/rbac?namespace=NAME); default: a namespace of the audit's own
   Exec credential plugins (EKS, GKE, AKS) and certificate/token files are used here, as kubectl
   would; a service only ever receives the resulting token or certificate.
 
@@ -88,6 +93,7 @@ const FLAGS = {
   kubeconfig: { type: 'string' },
   context: { type: 'string' },
   checks: { type: 'string' },
+  namespace: { type: 'string' },
   server: { type: 'string' },
   token: { type: 'string' },
   format: { type: 'string' },
@@ -149,6 +155,7 @@ export function parseAuditArgs(argv: string[], env: Record<string, string | unde
     ...(values.kubeconfig ? { kubeconfig: values.kubeconfig } : {}),
     ...(values.context ? { context: values.context } : {}),
     ...(checks ? { checks } : {}),
+    ...(values.namespace ? { namespace: values.namespace } : {}),
     ...(server ? { server: server.replace(/\/+$/, '') } : {}),
     ...(token ? { token } : {}),
     ...(values.output ? { output: values.output } : {}),

@@ -178,6 +178,8 @@ async function audit(args: AuditArgs, resolved: ResolvedKubeconfig, target: Targ
       body: JSON.stringify({
         kubeconfig: resolved.text,
         ...(args.checks ? { checks: args.checks } : {}),
+        // The service validates the name (a 400 is a usage error, exit 3).
+        ...(args.namespace ? { options: { namespace: args.namespace } } : {}),
       }),
     });
     id = created.id;

@@ -196,3 +196,28 @@ describe('in a pod', () => {
     expect((parse(sent[0]!) as Doc).users[0]!.user).toEqual({ token: sim.token });
   });
 });
+
+describe('--namespace (least-privilege mode)', () => {
+  it('runs the audit inside that existing namespace, which it leaves in place; a bad name is exit 3', async () => {
+    sim.store.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team-cli' } });
+    const kubeconfig = fx.write('namespace.kubeconfig', sim.kubeconfig);
+    const before = sim.store.list('namespaces').map((n) => n.metadata.name);
+    const r = await kubeproof([
+      'audit',
+      '--kubeconfig',
+      kubeconfig,
+      '--checks',
+      'workload.rollout',
+      '--namespace',
+      'team-cli',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('working in the existing namespace team-cli');
+    expect(sim.store.list('namespaces').map((n) => n.metadata.name)).toEqual(before);
+    expect(sim.store.list('pods', 'team-cli')).toEqual([]);
+
+    const bad = await kubeproof(['audit', '--kubeconfig', kubeconfig, '--namespace', 'Team_CLI']);
+    expect(bad.code).toBe(3);
+    expect(bad.stderr).toContain('options.namespace');
+  });
+});
