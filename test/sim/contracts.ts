@@ -184,6 +184,13 @@ export interface ContainerRuntime {
   startContainer(pod: KubeObj, container: string): void;
   /** The kubelet stopped a container (pod deleted, or process gone). */
   stopContainer(pod: KubeObj, container: string): void;
+  /**
+   * The first half of stopping a container (the CRI's StopContainer with a timeout): SIGTERM to
+   * its main process; `onExited` runs once that process has ended (at once when it is not
+   * running). A process that ignores TERM runs on until the kubelet's stopContainer (SIGKILL)
+   * at the end of the grace period. Absent in runtimes without processes.
+   */
+  terminateContainer?(pod: KubeObj, container: string, onExited: () => void): void;
   /** pods/exec and pods/attach as a WebSocket upgrade (v5/v4 channel protocols). */
   handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest): void;
   /** pods/log (follow, tailLines, timestamps, previous, sinceSeconds, limitBytes). */

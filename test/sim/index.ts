@@ -24,12 +24,13 @@ import { DEFAULT_TIMEOUT_SCALE } from './network/timing.js';
 import { type ClusterProfile, faultRefusal, getProfile, type ProfileName } from './profiles/index.js';
 import { kthwShape } from './profiles/kthw.js';
 import { createContainerRuntime, type SimContainerRuntime } from './runtime/index.js';
-import { Accounting, type AccountingSnapshot } from './server/accounting.js';
+import { Accounting, type AccountingSnapshot, type RequestLogEntry } from './server/accounting.js';
 import { ApiServer } from './server/api-server.js';
 import { ControlServer } from './server/control-server.js';
 import { versionInfo } from './server/version.js';
 import { createSecretStorage, type ProviderName, type SecretStorage } from './storage/index.js';
 import { createMemoryStore, type MemoryStore } from './store/memory-store.js';
+import { recordTimeline, type SimTimeline } from './timeline.js';
 import { createCertificateAuthority, issueServingCertificate } from './tls.js';
 
 export type { FaultName, FaultSpec } from './fault-catalog.js';
@@ -80,6 +81,8 @@ export interface SimClusterOptions {
    * `v1.35.0`, `1.35`. From v1.35 a WebSocket exec/attach/portforward also needs `create`.
    */
   serverVersion?: string;
+  /** Record when pods start, become Ready, restart and go, per namespace (timeline.ts; the benchmark's critical path). */
+  timeline?: boolean;
 }
 
 export interface SimCluster {
@@ -99,7 +102,11 @@ export interface SimCluster {
   /** The containers and pod network (undefined with apiOnly). */
   runtime: SimContainerRuntime | undefined;
   latencies: Latencies;
+  /** The per-namespace record of what happened when (with `timeline: true`). */
+  timeline: SimTimeline | undefined;
   accounting(): AccountingSnapshot;
+  /** Every API request since the last reset, in order (bounded): for finding polling patterns. */
+  requestLog(): RequestLogEntry[];
   resetAccounting(): void;
   setLatencies(patch: Partial<Latencies>): void;
   /** Resolves once listener changes caused by toggling `apiserver-unreachable` are done. */
@@ -159,6 +166,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     },
   });
 
+  const timeline = options.timeline ? recordTimeline(store) : undefined;
   const ca = await createCertificateAuthority('kubernetes');
   const serving = await issueServingCertificate(ca);
 
@@ -239,6 +247,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     port = await server.start(options.port ?? 0);
     controlPort = await controlServer.listen(options.controlPort ?? 0);
   } catch (e) {
+    timeline?.stop();
     controllers?.stop();
     runtime?.dispose();
     await server.stop();
@@ -270,12 +279,15 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     secretStorage: storage,
     runtime,
     latencies,
+    timeline,
     accounting: () => accounting.snapshot(),
+    requestLog: () => accounting.requestLog(),
     resetAccounting: () => accounting.reset(),
     setLatencies,
     settled: () => server.settled(),
     stop() {
       stopped ??= (async () => {
+        timeline?.stop();
         controllers?.stop();
         policyEngineStop?.();
         runtime?.dispose();

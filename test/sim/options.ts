@@ -5,6 +5,7 @@
  */
 import type { Latencies } from './contracts.js';
 import { parseNodeLoad } from './controllers/node-load.js';
+import { HONOUR_GRACE_PERIODS } from './controllers/kit/context.js';
 import { FAULT_NAMES, faultCatalog, faultUsage, parseFault, UnknownFaultError } from './faults.js';
 import type { SimClusterOptions } from './index.js';
 import { faultRefusal, getProfile, PROFILE_NAMES, parseProfile, UnknownProfileError } from './profiles/index.js';
@@ -148,6 +149,13 @@ const flags: Flag[] = [
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
+    },
+  },
+  {
+    name: '--honour-grace-periods',
+    help: 'a deleted pod stays Terminating until its processes exit on TERM or its whole grace period is over (default: at most 200 ms)',
+    apply: (out) => {
+      out.cluster.timings = { ...(out.cluster.timings ?? {}), podDeletionGraceMs: HONOUR_GRACE_PERIODS };
     },
   },
   intFlag('--port', 'port', 'API server port on 127.0.0.1 (default: a free one)'),

@@ -21,6 +21,8 @@ export interface PodRecord {
   pullBackoff?: Map<string, number>;
   /** How long this pod's pulls took beyond the start latency, as the Pulled event reports it (slow registries). */
   pullMs?: number;
+  /** While terminating: containers sent TERM whose main process has not exited yet (SIGKILLed at the grace period's end). */
+  terminatingContainers?: Set<string>;
 }
 
 /** What survives a kubelet restart on a node (containerd's state). */

@@ -75,6 +75,13 @@ export function createContainerRuntime(view: ClusterView, options: ContainerRunt
     stopContainer(pod, container) {
       registry.stop(pod, container);
     },
+    terminateContainer(pod, container, onExited) {
+      const instance = registry.find(pod, container)?.current;
+      if (!instance?.isRunning || instance.podUid !== pod.metadata.uid) return onExited();
+      instance.onEnd(onExited);
+      // What containerd does on StopContainer: the stop signal (TERM) to PID 1, which may ignore it.
+      instance.ctx.processes.get(1)?.deliver('TERM');
+    },
     handleExec(req: IncomingMessage, socket: Duplex, head: Buffer, exec: ExecRequest) {
       const pod = currentPod(exec.namespace, exec.pod);
       const attach = /\/attach(\?|$)/.test(req.url ?? '');

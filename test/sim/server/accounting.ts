@@ -8,7 +8,23 @@ export interface AccountingSnapshot {
   /** `{ list: { pods: 3 }, create: { 'pods/exec': 1 } }` */
   requests: Record<string, Record<string, number>>;
   watchesOpened: number;
+  /** TLS connections the API server accepted, and how many of them resumed a TLS session. */
+  tlsConnectionsOpened: number;
+  tlsSessionsResumed: number;
 }
+
+/** One request as the benchmark's polling detector sees it (`trackRequests`). */
+export interface RequestLogEntry {
+  at: number;
+  verb: string;
+  /** Path and the query parameters that make two requests the same question (no resourceVersion). */
+  key: string;
+}
+
+/** Query parameters that differ between identical questions (a reflector's resume point, time-outs). */
+const VOLATILE_PARAMS = ['resourceVersion', 'timeoutSeconds', 'allowWatchBookmarks', 'resourceVersionMatch'];
+/** Bound on the request log, so a long-running sim does not grow without end. */
+const REQUEST_LOG_LIMIT = 20_000;
 
 interface MetricKey {
   verb: string;
@@ -40,6 +56,9 @@ export class Accounting {
   private total = 0;
   private readonly requests: Record<string, Record<string, number>> = {};
   private watchesOpened = 0;
+  private tlsConnectionsOpened = 0;
+  private tlsSessionsResumed = 0;
+  private readonly log: RequestLogEntry[] = [];
   private readonly metrics = new Map<string, { key: MetricKey; count: number }>();
 
   record(
@@ -53,8 +72,16 @@ export class Accounting {
       name: string;
     },
     code: number,
+    /** The request's URL, for the request log. */
+    url?: string,
   ): void {
     this.total++;
+    if (url !== undefined && this.log.length < REQUEST_LOG_LIMIT) {
+      const parsed = new URL(url, 'https://sim');
+      for (const p of VOLATILE_PARAMS) parsed.searchParams.delete(p);
+      parsed.searchParams.sort();
+      this.log.push({ at: Date.now(), verb: info.verb, key: `${parsed.pathname}${parsed.search}` });
+    }
     const resource = info.subresource ? `${info.resource}/${info.subresource}` : info.resource || '(non-resource)';
     const byVerb = this.requests[info.verb] ?? {};
     this.requests[info.verb] = byVerb;
@@ -80,13 +107,33 @@ export class Accounting {
     this.watchesOpened++;
   }
 
+  /** A TLS handshake completed on the API server's listener. */
+  tlsConnection(resumed: boolean): void {
+    this.tlsConnectionsOpened++;
+    if (resumed) this.tlsSessionsResumed++;
+  }
+
   snapshot(): AccountingSnapshot {
-    return { total: this.total, requests: structuredClone(this.requests), watchesOpened: this.watchesOpened };
+    return {
+      total: this.total,
+      requests: structuredClone(this.requests),
+      watchesOpened: this.watchesOpened,
+      tlsConnectionsOpened: this.tlsConnectionsOpened,
+      tlsSessionsResumed: this.tlsSessionsResumed,
+    };
+  }
+
+  /** Every request since the last reset, in order (bounded), for finding polling patterns. */
+  requestLog(): RequestLogEntry[] {
+    return [...this.log];
   }
 
   reset(): void {
     this.total = 0;
     this.watchesOpened = 0;
+    this.tlsConnectionsOpened = 0;
+    this.tlsSessionsResumed = 0;
+    this.log.length = 0;
     for (const k of Object.keys(this.requests)) delete this.requests[k];
     this.metrics.clear();
   }

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { Latencies } from '../contracts.js';
 import { notFound, pathNotFound, unauthorized } from '../store/errors.js';
 import { findResource, groupResource } from '../store/resources.js';
@@ -120,6 +121,8 @@ export class ApiServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
+    // Handshakes, and resumed TLS sessions, for the benchmark's accounting.
+    server.on('secureConnection', (s: TLSSocket) => this.options.accounting.tlsConnection(s.isSessionReused()));
     server.on('request', (req, res) => void this.handle(req, res));
     server.on(
       'upgrade',
@@ -181,7 +184,7 @@ export class ApiServer {
     } catch (err) {
       code = sendError(res, err);
     }
-    this.options.accounting.record(info, code);
+    this.options.accounting.record(info, code, req.url);
   }
 
   /** `user` is undefined only for an anonymous read of a public path (system:public-info-viewer). */
@@ -263,6 +266,6 @@ export class ApiServer {
     } catch (err) {
       code = rejectUpgrade(socket, err);
     }
-    this.options.accounting.record(info, code);
+    this.options.accounting.record(info, code, req.url);
   }
 }

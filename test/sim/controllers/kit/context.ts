@@ -34,6 +34,12 @@ export const REAL_TIMINGS = {
   backoffResetMs: 600_000,
 } as const;
 
+/**
+ * `podDeletionGraceMs` that caps nothing: a pod's whole grace period is honoured (the largest
+ * delay a Node timer takes; a longer one would fire at once).
+ */
+export const HONOUR_GRACE_PERIODS = 2 ** 31 - 1;
+
 /** Timings of the simulation's node agents and node lifecycle, scaled down from the real ones. */
 export interface SimTimings {
   /** kubelet Lease renewal interval (real: 10 s). */
@@ -57,7 +63,8 @@ export const defaultTimings: SimTimings = {
   nodeHeartbeatMs: REAL_TIMINGS.nodeHeartbeatMs * TIME_FACTORS.node,
   nodeMonitorGraceMs: REAL_TIMINGS.nodeMonitorGraceMs * TIME_FACTORS.node,
   // Not scaled by a factor but capped: 3 s per deleted pod would make every namespace deletion
-  // slow, and nothing a check observes depends on how long Terminating lasts.
+  // slow, and nothing a check observes depends on how long Terminating lasts. A process that
+  // exits on TERM ends it sooner (kubelet/termination.ts); `--honour-grace-periods` lifts the cap.
   podDeletionGraceMs: 200,
   // Real: the kubelet's pod worker retries at its resync (about 10 s) — scaled like the node clocks, shortened.
   sandboxRetryMs: 500,
