@@ -114,7 +114,10 @@ ${NUMERIC.map((f) => `  --${`${f.name} N`.padEnd(24)}${f.help} (default ${DEFAUL
   --out PATH                where the JSON goes too (default ${DEFAULTS.out})
   --service dist|source     dist: node dist/server.js, built first; source: the TypeScript through tsx (default dist)
   --no-build                with --service dist: use dist/ as it is
-  --help, -h                this text`;
+  --help, -h                this text
+
+Environment: KUBEPROOF_BENCH_SERVICE_NODE_FLAGS adds node flags to the service process
+(e.g. "--cpu-prof --cpu-prof-dir=/tmp/kubeproof-prof" to profile it).`;
 
 export class BenchUsageError extends Error {}
 

@@ -100,7 +100,9 @@ export interface ServiceStart {
 export async function startServiceProcess(start: ServiceStart, timeoutMs = 60_000): Promise<ServiceProcess> {
   const port = await freePort();
   const entry = start.mode === 'dist' ? ['dist/server.js'] : ['--import', 'tsx', 'src/server.ts'];
-  const args = [...(start.probe ? ['--import', './bench/service-probe.mjs'] : []), ...entry];
+  // For profiling the service (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`); never set by the benchmark itself.
+  const extra = (process.env.KUBEPROOF_BENCH_SERVICE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const args = [...extra, ...(start.probe ? ['--import', './bench/service-probe.mjs'] : []), ...entry];
   const began = performance.now();
   const child = spawn(process.execPath, args, {
     cwd: ROOT,

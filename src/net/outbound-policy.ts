@@ -327,9 +327,25 @@ export class OutboundPolicy {
     );
   }
 
-  /** An https.Agent whose every connection goes through dial(). */
+  /**
+   * An https.Agent whose every connection goes through dial(). It resumes the TLS session of its
+   * last connection to the same target (what Node's own createConnection does, which this one
+   * replaces): a new connection to an API server then skips the full handshake.
+   */
   agent(options: https.AgentOptions = {}): https.Agent {
-    return routedThrough(new https.Agent(options), (opts, callback) => this.dial(opts, callback));
+    const sessions = new Map<string, Buffer>();
+    return routedThrough(new https.Agent(options), (opts, callback) => {
+      const key = `${opts.host}:${opts.port}:${opts.servername ?? ''}`;
+      const session = sessions.get(key);
+      this.dial(session ? { ...opts, session } : opts, (err, socket) => {
+        socket?.on('session', (s: Buffer) => {
+          // Bounded: one agent serves one run's few targets.
+          if (!sessions.has(key) && sessions.size >= 16) sessions.clear();
+          sessions.set(key, s);
+        });
+        callback(err, socket);
+      });
+    });
   }
 
   /** An http.Agent whose every connection goes through dialPlain(). */

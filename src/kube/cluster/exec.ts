@@ -1,11 +1,10 @@
 import { PassThrough } from 'node:stream';
 import { Exec, type KubeConfig, type V1Status } from '@kubernetes/client-node';
-import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { ClusterError, type ExecRequest, type ExecResult } from '../cluster-access.js';
 import { tooLarge } from './body.js';
 import { errorFromStatusObject } from './errors.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import { connected, withSockets } from './websocket.js';
+import { connected, type StreamDialer, withSockets } from './websocket.js';
 
 /**
  * Collects stdout and stderr under one cap: past it, nothing more is kept and `overflow` is
@@ -44,12 +43,12 @@ export function exitCodeFromStatus(status: V1Status): number | ClusterError {
 /** Runs a command in a container over the exec WebSocket; resolves with its output and exit code. */
 export function execInPod(
   kc: KubeConfig,
-  outbound: OutboundPolicy,
+  dialer: StreamDialer,
   container: string,
   req: ExecRequest,
   signal: AbortSignal,
 ): Promise<ExecResult> {
-  return withSockets(kc, outbound, signal, async (handler) => {
+  return withSockets(kc, dialer, signal, async (handler) => {
     const stdout = new PassThrough();
     const stderr = new PassThrough();
     let socket: { terminate(): void } | undefined;

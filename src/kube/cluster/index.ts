@@ -120,7 +120,7 @@ export function createClusterAccess(
     },
     exec: (req, opts) =>
       call(opts, async (signal) =>
-        execInPod(kc, outbound, await containerOf(req.namespace, req.pod, req.container, signal), req, signal),
+        execInPod(kc, http, await containerOf(req.namespace, req.pod, req.container, signal), req, signal),
       ),
     logs: (req, opts) =>
       call(opts, async (signal) => {
@@ -136,7 +136,7 @@ export function createClusterAccess(
           maxBytes: http.limits.logBytes,
         });
       }),
-    portForwardGet: (req, opts) => call(opts, (signal) => portForwardGet(kc, outbound, req, signal)),
+    portForwardGet: (req, opts) => call(opts, (signal) => portForwardGet(kc, http, req, signal)),
     rawGet: (path, opts) =>
       call(opts, (signal) =>
         http.sendOk({ method: 'GET', path, accept: '*/*', signal, maxBytes: http.limits.rawBytes }),

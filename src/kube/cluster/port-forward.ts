@@ -1,12 +1,11 @@
 import { PassThrough, Writable } from 'node:stream';
 import { type KubeConfig, PortForward } from '@kubernetes/client-node';
-import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { ClusterError, type HttpAnswer, type PortForwardGetRequest } from '../cluster-access.js';
 import { tooLarge } from './body.js';
 import { boundedMessage } from './errors.js';
 import { HttpResponseReader } from './http-response.js';
 import { DEFAULT_LIMITS } from './limits.js';
-import { connected, withSockets } from './websocket.js';
+import { connected, type StreamDialer, withSockets } from './websocket.js';
 
 /**
  * One HTTP/1.1 GET through pods/portforward: the tunnel carries raw TCP bytes, so we write the
@@ -14,11 +13,11 @@ import { connected, withSockets } from './websocket.js';
  */
 export function portForwardGet(
   kc: KubeConfig,
-  outbound: OutboundPolicy,
+  dialer: StreamDialer,
   req: PortForwardGetRequest,
   signal: AbortSignal,
 ): Promise<HttpAnswer> {
-  return withSockets(kc, outbound, signal, async (handler) => {
+  return withSockets(kc, dialer, signal, async (handler) => {
     const reader = new HttpResponseReader();
     let received = 0;
     let overflowed = false;

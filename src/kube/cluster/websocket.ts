@@ -1,24 +1,32 @@
 import type { IncomingMessage } from 'node:http';
+import type https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 // Not re-exported by the package index; the deep import is its documented injection point.
 import { WebSocketHandler } from '@kubernetes/client-node/dist/web-socket-handler.js';
 import WebSocket from 'ws';
-import type { OutboundPolicy } from '../../net/outbound-policy.js';
 import { readPrefix } from './body.js';
 import { errorFromResponse } from './errors.js';
 import { DEFAULT_LIMITS } from './limits.js';
+
+/**
+ * Where a stream's WebSocket is dialled from: the run's stream agent (transport.ts), which goes
+ * through the outbound policy and reuses the run's TLS context and sessions.
+ */
+export interface StreamDialer {
+  agent(): https.Agent;
+}
 
 /**
  * client-node's WebSocketHandler with a socket factory that keeps the body of a refused
  * upgrade: without it a 403 from the kubelet and an RBAC 403 both surface as
  * "Unexpected server response: 403", and we could not tell a broken cluster from a missing grant.
  */
-function webSocketHandler(kc: KubeConfig, outbound: OutboundPolicy, sockets: Set<WebSocket>): WebSocketHandler {
+function webSocketHandler(kc: KubeConfig, dialer: StreamDialer, sockets: Set<WebSocket>): WebSocketHandler {
   return new WebSocketHandler(kc, (uri, protocols, opts) => {
     // Dialled through the outbound policy; a redirect answer is a refusal, never followed.
     const ws = new WebSocket(uri, protocols, {
       ...opts,
-      agent: outbound.agent(),
+      agent: dialer.agent(),
       followRedirects: false,
       // One frame is never bigger than what we would keep of a whole answer.
       maxPayload: DEFAULT_LIMITS.objectBytes,
@@ -55,7 +63,7 @@ function unwrapSocketError(err: unknown): unknown {
  */
 export async function withSockets<T>(
   kc: KubeConfig,
-  outbound: OutboundPolicy,
+  dialer: StreamDialer,
   signal: AbortSignal,
   call: (handler: WebSocketHandler) => Promise<T>,
 ): Promise<T> {
@@ -65,7 +73,7 @@ export async function withSockets<T>(
   };
   signal.addEventListener('abort', closeAll, { once: true });
   try {
-    return await call(webSocketHandler(kc, outbound, sockets));
+    return await call(webSocketHandler(kc, dialer, sockets));
   } finally {
     signal.removeEventListener('abort', closeAll);
     closeAll();
