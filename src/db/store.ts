@@ -103,6 +103,16 @@ export class AuditStore {
     this.#changed(id);
   }
 
+  /** The cleanup's outcome of a run whose verdict was published before its namespace was gone. */
+  recordCleanup(id: string, cleanup: CleanupOutcome): void {
+    updateRun(this.#db, id, {
+      cleanupNamespace: cleanup.namespace ?? null,
+      cleanupDeleted: cleanup.deleted,
+      cleanupDetail: cleanup.detail ?? null,
+    });
+    this.#changed(id);
+  }
+
   /**
    * At start-up: whatever a previous process left queued or running can never finish, nor its
    * callback be delivered. A run that was running records what it left (`leftBy`: the namespace,

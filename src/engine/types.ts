@@ -22,6 +22,12 @@ export interface SuiteInput {
   /** Persisted at once: the database reflects progress check by check. */
   onCheckFinished(result: CheckResult): void;
   onEvent(event: AuditEvent): void;
+  /**
+   * Every check has its result and the run's namespace deletion has been asked for; what is
+   * left is waiting for it to be gone. The runner publishes the verdict here and records the
+   * cleanup's outcome when execute() resolves. Not called when the run was aborted first.
+   */
+  onVerdict?(): void;
 }
 
 /** Runs one audit against one cluster. Provided by src/engine/suite/suite.ts, injected into the runner. */

@@ -30,6 +30,13 @@ export interface WorkloadHandle {
    * whose traffic was dropped read it to tell a NetworkPolicy apart from a broken network.
    */
   networkPolicy?: NetworkPolicyOutcome;
+  /**
+   * kubelet.restart's probe pod, created as soon as the web workload is up (when the plan has
+   * that check) so that its pod start overlaps the other checks instead of following them.
+   * `created` resolves true once the API server accepted it; false sends the check back to
+   * creating it itself (and meeting whatever refused it).
+   */
+  restartProbe?: { wanted: boolean; created?: Promise<boolean> };
 }
 
 /**

@@ -24,7 +24,9 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
     async run(ctx, w) {
       // The probe pod starts like any new pod (it may pull on a cold node): that wait stretches.
       const startBudget = budgetFor(ctx, t.restartMs);
-      await ctx.cluster.create('pods', restartProbePod(w, ctx.options), w.namespace, callOpts(ctx));
+      // Usually created when the workload rolled out (workload-rollout.ts); if not, now.
+      const early = await w.restartProbe?.created;
+      if (!early) await ctx.cluster.create('pods', restartProbePod(w, ctx.options), w.namespace, callOpts(ctx));
       let view: PodView | undefined;
       const watchProbe = (predicate: (p: Pod) => boolean, timeoutMs: number) =>
         ctx.cluster.waitFor(

@@ -2,13 +2,14 @@ import { convergedWithin } from '../../kube/converge.js';
 import type { Deployment } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
+import { restartProbePod } from '../../workload/manifests.js';
 import { WEB_SELECTOR } from '../../workload/names.js';
 import type { NetworkPolicyOutcome } from '../../workload/types.js';
 import { policyOutcome } from '../policy.js';
 import type { CheckDefinition } from '../types.js';
 import { deniedByCondition, deniedPods } from './shared/denied-pods.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
-import { describePods, isRunningAndReady, progressLine, waitingFor } from './shared/pods.js';
+import { callOpts, describePods, isRunningAndReady, progressLine, waitingFor } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { stillStarting, tooSlowOutcome } from './shared/slow-start.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
@@ -118,6 +119,15 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         return tooSlowOutcome('the web Deployment did not roll out', budget, slow, evidence);
       }
       if (converged) {
+        // kubelet.restart's probe starts now, in parallel with the checks that come first.
+        if (w.restartProbe?.wanted) {
+          w.restartProbe.created = ctx.cluster
+            .create('pods', restartProbePod(w, ctx.options), w.namespace, callOpts(ctx))
+            .then(
+              () => true,
+              () => false,
+            );
+        }
         return {
           status: 'passed',
           summary: `web rolled out: ${describePods(snapshot.pods.filter((p) => p.name.startsWith('web-'))).join('; ')}`,

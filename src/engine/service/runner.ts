@@ -342,6 +342,25 @@ export class AuditRunner {
 
     let end: EndReason = { kind: 'completed' };
     let cleanup: CleanupOutcome | undefined;
+    /** When the verdict was published before the namespace was gone (onVerdict), else undefined. */
+    let verdictAt: Date | undefined;
+    const publishVerdict = () => {
+      if (verdictAt || controller.signal.aborted) return;
+      verdictAt = clock.now();
+      const verdict = finalStatus(counts, { kind: 'completed' });
+      store.recordEvent(id, {
+        at: verdictAt,
+        level: 'info',
+        message: `Audit finished: ${verdict.status}.`,
+      });
+      store.finishRun(id, {
+        status: verdict.status,
+        finishedAt: verdictAt,
+        ...(verdict.errorDetail ? { errorDetail: verdict.errorDetail } : {}),
+      });
+      logger.info('audit finished', { runId: id, status: verdict.status });
+      this.#settle(id);
+    };
     try {
       const outcome = await executor.execute({
         runId: id,
@@ -377,6 +396,7 @@ export class AuditRunner {
         },
         onEvent: (event) =>
           store.recordEvent(id, { ...event, message: truncateBytes(redact(event.message), RESULT_LIMITS.eventBytes) }),
+        onVerdict: publishVerdict,
       });
       cleanup = outcome.cleanup;
     } catch (err) {
@@ -387,6 +407,10 @@ export class AuditRunner {
       clearTimeout(deadline);
     }
 
+    if (verdictAt) {
+      this.#recordLateCleanup(id, verdictAt, cleanup, redact);
+      return;
+    }
     const reason = controller.signal.reason as AbortReason | undefined;
     if (reason === 'cancel') end = { kind: 'cancelled' };
     else if (reason === 'deadline') end = { kind: 'deadline', seconds: runSeconds };
@@ -407,5 +431,31 @@ export class AuditRunner {
       ...(verdict.errorDetail ? { errorDetail: verdict.errorDetail } : {}),
     });
     logger.info('audit finished', { status: verdict.status });
+  }
+
+  /** The cleanup of a run whose verdict is already published: its outcome, and an event saying when it ended. */
+  #recordLateCleanup(
+    id: string,
+    verdictAt: Date,
+    cleanup: CleanupOutcome | undefined,
+    redact: (text: string) => string,
+  ): void {
+    const { store, clock } = this.#deps;
+    const at = clock.now();
+    const seconds = ((at.getTime() - verdictAt.getTime()) / 1000).toFixed(1);
+    if (!cleanup) {
+      store.recordEvent(id, { at, level: 'warn', message: 'Cleanup did not report an outcome.' });
+      return;
+    }
+    store.recordCleanup(id, { ...cleanup, detail: cleanup.detail && redact(cleanup.detail) });
+    store.recordEvent(id, {
+      at,
+      level: cleanup.deleted ? 'info' : 'warn',
+      message: cleanup.deleted
+        ? `Cleanup finished ${seconds} s after the verdict: namespace ${cleanup.namespace ?? '(none)'} is gone.`
+        : redact(
+            `Cleanup ended ${seconds} s after the verdict: namespace ${cleanup.namespace ?? '(none)'} was not deleted: ${cleanup.detail ?? 'no detail'}`,
+          ),
+    });
   }
 }

@@ -161,6 +161,7 @@ class AuditExecution {
       sharedCleanup: sharedCleanupOf(planned.flatMap((c) => c.rbac)),
       event: (level, message) => this.event(level, message),
     });
+    this.workload.restartProbe = { wanted: planned.some((c) => c.id === 'kubelet.restart') };
   }
 
   async run(): Promise<{ cleanup: CleanupOutcome }> {
@@ -171,8 +172,11 @@ class AuditExecution {
     } catch (err) {
       this.event('error', `scheduling failed: ${(err as Error).message}`);
     }
-    // Whatever happened above (passed, failed, cancelled, deadline): the namespace goes.
-    return { cleanup: await this.namespace.cleanup() };
+    // Whatever happened above (passed, failed, cancelled, deadline): the namespace goes. The
+    // verdict does not wait for it to be gone (seconds on a real cluster: every pod's grace).
+    const cleanup = this.namespace.cleanup();
+    if (!this.signal.aborted) this.input.onVerdict?.();
+    return { cleanup: await cleanup };
   }
 
   /** A check's progress callback: each new text becomes one event; repeats and floods are dropped. */
