@@ -3,6 +3,7 @@
  * latency; the simulated cluster's accounting, request log and timeline of that audit's namespace.
  */
 
+import { namespaceFor } from '../src/workload/names.js';
 import type { AccountingSnapshot, RequestLogEntry } from '../test/sim/server/accounting.js';
 import type { TimelineEntry } from '../test/sim/timeline.js';
 import { notPassed, type RunView, timedAudit } from './audits.js';
@@ -30,8 +31,8 @@ export async function measureAudit(
   await sim.ask('setLatencies', { podStartMs });
   await sim.ask('resetAccounting');
   const { run, wallMs } = await timedAudit(base, kubeconfig, timeoutMs);
-  const namespace = run.cleanup?.namespace;
-  if (!namespace) throw new Error(`the audit ${run.id} names no namespace`);
+  // The verdict may come before the namespace is gone (and its cleanup is recorded).
+  const namespace = run.cleanup?.namespace ?? namespaceFor(run.id);
   // Its cost includes the cleanup, even when the verdict came before the namespace was gone.
   const gone = await sim.ask<boolean>('namespaceGone', { namespace, timeoutMs: 120_000 });
   if (!gone) throw new Error(`the namespace ${namespace} of audit ${run.id} was not deleted within 120 s`);

@@ -69,6 +69,8 @@ const EnvSchema = z.object({
   KUBEPROOF_ALLOW_UNAUTHENTICATED: flag('KUBEPROOF_ALLOW_UNAUTHENTICATED'),
   KUBEPROOF_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_MAX_CONCURRENT_AUDITS', 1, 64, 4),
   KUBEPROOF_MAX_QUEUED_AUDITS: intFrom('KUBEPROOF_MAX_QUEUED_AUDITS', 0, 10_000, 100),
+  // Audits of one API server at once; more wait in the queue (never above the overall limit).
+  KUBEPROOF_MAX_CONCURRENT_AUDITS_PER_CLUSTER: intFrom('KUBEPROOF_MAX_CONCURRENT_AUDITS_PER_CLUSTER', 1, 64, 8),
   // 0: derived (the whole limit with one tenant, half of it with several).
   KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_CONCURRENT_AUDITS', 0, 64, 0),
   KUBEPROOF_TENANT_MAX_QUEUED_AUDITS: intFrom('KUBEPROOF_TENANT_MAX_QUEUED_AUDITS', 0, 10_000, 0),
@@ -177,6 +179,8 @@ export interface Config {
   apiTokens: string[];
   allowUnauthenticated: boolean;
   maxConcurrentAudits: number;
+  /** Audits of one API server (kubeconfig server URL) at once. */
+  clusterMaxConcurrentAudits: number;
   /** Audits waiting at most; past it POST /v1/audits answers 429. */
   maxQueuedAudits: number;
   /** One tenant's share of the running and waiting audits. */
@@ -266,6 +270,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     apiTokens: e.KUBEPROOF_API_TOKENS,
     allowUnauthenticated: e.KUBEPROOF_ALLOW_UNAUTHENTICATED,
     maxConcurrentAudits: e.KUBEPROOF_MAX_CONCURRENT_AUDITS,
+    clusterMaxConcurrentAudits: Math.min(
+      e.KUBEPROOF_MAX_CONCURRENT_AUDITS_PER_CLUSTER,
+      e.KUBEPROOF_MAX_CONCURRENT_AUDITS,
+    ),
     maxQueuedAudits: e.KUBEPROOF_MAX_QUEUED_AUDITS,
     ...tenantShares(e),
     maxEventStreamsPerTenant: e.KUBEPROOF_MAX_EVENT_STREAMS_PER_TENANT,

@@ -95,6 +95,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
     maxQueued: config.maxQueuedAudits,
     tenantMaxConcurrent: config.tenantMaxConcurrentAudits,
     tenantMaxQueued: config.tenantMaxQueuedAudits,
+    clusterMaxConcurrent: config.clusterMaxConcurrentAudits,
     deadlineSeconds: config.auditDeadlineSeconds,
     observers: [metrics, webhooks],
   });

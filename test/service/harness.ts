@@ -24,6 +24,8 @@ export interface HarnessOptions {
   maxQueued?: number;
   tenantMaxConcurrent?: number;
   tenantMaxQueued?: number;
+  /** Audits of one API server at once (KUBEPROOF_MAX_CONCURRENT_AUDITS_PER_CLUSTER). */
+  clusterMaxConcurrent?: number;
   maxEventStreamsPerTenant?: number;
   deadlineSeconds?: number;
   bodyLimitBytes?: number;
@@ -85,6 +87,7 @@ export function createHarness(options: HarnessOptions = {}) {
     ...(options.maxQueued !== undefined ? { maxQueued: options.maxQueued } : {}),
     ...(options.tenantMaxConcurrent !== undefined ? { tenantMaxConcurrent: options.tenantMaxConcurrent } : {}),
     ...(options.tenantMaxQueued !== undefined ? { tenantMaxQueued: options.tenantMaxQueued } : {}),
+    ...(options.clusterMaxConcurrent !== undefined ? { clusterMaxConcurrent: options.clusterMaxConcurrent } : {}),
     deadlineSeconds: options.deadlineSeconds ?? 300,
     observers: [metrics, webhooks],
   });

@@ -45,6 +45,13 @@ export interface RunnerDeps {
   tenantMaxConcurrent?: number;
   /** Audits one tenant may have waiting (its queue share); default maxQueued. */
   tenantMaxQueued?: number;
+  /**
+   * Audits of one API server (the kubeconfig's server URL) at once
+   * (KUBEPROOF_MAX_CONCURRENT_AUDITS_PER_CLUSTER); default maxConcurrent. Past it they wait in
+   * the queue while audits of other clusters start: one busy cluster cannot take every slot,
+   * nor be flooded by its own pipeline.
+   */
+  clusterMaxConcurrent?: number;
   newId?: () => string;
   /** Told about every result, final status and queue change (metrics, webhooks); never told a credential. */
   observers?: readonly RunObserver[];
@@ -112,6 +119,7 @@ export class AuditRunner {
   readonly #background = new Background();
   #running = 0;
   readonly #runningByOwner = new Map<string, number>();
+  readonly #runningByCluster = new Map<string, number>();
   /** Callers of whenFinished(), per run id, told once the run has its final status. */
   readonly #finishWaiters = new Map<string, Array<() => void>>();
   #stopped = false;
@@ -153,6 +161,7 @@ export class AuditRunner {
       this.#running < this.#deps.maxConcurrent &&
       this.#runningOf(owner) < this.#tenantMaxConcurrent() &&
       this.#queue.length === 0;
+    // (A run held back only by its cluster's cap still waits within the queue's bounds.)
     if (startsNow) return;
     if (this.#queue.length >= maxQueued) {
       throw new QueueFullError(
@@ -175,6 +184,10 @@ export class AuditRunner {
 
   #runningOf(owner: string): number {
     return this.#runningByOwner.get(owner) ?? 0;
+  }
+
+  #clusterHasRoom(server: string): boolean {
+    return (this.#runningByCluster.get(server) ?? 0) < (this.#deps.clusterMaxConcurrent ?? this.#deps.maxConcurrent);
   }
 
   /** Records the run as `queued` and schedules it; throws QueueFullError past the queue's bounds. */
@@ -298,19 +311,28 @@ export class AuditRunner {
    */
   #pump(): void {
     while (this.#running < this.#deps.maxConcurrent) {
-      const at = this.#queue.findIndex((l) => this.#runningOf(l.request.owner ?? '') < this.#tenantMaxConcurrent());
+      const at = this.#queue.findIndex(
+        (l) =>
+          this.#runningOf(l.request.owner ?? '') < this.#tenantMaxConcurrent() &&
+          this.#clusterHasRoom(l.request.credentials.server),
+      );
       if (at < 0) return;
       const [live] = this.#queue.splice(at, 1) as [LiveRun];
       const owner = live.request.owner ?? '';
+      const server = live.request.credentials.server;
       live.started = true;
       this.#running++;
       this.#runningByOwner.set(owner, this.#runningOf(owner) + 1);
+      this.#runningByCluster.set(server, (this.#runningByCluster.get(server) ?? 0) + 1);
       this.#background.run(async () => {
         try {
           await this.#execute(live);
         } finally {
           this.#running--;
           this.#runningByOwner.set(owner, this.#runningOf(owner) - 1);
+          const left = (this.#runningByCluster.get(server) ?? 1) - 1;
+          if (left > 0) this.#runningByCluster.set(server, left);
+          else this.#runningByCluster.delete(server);
           this.#settle(live.id);
           this.#finished(live.id);
           this.#pump();
