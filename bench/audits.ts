@@ -8,7 +8,7 @@ export interface RunView {
   finishedAt: string | null;
   cleanup: { namespace: string | null; deleted: boolean } | null;
   errorDetail: string | null;
-  checks: Array<{ id: string; status: string; summary: string }>;
+  checks: Array<{ id: string; status: string; summary: string; startedAt: string; durationMs: number }>;
 }
 
 export async function submitAudit(base: string, kubeconfig: string): Promise<string> {

@@ -48,6 +48,13 @@ export async function measureAudit(
     criticalPathMs: round(path.criticalPathMs, 0),
     ratio: round(wallMs / path.criticalPathMs, 2),
     criticalPathParts: path.parts,
+    // Where the wall time went: each check's start (ms after the run started) and duration.
+    checks: Object.fromEntries(
+      run.checks.map((c) => [
+        c.id,
+        [new Date(c.startedAt).getTime() - new Date(run.startedAt ?? run.createdAt).getTime(), c.durationMs],
+      ]),
+    ),
     runId: run.id,
   };
   return { run, ratio, accounting };

@@ -21,6 +21,7 @@ import {
   type NewWebhookAttempt,
   webhookAttemptsOf,
 } from './queries/webhooks.js';
+import { RunCache } from './run-cache.js';
 import type { AuditEventRow, AuditRunRow, CheckResultRow, NewAuditRunRow, WebhookAttemptRow } from './schema/index.js';
 
 export type { NewWebhookAttempt, RunListFilter };
@@ -44,6 +45,8 @@ export interface FinishRun {
 export class AuditStore {
   readonly #db: Db;
   readonly #changes = new EventEmitter();
+  /** Bodies rendered from finished runs; every write to a run drops its entries. */
+  readonly rendered = new RunCache();
 
   constructor(db: Db) {
     this.#db = db;
@@ -57,6 +60,7 @@ export class AuditStore {
   }
 
   #changed(runId: string): void {
+    this.rendered.forget(runId);
     this.#changes.emit(runId);
   }
 
@@ -175,6 +179,10 @@ export class AuditStore {
   getRunWithResults(id: string): RunWithResults | undefined {
     const run = findRun(this.#db, id);
     return run ? { run, results: resultsOf(this.#db, id) } : undefined;
+  }
+
+  getResults(runId: string): CheckResultRow[] {
+    return resultsOf(this.#db, runId);
   }
 
   listRuns(filter: RunListFilter): AuditRunRow[] {

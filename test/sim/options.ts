@@ -4,8 +4,8 @@
  * `--help` lists every flag, every fault (from fault-catalog.ts) and every profile (profiles/).
  */
 import type { Latencies } from './contracts.js';
-import { parseNodeLoad } from './controllers/node-load.js';
 import { HONOUR_GRACE_PERIODS } from './controllers/kit/context.js';
+import { parseNodeLoad } from './controllers/node-load.js';
 import { FAULT_NAMES, faultCatalog, faultUsage, parseFault, UnknownFaultError } from './faults.js';
 import type { SimClusterOptions } from './index.js';
 import { faultRefusal, getProfile, PROFILE_NAMES, parseProfile, UnknownProfileError } from './profiles/index.js';

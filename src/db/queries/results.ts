@@ -45,7 +45,22 @@ export function insertResult(db: Db, runId: string, result: CheckResult): void {
   });
 }
 
+const prepareResultsOf = (db: Db) =>
+  db
+    .select()
+    .from(checkResults)
+    .where(eq(checkResults.runId, sql.placeholder('runId')))
+    .orderBy(asc(checkResults.seq))
+    .prepare();
+/** Prepared once per database. */
+const resultsStatements = new WeakMap<Db, ReturnType<typeof prepareResultsOf>>();
+
 /** The run's check results, in the order they finished. */
 export function resultsOf(db: Db, runId: string): CheckResultRow[] {
-  return db.select().from(checkResults).where(eq(checkResults.runId, runId)).orderBy(asc(checkResults.seq)).all();
+  let statement = resultsStatements.get(db);
+  if (!statement) {
+    statement = prepareResultsOf(db);
+    resultsStatements.set(db, statement);
+  }
+  return statement.all({ runId });
 }

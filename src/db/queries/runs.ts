@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, lt, or, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import { FINAL_STATUSES, type RunStatus } from '../../kernel/vocabulary.js';
 import type { Db } from '../client.js';
 import { type AuditRunRow, auditRuns, type NewAuditRunRow } from '../schema/index.js';
@@ -8,9 +8,23 @@ export function insertRun(db: Db, row: NewAuditRunRow): AuditRunRow {
   return db.insert(auditRuns).values(row).returning().get();
 }
 
+const prepareFindRun = (db: Db) =>
+  db
+    .select()
+    .from(auditRuns)
+    .where(eq(auditRuns.id, sql.placeholder('id')))
+    .prepare();
+/** Prepared once per database: every report read starts with this lookup. */
+const findRunStatements = new WeakMap<Db, ReturnType<typeof prepareFindRun>>();
+
 /** The run row, or undefined. */
 export function findRun(db: Db, id: string): AuditRunRow | undefined {
-  return db.select().from(auditRuns).where(eq(auditRuns.id, id)).get();
+  let statement = findRunStatements.get(db);
+  if (!statement) {
+    statement = prepareFindRun(db);
+    findRunStatements.set(db, statement);
+  }
+  return statement.get({ id });
 }
 
 /** Updates the given columns of a run. */
@@ -63,6 +77,11 @@ export interface RunListFilter {
 
 /** Runs newest first; keyset pagination on (created_at, id) so pages never overlap or skip. */
 export function listRuns(db: Db, filter: RunListFilter): AuditRunRow[] {
+  return listRunsQuery(db, filter).all();
+}
+
+/** The query listRuns runs (its plan is tested: an index range read for every filter). */
+export function listRunsQuery(db: Db, filter: RunListFilter) {
   const conditions: SQL[] = [];
   if (filter.status) conditions.push(eq(auditRuns.status, filter.status));
   if (filter.server) conditions.push(eq(auditRuns.server, filter.server));
@@ -73,14 +92,14 @@ export function listRuns(db: Db, filter: RunListFilter): AuditRunRow[] {
   }
   if (filter.after) {
     const { createdAt, id } = filter.after;
-    const older = or(lt(auditRuns.createdAt, createdAt), and(eq(auditRuns.createdAt, createdAt), lt(auditRuns.id, id)));
-    if (older) conditions.push(older);
+    // A row-value comparison: SQLite seeks the (…, created_at, id) index to the cursor, where
+    // the equivalent OR of two conditions made it scan every newer row first.
+    conditions.push(sql`(${auditRuns.createdAt}, ${auditRuns.id}) < (${createdAt.getTime()}, ${id})`);
   }
   return db
     .select()
     .from(auditRuns)
     .where(and(...conditions))
     .orderBy(desc(auditRuns.createdAt), desc(auditRuns.id))
-    .limit(filter.limit)
-    .all();
+    .limit(filter.limit);
 }

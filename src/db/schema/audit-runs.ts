@@ -39,9 +39,12 @@ export const auditRuns = sqliteTable(
     callbackState: text('callback_state', { enum: CALLBACK_STATES }),
   },
   (t) => [
+    // Every list is newest first on (created_at, id); each filter gets an index that yields its
+    // rows already in that order, so a page is an index range read, never a sort of all matches.
     index('audit_runs_created_idx').on(t.createdAt, t.id),
-    index('audit_runs_status_idx').on(t.status),
-    index('audit_runs_owner_idx').on(t.owner, t.createdAt),
+    index('audit_runs_status_created_idx').on(t.status, t.createdAt, t.id),
+    index('audit_runs_server_created_idx').on(t.server, t.createdAt, t.id),
+    index('audit_runs_owner_created_idx').on(t.owner, t.createdAt, t.id),
   ],
 );
 

@@ -1,7 +1,8 @@
 import { notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { findRunOr404 } from './lookup.js';
+import { cachedBody, conditionalHeaders, etagHeader, notModifiedResponse } from './cached-body.js';
+import { findRunRowOr404 } from './lookup.js';
 import { catalogIds, presentRunDetail } from './present.js';
 import { AuditIdParams, AuditRunDetailSchema } from './schema.js';
 
@@ -13,9 +14,14 @@ const route = v1Route({
   summary: 'Get an audit',
   description:
     'Status, cluster identity, timings, summary counts, every check result written so far, and the callback with its delivery attempts.',
-  request: { params: AuditIdParams },
+  request: { params: AuditIdParams, headers: conditionalHeaders },
   responses: {
-    200: { description: 'The audit', content: { 'application/json': { schema: AuditRunDetailSchema } } },
+    200: {
+      description: 'The audit',
+      headers: etagHeader,
+      content: { 'application/json': { schema: AuditRunDetailSchema } },
+    },
+    ...notModifiedResponse,
     ...notFoundResponse,
   },
 });
@@ -23,7 +29,18 @@ const route = v1Route({
 /** `GET /v1/audits/{id}`: one audit with its results so far. */
 export function registerGetAudit(app: Router): void {
   app.openapi(route, (c) => {
-    const { run, results } = findRunOr404(c.var.store, c.req.valid('param').id, c.var.principal);
-    return c.json(presentRunDetail(run, results, c.var.store.webhookAttempts(run.id), catalogIds(c.var.catalog)), 200);
+    const run = findRunRowOr404(c.var.store, c.req.valid('param').id, c.var.principal);
+    // Webhook attempts are writes to the run too: they drop its cached body like any other.
+    return cachedBody(c, run, 'audit', () => ({
+      body: JSON.stringify(
+        presentRunDetail(
+          run,
+          c.var.store.getResults(run.id),
+          c.var.store.webhookAttempts(run.id),
+          catalogIds(c.var.catalog),
+        ),
+      ),
+      contentType: 'application/json',
+    }));
   });
 }

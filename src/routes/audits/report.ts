@@ -3,7 +3,8 @@ import { notAcceptableResponse, notFoundResponse } from '../../http/responses.js
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
 import { REPORT_FORMAT_NAMES, REPORT_FORMATS, renderReport, reportFormats } from '../../report/index.js';
-import { findRunOr404 } from './lookup.js';
+import { cachedBody, conditionalHeaders, etagHeader, notModifiedResponse } from './cached-body.js';
+import { findRunRowOr404 } from './lookup.js';
 import { formatFromAccept } from './negotiate.js';
 import { catalogIds, presentRun } from './present.js';
 import { AuditIdParams, ReportQuery } from './schema.js';
@@ -17,12 +18,14 @@ const route = v1Route({
   description:
     'Root causes first, then the observation → component → guide references table. Format by `?format=` or `Accept`: ' +
     '`application/json`, `application/xml` (JUnit, one testsuite per group), `text/markdown`. A report of an unfinished audit shows the results so far.',
-  request: { params: AuditIdParams, query: ReportQuery },
+  request: { params: AuditIdParams, query: ReportQuery, headers: conditionalHeaders },
   responses: {
     200: {
       description: 'The report',
+      headers: etagHeader,
       content: Object.fromEntries(reportFormats().map(([, spec]) => [spec.accepts[0], { schema: spec.schema }])),
     },
+    ...notModifiedResponse,
     ...notFoundResponse,
     ...notAcceptableResponse,
   },
@@ -44,8 +47,16 @@ export function registerGetReport(app: Router): void {
         detail: `Accept ${acceptable()}, or pass ?format=${REPORT_FORMAT_NAMES.join('|')}.`,
       });
     }
-    const { run, results } = findRunOr404(c.var.store, id, c.var.principal);
-    const body = renderReport(presentRun(run, results, catalogIds(c.var.catalog)), format);
-    return c.body(body, 200, { 'content-type': REPORT_FORMATS[format].mediaType, vary: 'Accept' });
+    const run = findRunRowOr404(c.var.store, id, c.var.principal);
+    return cachedBody(
+      c,
+      run,
+      `report:${format}`,
+      () => ({
+        body: renderReport(presentRun(run, c.var.store.getResults(run.id), catalogIds(c.var.catalog)), format),
+        contentType: REPORT_FORMATS[format].mediaType,
+      }),
+      { vary: 'Accept' },
+    );
   });
 }
