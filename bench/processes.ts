@@ -5,9 +5,9 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Latencies } from '../test/sim/contracts.js';
+import { freePort } from '../test/sim/etcd-harness.js';
 import { IpcClient } from './ipc.js';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -19,18 +19,6 @@ function stderrTail(child: ChildProcess): () => string {
     tail = (tail + d.toString()).slice(-2000);
   });
   return () => tail.trim();
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export async function stopChild(child: ChildProcess, graceMs = 15_000): Promise<void> {

@@ -31,7 +31,8 @@ process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
 
-async function freePort(): Promise<number> {
+/** A port free on 127.0.0.1 right now (listen on 0, read it, close). */
+export async function freePort(): Promise<number> {
   return await new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
