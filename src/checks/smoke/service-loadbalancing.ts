@@ -2,7 +2,8 @@ import { clusterShape } from '../shape/detect.js';
 import { networkPolicyNote, serviceProxyHint } from '../shape/hints.js';
 import { SHAPE_RBAC } from '../shape/rbac.js';
 import type { CheckDefinition } from '../types.js';
-import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { recordAnswer } from './shared/client.js';
+import { wgetBatchFromClient } from './shared/client-batch.js';
 import { crossNodeBroken, PARTIAL_BECAUSE_CROSS_NODE } from './shared/cross-node.js';
 import { httpUrl } from './shared/ip.js';
 import { callOpts, readyWebPods } from './shared/pods.js';
@@ -35,21 +36,24 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
       const clientNode: string | undefined = client.spec?.nodeName;
       const local = pods.filter((p) => p.node === clientNode).map((p) => p.name);
       const partial = crossNodeBroken(ctx);
-      // By IP, so DNS is not involved; one exec per call = one new connection each, as kube-proxy balances per connection.
+      // By IP, so DNS is not involved; one wget process per call = one new connection each, as
+      // kube-proxy balances per connection; all calls of a round in one exec (a bounded loop).
       const answers: string[] = [];
       const errors: Array<{ failure: string; message: string }> = [];
-      const call = async () => {
-        const out = await wgetFromClient(ctx, httpUrl(clusterIp, 80, '/hostname'), t.wgetTimeoutSec);
-        if (out.ok) {
-          answers.push(out.body.trim());
-          recordAnswer(ctx, out.body);
-        } else errors.push({ failure: out.failure, message: out.message });
+      const url = httpUrl(clusterIp, 80, '/hostname');
+      const round = async () => {
+        const outs = await wgetBatchFromClient(ctx, Array(t.loadBalancingCalls).fill(url), t.wgetTimeoutSec);
+        for (const out of outs) {
+          if (out.ok) {
+            answers.push(out.body.trim());
+            recordAnswer(ctx, out.body);
+          } else errors.push({ failure: out.failure, message: out.message });
+        }
       };
-      for (let i = 0; i < t.loadBalancingCalls; i++) await call();
+      await round();
       // With cross-node routing broken only calls sent to local endpoints can answer: give them a
       // second round before concluding that even those are not served.
-      if (partial && answers.length === 0 && local.length > 0)
-        for (let i = 0; i < t.loadBalancingCalls; i++) await call();
+      if (partial && answers.length === 0 && local.length > 0) await round();
       const calls = answers.length + errors.length;
       const distinct = [...new Set(answers)];
       const counts = Object.fromEntries(distinct.map((n) => [n, answers.filter((a) => a === n).length]));

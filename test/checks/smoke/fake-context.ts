@@ -14,6 +14,7 @@ import {
   type ListSelector,
 } from '../../../src/kube/cluster-access.js';
 import { workloadHandle } from '../../../src/workload/names.js';
+import { runShellScript } from './fake-shell.js';
 
 export interface FakeSpec {
   /** `pods kubeproof-run1`, `nodes`, `daemonsets kube-system` → objects. */
@@ -72,9 +73,16 @@ export function fakeContext(spec: FakeSpec): { ctx: CheckContext; calls: string[
     delete: unscripted('delete'),
     waitFor: unscripted('waitFor'),
     async exec(req) {
-      calls.push(`exec ${req.pod} ${req.command.join(' ')}`);
-      if (!spec.exec) throw new Error('fake cluster: exec was not scripted');
-      return spec.exec(req.pod, req.command);
+      const script = spec.exec;
+      if (!script) throw new Error('fake cluster: exec was not scripted');
+      const one = (argv: string[]) => {
+        calls.push(`exec ${req.pod} ${argv.join(' ')}`);
+        return script(req.pod, argv);
+      };
+      // A batch (sh -c) is answered command by command, as the shell starts them.
+      const [sh, flag, source] = req.command;
+      if (sh === 'sh' && flag === '-c' && source !== undefined) return runShellScript(source, one);
+      return one([...req.command]);
     },
     logs: unscripted('logs'),
     portForwardGet: unscripted('portForwardGet'),

@@ -8,6 +8,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { capturedIo } from '../containers/captured-io.js';
 import { selectImage } from '../containers/index.js';
 import type { EmulatedImage } from '../containers/types.js';
 import type { ClusterView, ContainerRuntime, ExecRequest, KubeObj } from '../contracts.js';
@@ -96,19 +97,9 @@ export function createContainerRuntime(view: ClusterView, options: ContainerRunt
     async execInContainer(pod, container, command, stdin) {
       const instance = registry.find(pod, container)?.current;
       if (!instance?.isRunning) return undefined;
-      let stdout = '';
-      let stderr = '';
-      const io = {
-        stdout: (d: string | Buffer) => {
-          stdout += d.toString();
-        },
-        stderr: (d: string | Buffer) => {
-          stderr += d.toString();
-        },
-        readStdin: async () => Buffer.from(stdin ?? ''),
-      };
+      const { io, output } = capturedIo(stdin);
       const result = await instance.runner.run(command, io, new AbortController().signal);
-      return { stdout, stderr, exitCode: result.kind === 'exited' ? result.code : undefined };
+      return { ...output(), exitCode: result.kind === 'exited' ? result.code : undefined };
     },
     probe: (pod, container, probe, timeoutMs) => runProbe(registry, pod, container, probe, timeoutMs),
     logOf: (pod, container) => registry.find(pod, container)?.current?.log,

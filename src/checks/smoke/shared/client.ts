@@ -14,9 +14,14 @@ export async function execInClient(ctx: CheckContext, command: string[], timeout
 
 /** `wget -qO- -T <s> URL` from the client; always with -T, or busybox waits 900 s. */
 export async function wgetFromClient(ctx: CheckContext, url: string, timeoutSec: number): Promise<WgetOutcome> {
-  const result = await execInClient(ctx, ['wget', '-qO-', '-T', String(timeoutSec), url], (timeoutSec + 10) * 1000);
+  const result = await execInClient(ctx, wgetCommand(url, timeoutSec), wgetAllowanceMs(timeoutSec));
   return parseWget(result);
 }
+
+export const wgetCommand = (url: string, timeoutSec: number) => ['wget', '-qO-', '-T', String(timeoutSec), url];
+
+/** How long one wget may take before kubeproof stops waiting for it: its own -T, plus slack. */
+export const wgetAllowanceMs = (timeoutSec: number) => (timeoutSec + 10) * 1000;
 
 /** Records that a web pod answered one of our `/hostname` requests (pods.logs looks for them). */
 export function recordAnswer(ctx: CheckContext, podName: string): void {
