@@ -1,8 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer } from 'node:http';
 import { pathToFileURL } from 'node:url';
-import { serve } from '@hono/node-server';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { startRetention, type Ticker } from './engine/service/retention.js';
+import { requestListener } from './http/listener.js';
 import { capConnectionsPerClient, serverOptions } from './http/server-limits.js';
 import { messageOf } from './kernel/text.js';
 import { createService, type ServiceIo } from './service.js';
@@ -26,13 +26,9 @@ export async function startServer(config: Config, io: ServiceIo & { retentionTic
           retentionDays: config.retentionDays,
           ...(io.retentionTicker ? { ticker: io.retentionTicker } : {}),
         });
-  const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
-    const s = serve(
-      { fetch: app.fetch, hostname: config.host, port: config.port, serverOptions: serverOptions(config.serverLimits) },
-      () => resolve(s),
-    );
-  });
-  capConnectionsPerClient(server as Server, config.serverLimits.maxConnectionsPerClient);
+  const server = createServer(serverOptions(config.serverLimits), requestListener(app, config.host, service.fastPath));
+  capConnectionsPerClient(server, config.serverLimits.maxConnectionsPerClient);
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   logger.info('kubeproof listening', {

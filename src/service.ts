@@ -5,7 +5,7 @@
  */
 
 import { Registry } from 'prom-client';
-import { createApp } from './app.js';
+import { type AppDeps, createApp } from './app.js';
 import { DEFAULT_GUIDE, loadRunbook } from './checks/guide.js';
 import { type Config, isLoopback } from './config.js';
 import { openDatabase } from './db/client.js';
@@ -17,6 +17,7 @@ import type { Logger } from './kernel/logger.js';
 import { createLogger } from './logger.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { OutboundPolicy } from './net/outbound-policy.js';
+import { fastReads } from './routes/audits/fast-read.js';
 import { presentRunSummary } from './routes/audits/present.js';
 import { WebhookDispatcher } from './webhook/dispatcher.js';
 import { leftByInterruptedRun } from './workload/names.js';
@@ -99,7 +100,7 @@ export function createService(config: Config, io: ServiceIo = {}) {
     deadlineSeconds: config.auditDeadlineSeconds,
     observers: [metrics, webhooks],
   });
-  const app = createApp({
+  const deps: AppDeps = {
     store,
     runner,
     catalog,
@@ -116,12 +117,15 @@ export function createService(config: Config, io: ServiceIo = {}) {
       httpCallbacks: config.httpCallbacks,
       defaultNamespace: config.auditNamespace,
     },
-  });
+  };
+  const app = createApp(deps);
+  // The listener's answer to reads of finished audits' cached bodies, before the app (server.ts).
+  const fastPath = fastReads(deps);
   const close = async () => {
     await runner.shutdown();
     // A delivery still waiting for its next attempt is abandoned (recorded so) rather than holding up the exit.
     await webhooks.close();
     database.close();
   };
-  return { app, runner, store, logger, clock, webhooks, close };
+  return { app, fastPath, runner, store, logger, clock, webhooks, close };
 }

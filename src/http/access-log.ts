@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { matchedRoutes } from 'hono/route';
+import type { Logger } from '../kernel/logger.js';
 import type { AppEnv } from './env.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
@@ -17,6 +18,32 @@ export function requestIdFrom(header: string | undefined): string {
   return header !== undefined && SANE_REQUEST_ID.test(header) ? header : randomUUID();
 }
 
+/** The fields of one access log line, in the order they are written. */
+export interface AccessLine {
+  requestId: string;
+  method: string;
+  route: string | null;
+  runId?: string;
+  status: number;
+  startedAt: number;
+  tenant?: string | undefined;
+}
+
+/** Writes the access log line of a request that started at `startedAt` (performance.now()). */
+export function logAccess(logger: Logger, { startedAt, tenant, runId, ...line }: AccessLine): void {
+  const fields = {
+    requestId: line.requestId,
+    method: line.method,
+    route: line.route,
+    ...(runId ? { runId } : {}),
+    status: line.status,
+    durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+    ...(tenant ? { tenant } : {}),
+  };
+  if (line.status >= 500) logger.error('request', fields);
+  else logger.info('request', fields);
+}
+
 /**
  * One JSON line per request: request id (also returned in X-Request-Id), method, the matched
  * route pattern (not the raw URL: no query string, ids stay out of the pattern), status and
@@ -27,7 +54,7 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const requestId = requestIdFrom(c.req.header(REQUEST_ID_HEADER));
     c.set('requestId', requestId);
-    const started = performance.now();
+    const startedAt = performance.now();
     try {
       await next();
     } finally {
@@ -37,17 +64,15 @@ export function accessLog(): MiddlewareHandler<AppEnv> {
       const route = matchedRoutes(c).findLast((r) => r.method !== 'ALL')?.path ?? null;
       // A run's own routes name it, so the run id is on this line too (only once the run was found).
       const runId = route?.startsWith('/v1/audits/:id') && status < 400 ? c.req.param('id') : undefined;
-      const fields = {
+      logAccess(c.var.logger, {
         requestId,
         method: c.req.method,
         route,
         ...(runId ? { runId } : {}),
         status,
-        durationMs: Math.round((performance.now() - started) * 10) / 10,
-        ...(c.var.principal ? { tenant: c.var.principal.name } : {}),
-      };
-      if (status >= 500) c.var.logger.error('request', fields);
-      else c.var.logger.info('request', fields);
+        startedAt,
+        tenant: c.var.principal?.name,
+      });
     }
   };
 }

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import { createApp } from '../../src/app.js';
+import { type AppDeps, createApp } from '../../src/app.js';
 import { openDatabase } from '../../src/db/client.js';
 import { AuditStore } from '../../src/db/store.js';
 import { AuditRunner } from '../../src/engine/service/runner.js';
@@ -10,6 +10,7 @@ import type { Logger } from '../../src/kernel/logger.js';
 import { createLogger, silentLogger } from '../../src/logger.js';
 import { ServiceMetrics } from '../../src/metrics/service-metrics.js';
 import { developerPolicy, type OutboundPolicy } from '../../src/net/outbound-policy.js';
+import { fastReads } from '../../src/routes/audits/fast-read.js';
 import { presentRunSummary } from '../../src/routes/audits/present.js';
 import { type RetryPolicy, WebhookDispatcher } from '../../src/webhook/dispatcher.js';
 import type { HttpCallbacks } from '../../src/webhook/intake.js';
@@ -91,7 +92,7 @@ export function createHarness(options: HarnessOptions = {}) {
     deadlineSeconds: options.deadlineSeconds ?? 300,
     observers: [metrics, webhooks],
   });
-  const app = createApp({
+  const deps: AppDeps = {
     store,
     runner,
     catalog: options.catalog ?? fakeCatalog,
@@ -109,13 +110,16 @@ export function createHarness(options: HarnessOptions = {}) {
       httpCallbacks: options.httpCallbacks ?? 'loopback',
       ...(options.defaultNamespace ? { defaultNamespace: options.defaultNamespace } : {}),
     },
-  });
+  };
+  const app = createApp(deps);
+  // What the service's listener answers before the app (tests that run a real listener use it).
+  const fastPath = fastReads(deps);
   const close = async () => {
     await runner.shutdown();
     await webhooks.close();
     database.close();
   };
-  return { app, store, runner, executor, metrics, webhooks, logs, database, close };
+  return { app, fastPath, store, runner, executor, metrics, webhooks, logs, database, close };
 }
 
 export type Harness = ReturnType<typeof createHarness>;

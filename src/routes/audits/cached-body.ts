@@ -11,6 +11,7 @@ import type { CachedBody } from '../../db/run-cache.js';
 import type { AuditRunRow } from '../../db/schema/index.js';
 import type { AppEnv } from '../../http/env.js';
 import { isFinal } from '../../kernel/vocabulary.js';
+import type { ReportFormat } from '../../report/index.js';
 
 /** The request header of conditional GETs, for the route definitions. */
 export const conditionalHeaders = z.object({
@@ -42,6 +43,36 @@ function matches(ifNoneMatch: string | undefined, etag: string): boolean {
   return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === opaque);
 }
 
+/** The cache keys of a run's representations: the audit itself and each report format. */
+export const AUDIT_KEY = 'audit';
+export const reportKey = (format: ReportFormat) => `report:${format}`;
+/** What the report route adds to every answer: its format is negotiated on Accept. */
+export const REPORT_HEADERS = { vary: 'Accept' } as const;
+
+/** Header names in lower case, in the order they are sent (sorted, as a Headers object iterates). */
+export type CachedAnswer =
+  | { status: 200; headers: Record<string, string>; body: Uint8Array<ArrayBuffer> }
+  | { status: 304; headers: Record<string, string>; body: null };
+
+/**
+ * The answer to a GET of a cached representation: 304 when If-None-Match names its ETag, else
+ * the bytes. The 304 names the representation's own Content-Type: a cache refreshes the stored
+ * response's header fields from a 304 (RFC 9111 §4.3.4), and without one @hono/node-server
+ * would send `text/plain` there. Both the route and the listener's fast path (fast-read.ts)
+ * answer with exactly this.
+ */
+export function cachedAnswer(
+  entry: CachedBody,
+  ifNoneMatch: string | undefined,
+  headers: Readonly<Record<string, string>> = {},
+): CachedAnswer {
+  const fields = { 'content-type': entry.contentType, etag: entry.etag, ...headers };
+  if (matches(ifNoneMatch, entry.etag)) return { status: 304, headers: fields, body: null };
+  return { status: 200, headers: fields, body: entry.body as Uint8Array<ArrayBuffer> };
+}
+
+const utf8 = new TextEncoder();
+
 /**
  * The representation `key` of the run: from the cache for a finished run (rendering it once),
  * else rendered now; 304 when If-None-Match names it.
@@ -51,24 +82,24 @@ export function cachedBody(
   run: AuditRunRow,
   key: string,
   render: () => { body: string; contentType: string },
-  headers: Record<string, string> = {},
+  headers: Readonly<Record<string, string>> = {},
 ): Response {
-  const cache = c.var.store.rendered;
-  let entry: CachedBody | undefined;
-  if (isFinal(run.status)) {
-    entry = cache.get(run.id, key);
-    if (!entry) {
-      const fresh = render();
-      entry = { ...fresh, etag: strongEtag(fresh.body) };
-      cache.set(run.id, key, entry);
-    }
-  }
-  if (!entry) {
+  if (!isFinal(run.status)) {
     const fresh = render();
     return c.body(fresh.body, 200, { ...headers, 'content-type': fresh.contentType });
   }
-  if (matches(c.req.header('if-none-match'), entry.etag)) {
-    return c.body(null, 304, { ...headers, etag: entry.etag });
+  const cache = c.var.store.rendered;
+  let entry = cache.get(run.id, key);
+  if (!entry) {
+    const fresh = render();
+    entry = {
+      body: utf8.encode(fresh.body),
+      contentType: fresh.contentType,
+      etag: strongEtag(fresh.body),
+      owner: run.owner,
+    };
+    cache.set(run.id, key, entry);
   }
-  return c.body(entry.body, 200, { ...headers, 'content-type': entry.contentType, etag: entry.etag });
+  const answer = cachedAnswer(entry, c.req.header('if-none-match'), headers);
+  return answer.body ? c.body(answer.body, 200, answer.headers) : c.body(null, 304, answer.headers);
 }

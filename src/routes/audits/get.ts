@@ -1,7 +1,7 @@
 import { notFoundResponse } from '../../http/responses.js';
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
-import { cachedBody, conditionalHeaders, etagHeader, notModifiedResponse } from './cached-body.js';
+import { AUDIT_KEY, cachedBody, conditionalHeaders, etagHeader, notModifiedResponse } from './cached-body.js';
 import { findRunRowOr404 } from './lookup.js';
 import { catalogIds, presentRunDetail } from './present.js';
 import { AuditIdParams, AuditRunDetailSchema } from './schema.js';
@@ -31,7 +31,7 @@ export function registerGetAudit(app: Router): void {
   app.openapi(route, (c) => {
     const run = findRunRowOr404(c.var.store, c.req.valid('param').id, c.var.principal);
     // Webhook attempts are writes to the run too: they drop its cached body like any other.
-    return cachedBody(c, run, 'audit', () => ({
+    return cachedBody(c, run, AUDIT_KEY, () => ({
       body: JSON.stringify(
         presentRunDetail(
           run,

@@ -3,7 +3,14 @@ import { notAcceptableResponse, notFoundResponse } from '../../http/responses.js
 import { v1Route } from '../../http/route.js';
 import type { Router } from '../../http/router.js';
 import { REPORT_FORMAT_NAMES, REPORT_FORMATS, renderReport, reportFormats } from '../../report/index.js';
-import { cachedBody, conditionalHeaders, etagHeader, notModifiedResponse } from './cached-body.js';
+import {
+  cachedBody,
+  conditionalHeaders,
+  etagHeader,
+  notModifiedResponse,
+  REPORT_HEADERS,
+  reportKey,
+} from './cached-body.js';
 import { findRunRowOr404 } from './lookup.js';
 import { formatFromAccept } from './negotiate.js';
 import { catalogIds, presentRun } from './present.js';
@@ -51,12 +58,12 @@ export function registerGetReport(app: Router): void {
     return cachedBody(
       c,
       run,
-      `report:${format}`,
+      reportKey(format),
       () => ({
         body: renderReport(presentRun(run, c.var.store.getResults(run.id), catalogIds(c.var.catalog)), format),
         contentType: REPORT_FORMATS[format].mediaType,
       }),
-      { vary: 'Accept' },
+      REPORT_HEADERS,
     );
   });
 }
