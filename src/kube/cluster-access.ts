@@ -320,6 +320,11 @@ export interface ClusterAccess {
   logs(req: LogsRequest, opts?: CallOptions): Promise<string>;
   /** One HTTP/1.1 GET through pods/portforward (WebSocket), connection closed afterwards. */
   portForwardGet(req: PortForwardGetRequest, opts?: CallOptions): Promise<HttpAnswer>;
+  /**
+   * `count` GETs one after the other over one forwarded connection (HTTP/1.1 keep-alive, one
+   * pods/portforward upgrade), closed after the last; the answers in order.
+   */
+  portForwardGets(req: PortForwardGetRequest, count: number, opts?: CallOptions): Promise<HttpAnswer[]>;
   /** GET an arbitrary API path (e.g. `/metrics`) and return the body as text; non-2xx throws. */
   rawGet(path: string, opts?: CallOptions): Promise<string>;
 

@@ -25,6 +25,7 @@ const VERB_OF: Record<Exclude<keyof ClusterAccess, 'server' | 'outbound' | 'clos
   exec: 'CONNECT',
   logs: 'GET',
   portForwardGet: 'CONNECT',
+  portForwardGets: 'CONNECT', // one upgrade, however many requests go over it
   rawGet: 'GET',
 };
 

@@ -40,6 +40,8 @@ describe('pods.logs', () => {
       r?.summary ?? '',
     );
     expect(Number(counted?.[1]), r?.summary).toBeGreaterThanOrEqual(5);
+    // The 5 requests went over one forwarded connection: one pods/portforward upgrade.
+    expect(sim.accounting().requests.get?.['pods/portforward']).toBe(1);
   });
 
   it('fails when the log holds only probe lines (a stale log)', async () => {

@@ -109,6 +109,7 @@ export function createFakeCluster(options: FakeClusterOptions): FakeCluster {
     waitFor: unused('waitFor'),
     logs: unused('logs'),
     portForwardGet: unused('portForwardGet'),
+    portForwardGets: unused('portForwardGets'),
     close: () => {},
     // The test etcd listens on loopback, as in the developer set-up.
     outbound: developerPolicy(),

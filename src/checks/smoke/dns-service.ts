@@ -1,10 +1,13 @@
+import type { ExecResult } from '../../kube/cluster-access.js';
 import { clusterShape } from '../shape/detect.js';
 import { dnsHint } from '../shape/hints.js';
 import { SHAPE_RBAC } from '../shape/rbac.js';
 import type { CheckContext, CheckDefinition, CheckOutcome } from '../types.js';
 import { addressesOf, parseNslookup } from './parsers/nslookup.js';
-import { execInClient, recordAnswer, wgetFromClient } from './shared/client.js';
-import { clusterDomain } from './shared/cluster-domain.js';
+import { parseWget } from './parsers/wget.js';
+import { recordAnswer, wgetCommand } from './shared/client.js';
+import { execBatchInClient } from './shared/client-batch.js';
+import { domainFromClient, expectedDomain, RESOLV_CONF_COMMAND, requestedDomain } from './shared/cluster-domain.js';
 import { crossNodeBroken, PARTIAL_BECAUSE_CROSS_NODE } from './shared/cross-node.js';
 import { ipFamily, sameIp } from './shared/ip.js';
 import { callOpts, isRunningAndReady } from './shared/pods.js';
@@ -19,8 +22,7 @@ import { workloadCheck } from './shared/workload-check.js';
  * of the Service's ClusterIPs (an IPv6-only cluster answers AAAA only); a dual-stack Service
  * whose other family got no answer is noted in `missingFamilies`.
  */
-async function lookup(ctx: CheckContext, name: string, expected: readonly string[] | undefined) {
-  const result = await execInClient(ctx, ['nslookup', name]);
+function judgeLookup(name: string, result: ExecResult, expected: readonly string[] | undefined) {
   const parsed = parseNslookup(result.stdout, result.stderr);
   const addresses = addressesOf(parsed);
   const resolved = addresses.length > 0;
@@ -44,6 +46,9 @@ async function lookup(ctx: CheckContext, name: string, expected: readonly string
     ok: matches,
   };
 }
+
+/** One command of the batch: as long as one exec of it was given before (a wget takes less). */
+const DNS_COMMAND_MS = 20_000;
 
 /** ClusterIPs of default/kubernetes when we may read it; otherwise only "it resolves" is judged. */
 async function kubernetesClusterIps(ctx: CheckContext): Promise<string[] | undefined> {
@@ -90,20 +95,41 @@ export function dnsService(t: SmokeTimings): CheckDefinition {
     after: ['pods.cross-node'],
     rbac: [...RBAC.readServices, ...RBAC.exec, ...SHAPE_RBAC],
     podTraffic: true,
-    deadlineMs: 60_000,
+    deadlineMs: 90_000,
     async run(ctx, w) {
-      const [shape, found, web] = await Promise.all([
-        clusterShape(ctx.cluster),
-        clusterDomain(ctx, w),
-        ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx)),
-      ]);
-      const domain = found.domain;
+      // One exec asks everything, one command after the other: resolv.conf (unless the request
+      // names the domain), both lookups for the domain expected, then http://web by its short name.
       // busybox nslookup applies no search domain to dotted names: ask the FQDNs.
-      const lookups = await Promise.all([
-        lookup(ctx, `${w.serviceName}.${w.namespace}.svc.${domain}`, serviceClusterIps(web)),
-        lookup(ctx, `kubernetes.default.svc.${domain}`, await kubernetesClusterIps(ctx)),
+      const requested = requestedDomain(ctx);
+      const fqdns = (domain: string) => [
+        `${w.serviceName}.${w.namespace}.svc.${domain}`,
+        `kubernetes.default.svc.${domain}`,
+      ];
+      const nslookups = (domain: string) => fqdns(domain).map((name) => ['nslookup', name]);
+      const guess = expectedDomain(ctx);
+      const batch = (commands: string[][]) => execBatchInClient(ctx, commands, { perCommandMs: DNS_COMMAND_MS });
+      const [shape, web, kubernetesIps, asked] = await Promise.all([
+        clusterShape(ctx.cluster),
+        ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx)),
+        kubernetesClusterIps(ctx),
+        batch([
+          ...(requested ? [] : [[...RESOLV_CONF_COMMAND]]),
+          ...nslookups(guess),
+          wgetCommand(`http://${w.serviceName}/hostname`, t.wgetTimeoutSec),
+        ]),
       ]);
-      const byName = await wgetFromClient(ctx, `http://${w.serviceName}/hostname`, t.wgetTimeoutSec);
+      const resolvConf = requested ? undefined : asked.shift();
+      const [first, second, wget] = asked as [ExecResult, ExecResult, ExecResult];
+      const found = requested ?? domainFromClient(resolvConf!, w);
+      const domain = found.domain;
+      // resolv.conf names another domain than expected: ask again for that one's names.
+      const answers = domain === guess ? [first, second] : await batch(nslookups(domain));
+      const [webName, kubernetesName] = fqdns(domain) as [string, string];
+      const lookups = [
+        judgeLookup(webName, answers[0]!, serviceClusterIps(web)),
+        judgeLookup(kubernetesName, answers[1]!, kubernetesIps),
+      ];
+      const byName = parseWget(wget);
       if (byName.ok) recordAnswer(ctx, byName.body);
       const httpByName = byName.ok
         ? { answeredBy: byName.body.trim() }

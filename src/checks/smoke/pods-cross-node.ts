@@ -2,7 +2,8 @@ import { clusterShape } from '../shape/detect.js';
 import { cniRoutingHint, networkPolicyNote } from '../shape/hints.js';
 import { SHAPE_RBAC } from '../shape/rbac.js';
 import type { CheckDefinition } from '../types.js';
-import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { recordAnswer } from './shared/client.js';
+import { batchDeadlineMs, SEQUENTIAL_CALLS_PER_EXEC, wgetBatchFromClient } from './shared/client-batch.js';
 import { httpUrl, ipFamily } from './shared/ip.js';
 import { callOpts, readyWebPods } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
@@ -18,7 +19,7 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
     prerequisites: ['pods.exec'],
     rbac: [...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
     podTraffic: true,
-    deadlineMs: 60_000,
+    deadlineMs: Math.max(60_000, batchDeadlineMs(t.wgetTimeoutSec)),
     async run(ctx, w) {
       const [client, shape] = await Promise.all([
         ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx)),
@@ -28,24 +29,29 @@ export function podsCrossNode(t: SmokeTimings): CheckDefinition {
       const pods = await readyWebPods(ctx);
       // Every address of every pod: on a dual-stack cluster each family has its own routes.
       const targets = pods.flatMap((p) => p.ips.map((ip) => ({ p, ip })));
-      const calls = await Promise.all(
-        targets.map(async ({ p, ip }) => {
-          const out = await wgetFromClient(ctx, httpUrl(ip, 8080, '/hostname'), t.wgetTimeoutSec);
-          const answered = out.ok ? out.body.trim() : undefined;
-          if (answered) recordAnswer(ctx, answered);
-          const crossNode = p.node !== clientNode;
-          return {
-            pod: p.name,
-            node: p.node,
-            ip,
-            family: ipFamily(ip),
-            crossNode,
-            answered,
-            error: out.ok ? undefined : out.message,
-            ok: answered === p.name,
-          };
-        }),
+      // One exec runs the calls one after the other (each its own wget, so its own connection).
+      const outs = await wgetBatchFromClient(
+        ctx,
+        targets.map(({ ip }) => httpUrl(ip, 8080, '/hostname')),
+        t.wgetTimeoutSec,
+        SEQUENTIAL_CALLS_PER_EXEC,
       );
+      const calls = targets.map(({ p, ip }, i) => {
+        const out = outs[i]!;
+        const answered = out.ok ? out.body.trim() : undefined;
+        if (answered) recordAnswer(ctx, answered);
+        const crossNode = p.node !== clientNode;
+        return {
+          pod: p.name,
+          node: p.node,
+          ip,
+          family: ipFamily(ip),
+          crossNode,
+          answered,
+          error: out.ok ? undefined : out.message,
+          ok: answered === p.name,
+        };
+      });
       const failing = calls.filter((c) => !c.ok);
       const crossNodeCalls = calls.filter((c) => c.crossNode).length;
       const evidence = { clientNode, calls, cni: shape.cni };

@@ -126,20 +126,23 @@ async function probePeriodsOf(ctx: CheckContext, namespace: string, pod: string)
     .map((p) => Number(p?.periodSeconds ?? 10));
 }
 
-/** kubeproof's own requests to the pod, through the API server's portforward path. */
+/**
+ * kubeproof's own requests to the pod, through the API server's portforward path: BURST GETs
+ * over one forwarded connection (one upgrade); agnhost logs each request, not each connection.
+ */
 async function sendBurst(ctx: CheckContext, namespace: string, pod: PodView): Promise<void> {
-  for (let i = 0; i < BURST; i++) {
-    try {
-      const answer = await ctx.cluster.portForwardGet(
-        { namespace, pod: pod.name, port: 8080, path: '/hostname' },
-        callOpts(ctx),
-      );
-      if (answer.status !== 200) throw new Error(`answered HTTP ${answer.status}`);
-    } catch (err) {
-      // Without requests of our own in the log, its freshness cannot be told: error, not failed.
-      const why = err instanceof Error ? err.message : String(err);
-      throw new Error(`could not send requests to ${pod.name} to look for in its log (port-forward: ${why})`);
-    }
+  try {
+    const answers = await ctx.cluster.portForwardGets(
+      { namespace, pod: pod.name, port: 8080, path: '/hostname' },
+      BURST,
+      callOpts(ctx),
+    );
+    const bad = answers.find((a) => a.status !== 200);
+    if (bad) throw new Error(`answered HTTP ${bad.status}`);
+  } catch (err) {
+    // Without requests of our own in the log, its freshness cannot be told: error, not failed.
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`could not send requests to ${pod.name} to look for in its log (port-forward: ${why})`);
   }
 }
 

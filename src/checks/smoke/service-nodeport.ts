@@ -5,6 +5,7 @@ import { SHAPE_RBAC } from '../shape/rbac.js';
 import type { CheckDefinition } from '../types.js';
 import type { WgetOutcome } from './parsers/wget.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
+import { batchDeadlineMs, SEQUENTIAL_CALLS_PER_EXEC, wgetBatchFromClient } from './shared/client-batch.js';
 import { crossNodeBroken, PARTIAL_BECAUSE_CROSS_NODE } from './shared/cross-node.js';
 import { httpUrl, ipFamily } from './shared/ip.js';
 import { callOpts } from './shared/pods.js';
@@ -54,7 +55,7 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
     after: ['pods.cross-node'],
     rbac: [...RBAC.readServices, ...RBAC.listNodes, ...RBAC.readPods, ...RBAC.exec, ...SHAPE_RBAC],
     podTraffic: true,
-    deadlineMs: 60_000 + ROUNDS * (t.wgetTimeoutSec + 5) * 1000,
+    deadlineMs: batchDeadlineMs(t.wgetTimeoutSec) + 30_000 + ROUNDS * (t.wgetTimeoutSec + 5) * 1000,
     async run(ctx, w) {
       const [svc, { items: nodes }, shape, client] = await Promise.all([
         ctx.cluster.get('services', w.nodePortServiceName, w.namespace, callOpts(ctx)),
@@ -79,12 +80,19 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
         const ips = nodePortAddresses(n, families);
         return ips.length > 0 ? ips.map((ip) => ({ node, ip })) : [{ node, ip: undefined }];
       });
+      // The first call to every address in one exec, one after the other (each its own wget).
+      const urlOf = (ip: string) => httpUrl(ip, nodePort, '/hostname');
+      const reachable = targets.flatMap(({ ip }) => (ip ? [ip] : []));
+      const first = await wgetBatchFromClient(ctx, reachable.map(urlOf), t.wgetTimeoutSec, SEQUENTIAL_CALLS_PER_EXEC);
+      const firstOf = new Map(reachable.map((ip, i) => [ip, first[i]!]));
       const calls: NodeCall[] = await Promise.all(
         targets.map(async ({ node, ip }): Promise<NodeCall> => {
           if (!ip) return { node, ok: false, error: `node publishes no ${families.join('/')} InternalIP` };
           const own = node === clientNode;
-          const url = httpUrl(ip, nodePort, '/hostname');
-          let out: WgetOutcome = await wgetFromClient(ctx, url, t.wgetTimeoutSec);
+          const url = urlOf(ip);
+          let out: WgetOutcome = firstOf.get(ip)!;
+          // Only when routing between nodes is broken: rounds of calls at the same time (one exec
+          // each), as before, so a round takes one time-out, not BATCH of them.
           for (let round = 0; partial && own && !out.ok && out.failure === 'timeout' && round < ROUNDS; round++) {
             const batch = await Promise.all(
               Array.from({ length: BATCH }, () => wgetFromClient(ctx, url, t.wgetTimeoutSec)),

@@ -24,6 +24,15 @@ export class HttpResponseReader {
     return false;
   }
 
+  /** Bytes past a complete response: the start of the next one on a kept-alive connection. */
+  rest(): Buffer {
+    if (!this.head || !this.complete()) return Buffer.alloc(0);
+    const body = this.buf.subarray(this.head.bodyStart);
+    const length = this.head.headers['content-length'];
+    // Chunked: complete only when the body ends with the last chunk, so nothing follows it.
+    return length === undefined ? Buffer.alloc(0) : Buffer.from(body.subarray(Number(length)));
+  }
+
   /** The response so far; undefined when not even the status line and headers arrived. */
   answer(): HttpAnswer | undefined {
     if (!this.head) return undefined;

@@ -13,7 +13,7 @@ import type { SanitizedKubeconfig } from '../kubeconfig/types.js';
 import { withCallScope } from './deadline.js';
 import { errorFromTransport } from './errors.js';
 import { execInPod } from './exec.js';
-import { portForwardGet } from './port-forward.js';
+import { portForwardGets } from './port-forward.js';
 import { collectionPath, objectPath } from './resources.js';
 import { rulesReviewOf } from './rules-review.js';
 import { kubeConfigFrom, Transport } from './transport.js';
@@ -136,7 +136,8 @@ export function createClusterAccess(
           maxBytes: http.limits.logBytes,
         });
       }),
-    portForwardGet: (req, opts) => call(opts, (signal) => portForwardGet(kc, http, req, signal)),
+    portForwardGet: (req, opts) => call(opts, async (signal) => (await portForwardGets(kc, http, req, 1, signal))[0]!),
+    portForwardGets: (req, count, opts) => call(opts, (signal) => portForwardGets(kc, http, req, count, signal)),
     rawGet: (path, opts) =>
       call(opts, (signal) =>
         http.sendOk({ method: 'GET', path, accept: '*/*', signal, maxBytes: http.limits.rawBytes }),

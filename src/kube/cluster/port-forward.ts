@@ -8,17 +8,40 @@ import { DEFAULT_LIMITS } from './limits.js';
 import { connected, type StreamDialer, withSockets } from './websocket.js';
 
 /**
- * One HTTP/1.1 GET through pods/portforward: the tunnel carries raw TCP bytes, so we write the
- * request ourselves and read the response until it is complete or the stream closes.
+ * `count` HTTP/1.1 GETs through pods/portforward, one after the other over one forwarded
+ * connection: the tunnel carries raw TCP bytes, so we write each request ourselves once the
+ * previous answer is complete (HTTP/1.1 keeps the connection open unless a side says
+ * `Connection: close`, RFC 9112 §9.3), the last one with `Connection: close`. Should the pod
+ * close the connection early (an answer read until close, or its own `Connection: close`), the
+ * rest go over a new forward, so what the caller gets does not depend on the server's keep-alive.
  */
-export function portForwardGet(
+export async function portForwardGets(
   kc: KubeConfig,
   dialer: StreamDialer,
   req: PortForwardGetRequest,
+  count: number,
   signal: AbortSignal,
-): Promise<HttpAnswer> {
+): Promise<HttpAnswer[]> {
+  const answers: HttpAnswer[] = [];
+  while (answers.length < count)
+    answers.push(...(await overOneConnection(kc, dialer, req, count - answers.length, signal)));
+  return answers;
+}
+
+const request = (req: PortForwardGetRequest, last: boolean) =>
+  `GET ${req.path} HTTP/1.1\r\nHost: localhost:${req.port}\r\nUser-Agent: kubeproof\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
+
+/** Up to `count` answers over one forward (at least one, or it throws). */
+function overOneConnection(
+  kc: KubeConfig,
+  dialer: StreamDialer,
+  req: PortForwardGetRequest,
+  count: number,
+  signal: AbortSignal,
+): Promise<HttpAnswer[]> {
   return withSockets(kc, dialer, signal, async (handler) => {
-    const reader = new HttpResponseReader();
+    const answers: HttpAnswer[] = [];
+    let reader = new HttpResponseReader();
     let received = 0;
     let overflowed = false;
     const tunnelErrors: Buffer[] = [];
@@ -26,6 +49,8 @@ export function portForwardGet(
     const settled = new Promise<void>((resolve) => {
       settle = resolve;
     });
+    const input = new PassThrough();
+    const send = () => input.write(request(req, answers.length === count - 1));
     const output = new Writable({
       write(chunk: Buffer, _enc, cb) {
         received += chunk.length;
@@ -36,7 +61,19 @@ export function portForwardGet(
           return;
         }
         reader.push(chunk);
-        if (reader.complete()) settle?.();
+        // An answer is complete: keep it, then ask again on the same connection while it stays open.
+        while (reader.complete()) {
+          const answer = reader.answer()!;
+          answers.push(answer);
+          const rest = reader.rest();
+          if (answers.length === count || answer.headers.connection?.toLowerCase() === 'close') {
+            settle?.();
+            break;
+          }
+          reader = new HttpResponseReader();
+          reader.push(rest);
+          send();
+        }
         cb();
       },
     });
@@ -51,19 +88,18 @@ export function portForwardGet(
         cb();
       },
     });
-    const input = new PassThrough();
     // disconnectOnErr=false: we read the error stream ourselves, it names why forwarding failed.
     const pf = new PortForward(kc, false, handler);
     const ws = await connected(pf.portForward(req.namespace, req.pod, [req.port], output, errors, input));
     ws.once('close', () => settle?.());
-    input.write(
-      `GET ${req.path} HTTP/1.1\r\nHost: localhost:${req.port}\r\nUser-Agent: kubeproof\r\nConnection: close\r\n\r\n`,
-    );
+    send();
     await settled;
     if (signal.aborted) throw signal.reason;
     if (overflowed) throw tooLarge('the answer through port-forward', DEFAULT_LIMITS.portForwardBytes);
+    if (answers.length > 0) return answers;
+    // The connection closed: an answer without a length ends there.
     const answer = reader.answer();
-    if (answer && (reader.complete() || tunnelErrors.length === 0)) return answer;
+    if (answer && tunnelErrors.length === 0) return [answer];
     const detail =
       boundedMessage(Buffer.concat(tunnelErrors).toString('utf8')) || 'the tunnel closed before an HTTP response';
     throw new ClusterError('server', detail);

@@ -86,6 +86,7 @@ export function fakeContext(spec: FakeSpec): { ctx: CheckContext; calls: string[
     },
     logs: unscripted('logs'),
     portForwardGet: unscripted('portForwardGet'),
+    portForwardGets: unscripted('portForwardGets'),
     rawGet: unscripted('rawGet'),
     close() {},
   };

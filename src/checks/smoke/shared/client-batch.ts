@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import type { ExecResult } from '../../../kube/cluster-access.js';
 import type { CheckContext } from '../../types.js';
 import { parseWget, type WgetOutcome } from '../parsers/wget.js';
-import { execInClient, wgetAllowanceMs, wgetCommand } from './client.js';
+import { execInClient, wgetCommand } from './client.js';
 
 /** One command: its argv, as `kubectl exec client -- ARGV` would run it. */
 export type ClientCommand = readonly string[];
@@ -104,6 +104,20 @@ export function parseBatch(nonce: string, count: number, result: ExecResult): Ex
   });
 }
 
+/**
+ * Calls run one after the other in one exec, at most: where calls went out at the same time
+ * before (one exec each), a batch of this many waits out at most this many wget time-outs when
+ * every target drops packets, and more targets are split over execs that run at the same time.
+ */
+export const SEQUENTIAL_CALLS_PER_EXEC = 6;
+
+/** One wget of a batch: its -T, plus room to connect and start the process (the exec's slack is added once). */
+const wgetBatchAllowanceMs = (timeoutSec: number) => (timeoutSec + 5) * 1000;
+
+/** A check deadline that leaves a full batch of time-outs room, plus the calls around it. */
+export const batchDeadlineMs = (timeoutSec: number) =>
+  30_000 + SEQUENTIAL_CALLS_PER_EXEC * wgetBatchAllowanceMs(timeoutSec);
+
 /** A marker no command's output will contain by chance. */
 const newNonce = () => `--kubeproof-${randomBytes(6).toString('hex')}--`;
 
@@ -151,7 +165,7 @@ export async function wgetBatchFromClient(
   const results = await execBatchInClient(
     ctx,
     urls.map((url) => wgetCommand(url, timeoutSec)),
-    { perCommandMs: wgetAllowanceMs(timeoutSec), ...(maxPerExec ? { maxPerExec } : {}) },
+    { perCommandMs: wgetBatchAllowanceMs(timeoutSec), ...(maxPerExec ? { maxPerExec } : {}) },
   );
   return results.map(parseWget);
 }

@@ -21,7 +21,7 @@ export async function wgetFromClient(ctx: CheckContext, url: string, timeoutSec:
 export const wgetCommand = (url: string, timeoutSec: number) => ['wget', '-qO-', '-T', String(timeoutSec), url];
 
 /** How long one wget may take before kubeproof stops waiting for it: its own -T, plus slack. */
-export const wgetAllowanceMs = (timeoutSec: number) => (timeoutSec + 10) * 1000;
+const wgetAllowanceMs = (timeoutSec: number) => (timeoutSec + 10) * 1000;
 
 /** Records that a web pod answered one of our `/hostname` requests (pods.logs looks for them). */
 export function recordAnswer(ctx: CheckContext, podName: string): void {

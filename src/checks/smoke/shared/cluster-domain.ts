@@ -1,6 +1,6 @@
+import type { ExecResult } from '../../../kube/cluster-access.js';
 import type { WorkloadHandle } from '../../../workload/types.js';
 import type { CheckContext } from '../../types.js';
-import { execInClient } from './client.js';
 
 export interface ClusterDomain {
   domain: string;
@@ -34,11 +34,20 @@ export function domainFromResolvConf(text: string, namespace: string): { domain:
   return entry ? { domain: entry.slice(prefix.length), line } : undefined;
 }
 
-/** The request's `options.clusterDomain` when given, else the client pod's resolv.conf, else cluster.local. */
-export async function clusterDomain(ctx: CheckContext, w: WorkloadHandle): Promise<ClusterDomain> {
+/** What the client pod is asked for its resolv.conf (run inside dns.service's batch). */
+export const RESOLV_CONF_COMMAND = ['cat', '/etc/resolv.conf'] as const;
+
+/** The domain the request names, when it does: then resolv.conf is not read at all. */
+export function requestedDomain(ctx: CheckContext): ClusterDomain | undefined {
   const requested = ctx.options.clusterDomain;
-  if (requested) return { domain: requested, source: 'the request (options.clusterDomain)' };
-  const out = await execInClient(ctx, ['cat', '/etc/resolv.conf']);
+  return requested ? { domain: requested, source: 'the request (options.clusterDomain)' } : undefined;
+}
+
+/** The domain used before resolv.conf is read: the request's, or the conventional one. */
+export const expectedDomain = (ctx: CheckContext) => requestedDomain(ctx)?.domain ?? FALLBACK_DOMAIN;
+
+/** From `cat /etc/resolv.conf` in the client pod (RESOLV_CONF_COMMAND): its domain, else cluster.local. */
+export function domainFromClient(out: ExecResult, w: WorkloadHandle): ClusterDomain {
   const found = out.exitCode === 0 ? domainFromResolvConf(out.stdout, w.namespace) : undefined;
   if (found) return { domain: found.domain, source: `the client pod's /etc/resolv.conf (${found.line})` };
   return {
