@@ -22,23 +22,24 @@ export async function portForwardGets(
   count: number,
   signal: AbortSignal,
 ): Promise<HttpAnswer[]> {
+  const forward: Forward = { kc, dialer, req, signal };
   const answers: HttpAnswer[] = [];
-  while (answers.length < count)
-    answers.push(...(await overOneConnection(kc, dialer, req, count - answers.length, signal)));
+  while (answers.length < count) answers.push(...(await overOneConnection(forward, count - answers.length)));
   return answers;
+}
+
+interface Forward {
+  kc: KubeConfig;
+  dialer: StreamDialer;
+  req: PortForwardGetRequest;
+  signal: AbortSignal;
 }
 
 const request = (req: PortForwardGetRequest, last: boolean) =>
   `GET ${req.path} HTTP/1.1\r\nHost: localhost:${req.port}\r\nUser-Agent: kubeproof\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
 
 /** Up to `count` answers over one forward (at least one, or it throws). */
-function overOneConnection(
-  kc: KubeConfig,
-  dialer: StreamDialer,
-  req: PortForwardGetRequest,
-  count: number,
-  signal: AbortSignal,
-): Promise<HttpAnswer[]> {
+function overOneConnection({ kc, dialer, req, signal }: Forward, count: number): Promise<HttpAnswer[]> {
   return withSockets(kc, dialer, signal, async (handler) => {
     const answers: HttpAnswer[] = [];
     let reader = new HttpResponseReader();
