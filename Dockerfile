@@ -2,7 +2,7 @@
 # kubeproof service image. Three stages on the same Node major, so the native module
 # (better-sqlite3) built in `deps` matches the runtime:
 #   deps   production dependencies only (npm ci --omit=dev; builds better-sqlite3)
-#   build  all dependencies (install scripts skipped) + the TypeScript build (dist/)
+#   build  all dependencies (install scripts skipped) + the TypeScript build (dist/, the server bundled)
 #   final  slim image: node, the production node_modules, dist/, migrations; non-root; no shell needed
 # The runtime writes only to /data (the SQLite database): it runs with a read-only root filesystem.
 # test/deploy/dockerfile.test.ts performs these steps without a Docker engine.
@@ -19,6 +19,7 @@ COPY package.json package-lock.json ./
 # The TypeScript build needs no native module: skip install scripts (better-sqlite3 is built in deps).
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts/bundle-server.mjs ./scripts/
 COPY src ./src
 RUN npm run build
 
