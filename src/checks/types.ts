@@ -47,6 +47,12 @@ export interface CheckDefinition {
   /** Disruptive checks (delete a pod, scale, kill a container) run after every non-disruptive one. */
   disruptive: boolean;
   /**
+   * A disruptive check that disrupts only an object of its own no other check reads
+   * (kubelet.restart's probe pod): it runs as soon as its prerequisites are done, alongside the
+   * others, instead of after every non-disruptive check and one at a time. Absent means false.
+   */
+  isolated?: boolean;
+  /**
    * Whether the check needs the shared in-cluster workload (web Deployment, Services, client
    * pod). Implies needsNamespace: the workload lives in the run's namespace.
    */

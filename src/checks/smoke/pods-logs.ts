@@ -38,7 +38,10 @@ export const podsLogs = workloadCheck({
   title: "A web pod's log shows the requests kubeproof just made",
   component: 'apiserver-kubelet',
   prerequisites: ['workload.rollout'],
-  after: ['pods.portforward', 'pods.cross-node', 'dns.service', 'service.loadbalancing', 'service.nodeport'],
+  // After pods.portforward only (the burst takes the same path, named there first when broken),
+  // not after the network checks: their calls landing on the same pod meanwhile are new lines
+  // too, never the stale log this looks for, and it must be done before self-heal deletes pods.
+  after: ['pods.portforward'],
   rbac: [...RBAC.readPods, ...RBAC.logs, ...RBAC.portForward],
   deadlineMs: 30_000,
   async run(ctx, w) {

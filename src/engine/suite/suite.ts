@@ -217,7 +217,7 @@ class AuditExecution {
           this.execute(def).finally(() => running.delete(def.id)),
         );
         // Disruptive checks go one at a time: start nothing else in this pass.
-        if (def.disruptive) break;
+        if (takesTurns(def)) break;
       }
       if (running.size > 0) await Promise.race(running.values());
       else if (!startedAny)
@@ -234,9 +234,13 @@ class AuditExecution {
     const inPlan = (id: string) => this.checks.some((c) => c.id === id);
     const waitFor = [...def.prerequisites, ...(def.after ?? []).filter(inPlan)];
     if (!waitFor.every((id) => this.statuses.has(id))) return false;
-    if (!def.disruptive) return true;
+    if (!takesTurns(def)) return true;
+    // An isolated disruptive check still running holds nobody up: it touches nothing they use.
     const nonDisruptivePending = this.checks.some((c) => !c.disruptive && !this.statuses.has(c.id));
-    const disruptiveRunning = [...running.keys()].some((id) => this.checks.find((c) => c.id === id)?.disruptive);
+    const disruptiveRunning = [...running.keys()].some((id) => {
+      const running = this.checks.find((c) => c.id === id);
+      return running !== undefined && takesTurns(running);
+    });
     return !nonDisruptivePending && !disruptiveRunning;
   }
 
@@ -320,3 +324,6 @@ class AuditExecution {
     this.input.onCheckFinished(result);
   }
 }
+
+/** Disruptive checks wait for the rest and go one at a time, unless what they disrupt is their own (isolated). */
+const takesTurns = (def: CheckDefinition) => def.disruptive && !def.isolated;
