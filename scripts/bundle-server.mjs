@@ -7,13 +7,22 @@
 // node_modules as before: native packages and ones that read their own files at run time.
 // The rest of dist/ (library, CLI, declarations) is tsc's output as is.
 import { rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-if (process.argv.length > 2) {
-  process.stdout.write('Usage: node scripts/bundle-server.mjs   (run by npm run build, after tsc)\n');
-  process.exit(process.argv.includes('--help') || process.argv.includes('-h') ? 0 : 2);
+const USAGE = 'Usage: node scripts/bundle-server.mjs [--outdir DIR]   (run by npm run build, after tsc; DIR: dist)\n';
+const args = process.argv.slice(2);
+if (args.includes('--help') || args.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
 }
+if (!(args.length === 0 || (args.length === 2 && args[0] === '--outdir' && args[1]))) {
+  process.stderr.write(`bundle-server: unexpected arguments "${args.join(' ')}"\n${USAGE}`);
+  process.exit(2);
+}
+// A test bundles into a directory of its own (test/packaging/bundle.test.ts), leaving dist/ alone.
+const outdir = args[1] ?? 'dist';
 
 /**
  * Packages left external: better-sqlite3 (native, through `bindings`), swagger-ui-dist (serves
@@ -36,11 +45,11 @@ const externalPackages = {
 };
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-rmSync(new URL('../dist/server-chunks', import.meta.url), { recursive: true, force: true });
+rmSync(resolve(root, outdir, 'server-chunks'), { recursive: true, force: true });
 await build({
   absWorkingDir: root,
   entryPoints: ['src/server.ts'],
-  outdir: 'dist',
+  outdir: resolve(root, outdir),
   entryNames: '[name]',
   chunkNames: 'server-chunks/[name]-[hash]',
   bundle: true,
