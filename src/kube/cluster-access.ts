@@ -12,6 +12,7 @@
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 
 import type { AdmissionDenial } from './cluster/admission.js';
+import type { WatchHealth } from './cluster/wait-for.js';
 import type {
   ConfigMap,
   DaemonSet,
@@ -90,6 +91,16 @@ export function isInconclusive(err: unknown): err is ClusterError {
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+}
+
+export type { WatchHealth } from './cluster/wait-for.js';
+
+export interface WaitForOptions extends CallOptions {
+  /**
+   * Kept up to date as the wait's watch is interrupted and resumed: a shared cache (src/kube/cache)
+   * reads it to tell its own waiters' deadlines from a watch that could not be resumed.
+   */
+  watchHealth?: WatchHealth;
 }
 
 export interface ExecResult {
@@ -311,7 +322,7 @@ export interface ClusterAccess {
     resource: K,
     selector: ListSelector,
     predicate: (objects: readonly ObjectOf<K>[]) => T | undefined,
-    opts?: CallOptions,
+    opts?: WaitForOptions,
   ): Promise<T>;
 
   /** pods/exec over WebSocket; a non-zero exit is a result, not an error. */

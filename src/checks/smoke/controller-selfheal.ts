@@ -40,7 +40,7 @@ export function controllerSelfHeal(t: SmokeTimings): CheckDefinition {
         ),
       );
       const recoverySeconds = (ctx.clock.now().getTime() - started) / 1000;
-      const after = await namespaceSnapshot(ctx, w.namespace, w.webLabelSelector);
+      const after = await namespaceSnapshot(ctx, w.namespace, w.webLabelSelector, !healed);
       const evidence = {
         deleted: victim.name,
         replacement,

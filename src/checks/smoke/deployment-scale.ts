@@ -66,7 +66,7 @@ export function deploymentScale(t: SmokeTimings): CheckDefinition {
           summary: `scaled ${w.replicas} → ${target}: ${target}/${target} available after ${seconds.toFixed(1)}s`,
           evidence,
         };
-      const after = await namespaceSnapshot(ctx, w.namespace, w.webLabelSelector);
+      const after = await namespaceSnapshot(ctx, w.namespace, w.webLabelSelector, true);
       const slow = stillStarting(after.pods, after.events);
       if (slow.length > 0) {
         return tooSlowOutcome(`scaling ${w.replicas} → ${target} did not finish`, budget, slow, {

@@ -43,7 +43,7 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
         );
       const running = await convergedWithin(() => watchProbe(isRunningAndReady, startBudget.ms));
       if (!running) {
-        const snapshot = await namespaceSnapshot(ctx, w.namespace, `app=${w.restartProbePodName}`);
+        const snapshot = await namespaceSnapshot(ctx, w.namespace, `app=${w.restartProbePodName}`, true);
         const slow = stillStarting(snapshot.pods, snapshot.events);
         if (slow.length > 0) {
           return tooSlowOutcome(`${w.restartProbePodName} did not start`, startBudget, slow, {

@@ -99,7 +99,8 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
           ]),
         ));
       const converged = waited && rolloutDone(deployment, w.replicas);
-      const snapshot = await namespaceSnapshot(ctx, w.namespace);
+      // The events explain a rollout that did not converge; a passing one needs none.
+      const snapshot = await namespaceSnapshot(ctx, w.namespace, undefined, !converged);
       const evidence = {
         namespace: w.namespace,
         created: created.created,
@@ -108,7 +109,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         networkPolicy: created.networkPolicy,
         rolloutStatus: rolloutStatusText(deployment, w.replicas),
         pods: snapshot.pods,
-        events: snapshot.events,
+        ...(converged ? {} : { events: snapshot.events }),
         secondsToAvailable: converged ? (ctx.clock.now().getTime() - started) / 1000 : undefined,
       };
       const podsDenied = converged ? undefined : deniedPods(deployment, snapshot.events);

@@ -8,12 +8,13 @@ import type { Clock } from '../../kernel/clock.js';
 import type { Guide } from '../../kernel/guide.js';
 import type { Logger } from '../../kernel/logger.js';
 import type { AuditEvent, CheckResult, CleanupOutcome } from '../../kernel/results.js';
+import { cachedAccess } from '../../kube/cache/cached-access.js';
 import type { ClusterAccess } from '../../kube/cluster-access.js';
 import { type ApiRequestObserver, countingAccess } from '../../kube/counting-access.js';
 import type { SanitizedKubeconfig } from '../../kube/kubeconfig/types.js';
 import { redactingLogger, withFields } from '../../logger.js';
 import { developerPolicy, type OutboundPolicy } from '../../net/outbound-policy.js';
-import { sharedNamespaceOf, workloadHandle } from '../../workload/names.js';
+import { namespaceFor, sharedNamespaceOf, workloadHandle } from '../../workload/names.js';
 import { namespaceModeNeeds, sharedCleanupOf } from '../../workload/rbac.js';
 import { DEFAULT_HEARTBEAT_LAPSE_MS } from '../../workload/sweep.js';
 import { runSecrets } from '../run-secrets.js';
@@ -85,9 +86,16 @@ export function createSuiteExecutor(deps: SuiteDeps): SuiteExecutor {
             input.credentials,
             deps.outbound ?? developerPolicy(),
           );
-      const cluster = deps.onApiRequest ? countingAccess(connected, deps.onApiRequest) : connected;
+      const counted = deps.onApiRequest ? countingAccess(connected, deps.onApiRequest) : connected;
+      // The run's shared cache (src/kube/cache) above the counting: the metrics count what reaches the server.
+      let execution: AuditExecution | undefined;
+      const cluster = cachedAccess(counted, {
+        namespace: sharedNamespaceOf(input.options) ? undefined : namespaceFor(input.runId),
+        mayFollow: (kind) => execution?.mayWatch(kind) ?? false,
+      });
       try {
-        return await new AuditExecution(deps, guide, timings, input, cluster).run();
+        execution = new AuditExecution(deps, guide, timings, input, cluster);
+        return await execution.run();
       } finally {
         cluster.close();
       }
@@ -177,6 +185,16 @@ class AuditExecution {
     const cleanup = this.namespace.cleanup();
     if (!this.signal.aborted) this.input.onVerdict?.();
     return { cleanup: await cleanup };
+  }
+
+  /** Whether a planned check the permission step lets run lists and watches `kind` in the run's namespace. */
+  mayWatch(kind: string): boolean {
+    return this.checks.some(
+      (c) =>
+        c.rbac.some((n) => n.resource === kind && n.verb === 'watch' && n.scope === 'run') &&
+        !this.statuses.has(c.id) &&
+        this.permissions.verdictFor(c) === undefined,
+    );
   }
 
   /** A check's progress callback: each new text becomes one event; repeats and floods are dropped. */

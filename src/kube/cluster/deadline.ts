@@ -2,6 +2,9 @@ import { untilAborted } from '../../abortable.js';
 import type { CallOptions } from '../cluster-access.js';
 import { ClusterError } from '../cluster-access.js';
 
+/** Per-call default when the caller gives no timeout: long enough for a slow API server. */
+export const DEFAULT_CALL_TIMEOUT_MS = 30_000;
+
 export interface CallScope {
   /** Aborts on the caller's signal or on this call's own timeout. */
   signal: AbortSignal;

@@ -10,7 +10,7 @@ import type {
 } from '../cluster-access.js';
 import { accessReviewSpec } from '../cluster-access.js';
 import type { SanitizedKubeconfig } from '../kubeconfig/types.js';
-import { withCallScope } from './deadline.js';
+import { DEFAULT_CALL_TIMEOUT_MS, withCallScope } from './deadline.js';
 import { errorFromTransport } from './errors.js';
 import { execInPod } from './exec.js';
 import { portForwardGets } from './port-forward.js';
@@ -18,9 +18,6 @@ import { collectionPath, objectPath } from './resources.js';
 import { rulesReviewOf } from './rules-review.js';
 import { kubeConfigFrom, Transport } from './transport.js';
 import { interruptedWaitError, listObjects, newWatchHealth, type WatchBackoff, waitForObjects } from './wait-for.js';
-
-/** Per-call default when the caller gives no timeout: long enough for a slow API server. */
-const DEFAULT_TIMEOUT_MS = 30_000;
 
 /**
  * The ClusterAccess for one run, from the intake's sanitized kubeconfig.
@@ -37,7 +34,7 @@ export function createClusterAccess(
   const kc = kubeConfigFrom(creds);
   const http = new Transport(kc, creds.server, outbound);
   const call = <T>(opts: CallOptions | undefined, fn: (signal: AbortSignal) => Promise<T>) =>
-    withCallScope(opts, DEFAULT_TIMEOUT_MS, errorFromTransport, fn);
+    withCallScope(opts, DEFAULT_CALL_TIMEOUT_MS, errorFromTransport, fn);
 
   const containerOf = async (namespace: string, pod: string, container: string | undefined, signal: AbortSignal) => {
     if (container) return container;
@@ -106,7 +103,7 @@ export function createClusterAccess(
         });
       }),
     waitFor: async (resource, selector, predicate, opts) => {
-      const health = newWatchHealth();
+      const health = opts?.watchHealth ?? newWatchHealth();
       try {
         return await call(opts, (signal) =>
           waitForObjects(http, resource, selector, predicate, signal, {

@@ -218,6 +218,11 @@ export class MemoryStore implements SimStore {
     while (this.history.length > 0 && this.history[0]!.rv <= rv) this.history.shift();
   }
 
+  /** Watches open right now (a client that closed its watch is gone from here): for leak tests. */
+  watcherCount(): number {
+    return this.watchers.size;
+  }
+
   watch(
     resource: string,
     namespace: string | undefined,

@@ -21,12 +21,22 @@ export function eventView(e: KubeEvent): EventView {
   };
 }
 
-/** Pods and events in the run's namespace, for evidence when something did not converge. */
-export async function namespaceSnapshot(ctx: CheckContext, namespace: string, labelSelector?: string) {
+/**
+ * Pods and events in the run's namespace, for evidence. The pods come from the run's cache; the
+ * events are read only when `withEvents` (the check did not converge and they explain why), so a
+ * passing check costs the API server nothing more.
+ */
+export async function namespaceSnapshot(
+  ctx: CheckContext,
+  namespace: string,
+  labelSelector: string | undefined,
+  withEvents: boolean,
+) {
   const opts = callOpts(ctx);
+  const noEvents = { items: [] as KubeEvent[] };
   const [pods, events] = await Promise.all([
     ctx.cluster.list('pods', labelSelector ? { namespace, labelSelector } : { namespace }, opts),
-    ctx.cluster.list('events', { namespace }, opts).catch(() => ({ items: [] as KubeEvent[] })),
+    withEvents ? ctx.cluster.list('events', { namespace }, opts).catch(() => noEvents) : noEvents,
   ]);
   return { pods: pods.items.map(podView), events: events.items.map(eventView) };
 }

@@ -1,0 +1,42 @@
+/**
+ * What one whole audit asks of the API server with the run cache (the benchmark's
+ * apiRequestsPerAudit, without timing): each followed kind listed and watched at most once, the
+ * nodes once, the run's Services never read back, and no read repeated.
+ */
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runAudit, statusVector } from '../../checks/support/sim-audit.js';
+import { type SimCluster, startSimCluster } from '../../sim/index.js';
+
+let sim: SimCluster;
+beforeAll(async () => {
+  sim = await startSimCluster();
+});
+afterAll(() => sim.stop());
+
+/** exec and port-forward: the critical-path side of issue 13, counted apart. */
+const isStream = (key: string) => /\/(exec|portforward)\?/.test(key);
+
+it('one audit: one list+watch per followed kind, nodes once, Services from their create, no read repeated', async () => {
+  sim.resetAccounting();
+  const run = await runAudit(sim, { selection: ['smoke', 'encryption'] });
+  const vector = statusVector(run);
+  expect(Object.entries(vector).filter(([id, s]) => s !== 'passed' && id !== 'secrets.encryption')).toEqual([]);
+  const log = sim.requestLog().filter((e) => !isStream(e.key));
+  const count = (verb: string, re: RegExp) => log.filter((e) => e.verb === verb && re.test(e.key)).length;
+  const runNs = /\/namespaces\/kubeproof-[a-z0-9]+\//;
+  for (const kind of ['pods', 'deployments', 'endpointslices']) {
+    const inRun = new RegExp(`${runNs.source}${kind}(\\?|$)`);
+    expect(count('list', inRun), `list ${kind}`).toBeLessThanOrEqual(1);
+    expect(count('watch', inRun), `watch ${kind}`).toBeLessThanOrEqual(1);
+    expect(count('get', new RegExp(`${runNs.source}${kind}/[^/?]+$`)), `get ${kind}`).toBe(0);
+  }
+  expect(count('list', /^\/api\/v1\/nodes/)).toBe(1);
+  expect(count('get', new RegExp(`${runNs.source}services/`))).toBe(0);
+  // No read asked twice (pods.logs reads its pod's log before and after its probes, on purpose).
+  const seen = new Map<string, number>();
+  for (const e of log.filter((e) => ['get', 'list', 'watch'].includes(e.verb) && !e.key.includes('/log?')))
+    seen.set(`${e.verb} ${e.key}`, (seen.get(`${e.verb} ${e.key}`) ?? 0) + 1);
+  expect([...seen].filter(([, n]) => n > 1).map(([k]) => k)).toEqual([]);
+  // Before the cache: 74 (main 68a4273).
+  expect(log.length).toBeLessThanOrEqual(42);
+}, 60_000);
