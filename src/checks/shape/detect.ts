@@ -31,13 +31,33 @@ const CNI_DAEMONSETS: ReadonlyArray<[RegExp, CniName]> = [
   [/^azure-cns$/, 'azure-cni'],
 ];
 
+/** The kube-system ConfigMaps the shape reads, each only where it can decide something. */
+type ShapeConfigMap = 'kube-proxy' | 'kube-proxy-config' | 'cilium-config' | 'kubeadm-config';
+
+/**
+ * Which ConfigMaps can change the shape: kubeadm's kube-proxy only where kube-proxy runs as pods
+ * (its mode is read from it; EKS's kube-proxy-config after it, when it named none), cilium-config only where Cilium runs (its
+ * kube-proxy replacement and IPAM pools), kubeadm-config where the version and the nodes did not
+ * already name the distribution or the controller-manager's flags do not give the pod range. The
+ * others would be read for nothing (most are 404 on a given cluster).
+ */
+function configMapsThatMatter(raw: Raw): ShapeConfigMap[] {
+  const names: ShapeConfigMap[] = [];
+  if (kubeProxyWorkload(raw)) names.push('kube-proxy');
+  if (namesOf(raw.daemonSets).includes('cilium')) names.push('cilium-config');
+  const distribution = detectDistribution(raw);
+  const undecided = distribution === 'unknown' || (distribution === 'gke' && !/-gke\./.test(raw.gitVersion ?? ''));
+  if (undecided || controllerManagerPodRange(raw).cidrs.length === 0) names.push('kubeadm-config');
+  return names;
+}
+
 interface Raw {
   gitVersion?: string;
   nodes?: Node[];
   daemonSets?: DaemonSet[];
   deployments?: Deployment[];
   pods?: Pod[];
-  configMaps: Record<string, ConfigMap | undefined>;
+  configMaps: Partial<Record<ShapeConfigMap, ConfigMap>>;
   ipPools?: IpPool[];
 }
 
@@ -69,30 +89,30 @@ async function readShape(cluster: ClusterAccess): Promise<ClusterShape> {
     tryRead(what, async () => (await cluster.list(resource, namespace ? { namespace } : {}, READ_OPTS)).items);
   const configMap = (name: string) =>
     tryRead(`configmap ${KS}/${name}`, () => cluster.get('configmaps', name, KS, READ_OPTS));
-  const [version, nodes, daemonSets, deployments, pods, kubeProxy, eksKubeProxy, cilium, kubeadm] = await Promise.all([
+  const [version, nodes, daemonSets, deployments, pods] = await Promise.all([
     tryRead('server version', () => cluster.version(READ_OPTS)),
     list('nodes', 'nodes'),
     list(`daemonsets in ${KS}`, 'daemonsets', KS),
     list(`deployments in ${KS}`, 'deployments', KS),
     list(`pods in ${KS}`, 'pods', KS),
-    configMap('kube-proxy'),
-    configMap('kube-proxy-config'),
-    configMap('cilium-config'),
-    configMap('kubeadm-config'),
   ]);
-  const raw: Raw = {
-    configMaps: {
-      'kube-proxy': kubeProxy,
-      'kube-proxy-config': eksKubeProxy,
-      'cilium-config': cilium,
-      'kubeadm-config': kubeadm,
-    },
-  };
+  const raw: Raw = { configMaps: {} };
   if (version?.gitVersion) raw.gitVersion = version.gitVersion;
   if (nodes) raw.nodes = nodes;
   if (daemonSets) raw.daemonSets = daemonSets;
   if (deployments) raw.deployments = deployments;
   if (pods) raw.pods = pods;
+  // Only the ConfigMaps that can change the answer, given what the workloads and nodes said.
+  const readConfigMaps = async (wanted: ShapeConfigMap[]) => {
+    const read = await Promise.all(wanted.map((name) => configMap(name)));
+    wanted.forEach((name, i) => {
+      raw.configMaps[name] = read[i];
+    });
+  };
+  await readConfigMaps(configMapsThatMatter(raw));
+  // EKS's kube-proxy-config is consulted only when kubeadm's kube-proxy ConfigMap named no mode.
+  if (kubeProxyWorkload(raw) && !modeFromConfig(raw.configMaps['kube-proxy']?.data?.['config.conf']))
+    await readConfigMaps(['kube-proxy-config']);
   const cni = detectCni(raw);
   if (cni?.name === 'calico') {
     const pools = await list('Calico IPPools (crd.projectcalico.org)', 'ippools');
@@ -119,7 +139,7 @@ export function shapeFrom(raw: Raw, unseen: string[] = []): ClusterShape {
 
 export type { Raw as RawShape };
 
-const names = (objs: Typed[] | undefined) => (objs ?? []).map((o) => o.metadata?.name ?? '');
+const namesOf = (objs: Typed[] | undefined) => (objs ?? []).map((o) => o.metadata?.name ?? '');
 /** The containers of a workload's pod template, or of a pod. */
 const containersOf = (o: DaemonSet | Deployment | Pod | undefined): Container[] => {
   const spec = o?.spec;
@@ -151,7 +171,7 @@ function detectControlPlane(raw: Raw, distribution: Distribution): ClusterShape[
 }
 
 function detectCni(raw: Raw): ClusterShape['cni'] {
-  for (const name of names(raw.daemonSets)) {
+  for (const name of namesOf(raw.daemonSets)) {
     const hit = CNI_DAEMONSETS.find(([re]) => re.test(name));
     if (hit) return { name: hit[1], from: `DaemonSet ${KS}/${name}` };
   }
@@ -173,26 +193,32 @@ function kubeProxyMode(raw: Raw, container: Container | undefined) {
   return { mode: undefined, from: 'mode not visible' };
 }
 
-function detectServiceProxy(raw: Raw, distribution: Distribution): ServiceProxy {
+/** kube-proxy as pods: its DaemonSet (when it schedules any) or its static pods, whichever runs. */
+function kubeProxyWorkload(raw: Raw): { ds: DaemonSet } | { staticPod: Pod } | undefined {
   const ds = (raw.daemonSets ?? []).find((d) => d.metadata?.name === 'kube-proxy');
-  const scheduled = ds ? Number(ds.status?.desiredNumberScheduled ?? 1) > 0 : false;
-  if (ds && scheduled) {
-    const m = kubeProxyMode(raw, containersOf(ds)[0]);
-    return { kind: 'kube-proxy', runsAs: 'daemonset', mode: m.mode, from: `DaemonSet ${KS}/kube-proxy; ${m.from}` };
-  }
+  if (ds && Number(ds.status?.desiredNumberScheduled ?? 1) > 0) return { ds };
   const staticPod = (raw.pods ?? []).find(
     (p) => isKubeProxyPod(p) && !p.metadata?.ownerReferences?.some((o) => o.kind === 'DaemonSet'),
   );
-  if (staticPod) {
-    const m = kubeProxyMode(raw, containersOf(staticPod)[0]);
+  return staticPod ? { staticPod } : undefined;
+}
+
+function detectServiceProxy(raw: Raw, distribution: Distribution): ServiceProxy {
+  const kubeProxy = kubeProxyWorkload(raw);
+  if (kubeProxy && 'ds' in kubeProxy) {
+    const m = kubeProxyMode(raw, containersOf(kubeProxy.ds)[0]);
+    return { kind: 'kube-proxy', runsAs: 'daemonset', mode: m.mode, from: `DaemonSet ${KS}/kube-proxy; ${m.from}` };
+  }
+  if (kubeProxy) {
+    const m = kubeProxyMode(raw, containersOf(kubeProxy.staticPod)[0]);
     return {
       kind: 'kube-proxy',
       runsAs: 'static-pods',
       mode: m.mode,
-      from: `pod ${KS}/${staticPod.metadata?.name}; ${m.from}`,
+      from: `pod ${KS}/${kubeProxy.staticPod.metadata?.name}; ${m.from}`,
     };
   }
-  const dsNames = names(raw.daemonSets);
+  const dsNames = namesOf(raw.daemonSets);
   const kpr = String(raw.configMaps['cilium-config']?.data?.['kube-proxy-replacement'] ?? '');
   if (dsNames.includes('cilium') && /^(true|strict)$/.test(kpr))
     return { kind: 'cilium', from: `ConfigMap ${KS}/cilium-config kube-proxy-replacement: ${kpr}, no kube-proxy` };
@@ -210,7 +236,7 @@ function detectServiceProxy(raw: Raw, distribution: Distribution): ServiceProxy 
 }
 
 function detectDns(raw: Raw): DnsShape {
-  const nodeLocal = names(raw.daemonSets).includes('node-local-dns');
+  const nodeLocal = namesOf(raw.daemonSets).includes('node-local-dns');
   const candidates = [
     ...(raw.deployments ?? []).map((d) => ({
       kind: d.spec?.template ? 'Deployment' : 'pod',
@@ -244,11 +270,23 @@ const cidrList = (text: unknown): string[] =>
     .split(/[\s,]+/)
     .filter((c) => c.includes('/'));
 
+/**
+ * The pod range from the controller-manager's static pod: --cluster-cidr is where pod IPs come
+ * from only when it allocates node CIDRs from it (kubeadm's --allocate-node-cidrs=true); KTHW
+ * sets it for kube-proxy alone.
+ */
+function controllerManagerPodRange(raw: Raw): { cidrs: string[]; pod?: string } {
+  const kcm = (raw.pods ?? []).find((p) => p.metadata?.labels?.component === 'kube-controller-manager');
+  const allocates = flagValue(containersOf(kcm)[0], '--allocate-node-cidrs') === 'true';
+  const cidrs = allocates ? cidrList(flagValue(containersOf(kcm)[0], '--cluster-cidr')) : [];
+  return { cidrs, ...(kcm?.metadata?.name ? { pod: kcm.metadata.name } : {}) };
+}
+
 function detectPools(raw: Raw): ClusterShape['podPools'] {
   const pools: ClusterShape['podPools'] = {};
   const calico = (raw.ipPools ?? []).filter((p) => !p.spec?.disabled).map((p) => String(p.spec?.cidr ?? ''));
   if (calico.length > 0) {
-    pools.calico = { cidrs: calico.filter(Boolean), from: `Calico IPPools ${names(raw.ipPools).join(', ')}` };
+    pools.calico = { cidrs: calico.filter(Boolean), from: `Calico IPPools ${namesOf(raw.ipPools).join(', ')}` };
   } else {
     // The manifest install seeds its first pool from calico-node's CALICO_IPV4POOL_CIDR /
     // CALICO_IPV6POOL_CIDR (projectcalico/calico manifests/calico.yaml) when the IPPools are not readable.
@@ -268,13 +306,9 @@ function detectPools(raw: Raw): ClusterShape['podPools'] {
       from: `ConfigMap ${KS}/cilium-config`,
     };
   }
-  const kcm = (raw.pods ?? []).find((p) => p.metadata?.labels?.component === 'kube-controller-manager');
-  // --cluster-cidr is where pod IPs come from only when the controller-manager allocates node
-  // CIDRs from it (kubeadm's --allocate-node-cidrs=true); KTHW sets it for kube-proxy alone.
-  const allocates = flagValue(containersOf(kcm)[0], '--allocate-node-cidrs') === 'true';
-  const flag = allocates ? cidrList(flagValue(containersOf(kcm)[0], '--cluster-cidr')) : [];
-  if (flag.length > 0) {
-    pools.cluster = { cidrs: flag, from: `pod ${KS}/${kcm?.metadata?.name} --cluster-cidr` };
+  const flag = controllerManagerPodRange(raw);
+  if (flag.cidrs.length > 0) {
+    pools.cluster = { cidrs: flag.cidrs, from: `pod ${KS}/${flag.pod} --cluster-cidr` };
   } else {
     const text = raw.configMaps['kubeadm-config']?.data?.ClusterConfiguration;
     let subnet: unknown;
