@@ -12,7 +12,6 @@
 import type { OutboundPolicy } from '../net/outbound-policy.js';
 
 import type { AdmissionDenial } from './cluster/admission.js';
-import type { WatchHealth } from './cluster/wait-for.js';
 import type {
   ConfigMap,
   DaemonSet,
@@ -93,7 +92,15 @@ export interface CallOptions {
   timeoutMs?: number;
 }
 
-export type { WatchHealth } from './cluster/wait-for.js';
+/** How a wait's watch is doing, for the error its caller reports when the wait runs out. */
+export interface WatchHealth {
+  /** Interruptions seen (closed, reset, expired, refused, 5xx), oldest first, at most the last 5. */
+  interruptions: string[];
+  /** Whether the latest attempt to list or open a watch failed (we have no live view right now). */
+  interrupted: boolean;
+  relists: number;
+  rewatches: number;
+}
 
 export interface WaitForOptions extends CallOptions {
   /**

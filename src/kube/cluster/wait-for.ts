@@ -6,6 +6,7 @@ import {
   type ListSelector,
   type ResourceKind,
   WATCH_INTERRUPTED,
+  type WatchHealth,
 } from '../cluster-access.js';
 import { cappedLines, readPrefix } from './body.js';
 import { errorFromResponse, errorFromStatusObject } from './errors.js';
@@ -74,15 +75,7 @@ export interface WatchBackoff {
 
 export const REFLECTOR_BACKOFF: WatchBackoff = { initialMs: 800, maxMs: 30_000, jitter: 1 };
 
-/** How the follower is doing, for the error the caller reports when its wait runs out. */
-export interface WatchHealth {
-  /** Interruptions seen (closed, reset, expired, refused, 5xx), oldest first, at most the last 5. */
-  interruptions: string[];
-  /** Whether the latest attempt to list or open a watch failed (we have no live view right now). */
-  interrupted: boolean;
-  relists: number;
-  rewatches: number;
-}
+export type { WatchHealth } from '../cluster-access.js';
 
 export const newWatchHealth = (): WatchHealth => ({ interruptions: [], interrupted: false, relists: 0, rewatches: 0 });
 
