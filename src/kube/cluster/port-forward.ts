@@ -3,7 +3,7 @@ import { type KubeConfig, PortForward } from '@kubernetes/client-node';
 import { ClusterError, type HttpAnswer, type PortForwardGetRequest } from '../cluster-access.js';
 import { tooLarge } from './body.js';
 import { boundedMessage } from './errors.js';
-import { HttpResponseReader } from './http-response.js';
+import { KeepAliveAnswers } from './keep-alive.js';
 import { DEFAULT_LIMITS } from './limits.js';
 import { connected, type StreamDialer, withSockets } from './websocket.js';
 
@@ -41,8 +41,7 @@ const request = (req: PortForwardGetRequest, last: boolean) =>
 /** Up to `count` answers over one forward (at least one, or it throws). */
 function overOneConnection({ kc, dialer, req, signal }: Forward, count: number): Promise<HttpAnswer[]> {
   return withSockets(kc, dialer, signal, async (handler) => {
-    const answers: HttpAnswer[] = [];
-    let reader = new HttpResponseReader();
+    const exchange = new KeepAliveAnswers(count);
     let received = 0;
     let overflowed = false;
     const tunnelErrors: Buffer[] = [];
@@ -51,7 +50,7 @@ function overOneConnection({ kc, dialer, req, signal }: Forward, count: number):
       settle = resolve;
     });
     const input = new PassThrough();
-    const send = () => input.write(request(req, answers.length === count - 1));
+    const send = () => input.write(request(req, exchange.askingLast));
     const output = new Writable({
       write(chunk: Buffer, _enc, cb) {
         received += chunk.length;
@@ -61,20 +60,9 @@ function overOneConnection({ kc, dialer, req, signal }: Forward, count: number):
           cb();
           return;
         }
-        reader.push(chunk);
-        // An answer is complete: keep it, then ask again on the same connection while it stays open.
-        while (reader.complete()) {
-          const answer = reader.answer()!;
-          answers.push(answer);
-          const rest = reader.rest();
-          if (answers.length === count || answer.headers.connection?.toLowerCase() === 'close') {
-            settle?.();
-            break;
-          }
-          reader = new HttpResponseReader();
-          reader.push(rest);
-          send();
-        }
+        // Each complete answer: ask again on the same connection while it stays open.
+        for (let ask = exchange.push(chunk); ask > 0; ask--) send();
+        if (exchange.done) settle?.();
         cb();
       },
     });
@@ -97,9 +85,9 @@ function overOneConnection({ kc, dialer, req, signal }: Forward, count: number):
     await settled;
     if (signal.aborted) throw signal.reason;
     if (overflowed) throw tooLarge('the answer through port-forward', DEFAULT_LIMITS.portForwardBytes);
-    if (answers.length > 0) return answers;
+    if (exchange.answers.length > 0) return exchange.answers;
     // The connection closed: an answer without a length ends there.
-    const answer = reader.answer();
+    const answer = exchange.unfinished();
     if (answer && tunnelErrors.length === 0) return [answer];
     const detail =
       boundedMessage(Buffer.concat(tunnelErrors).toString('utf8')) || 'the tunnel closed before an HTTP response';
