@@ -38,6 +38,12 @@ export function openDatabase(path: string): OpenedDatabase {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   sqlite.pragma('journal_mode = WAL');
+  // better-sqlite3 commits on the event loop: with FULL every commit waits for an fsync of the WAL
+  // (tens of ms on a busy disk), which stalled every request while audits wrote their results.
+  // NORMAL in WAL mode syncs at checkpoints only: still consistent after any crash, and durable
+  // across a crash of the process; an OS crash or power loss may roll back the last commits
+  // (https://www.sqlite.org/pragma.html#pragma_synchronous, "WAL mode ... NORMAL").
+  sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   // Two app instances on one file (a restart while the old one drains) wait instead of failing.
   sqlite.pragma('busy_timeout = 5000');
