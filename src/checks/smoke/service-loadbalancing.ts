@@ -73,9 +73,7 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
           status: 'passed',
           summary: `${answers.length}/${calls} calls to ${clusterIp} answered by ${distinct.length} pods`,
           evidence,
-          ...(errors.length && partial
-            ? { warnings: [`${errors.length} calls went to pods on other nodes and timed out (pods.cross-node)`] }
-            : {}),
+          ...(partial ? partialBalanceWarning(errors.length, pods.length - local.length, clientNode) : {}),
         };
       }
       if (partial && distinct.length === 1 && timedOut === errors.length && errors.length > 0) {
@@ -112,4 +110,20 @@ export function serviceLoadBalancing(t: SmokeTimings): CheckDefinition {
       };
     },
   });
+}
+
+/**
+ * With routing between nodes broken, a pass saw balancing only among the client node's pods: say
+ * so whether or not a call happened to be sent elsewhere (with 2 of 3 pods local, all 12 calls
+ * stay local about once in 130 audits), so the warning does not depend on kube-proxy's draw.
+ */
+function partialBalanceWarning(timedOut: number, remoteEndpoints: number, clientNode: string | undefined) {
+  if (timedOut > 0)
+    return { warnings: [`${timedOut} calls went to pods on other nodes and timed out (pods.cross-node)`] };
+  if (remoteEndpoints === 0) return {};
+  return {
+    warnings: [
+      `every call landed on a pod on the client's node (${clientNode}); the ${remoteEndpoints} endpoint(s) on other nodes were not observed answering while routing between nodes is broken (pods.cross-node)`,
+    ],
+  };
 }
