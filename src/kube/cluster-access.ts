@@ -108,6 +108,24 @@ export interface WaitForOptions extends CallOptions {
    * reads it to tell its own waiters' deadlines from a watch that could not be resumed.
    */
   watchHealth?: WatchHealth;
+  /**
+   * A state the caller already holds (the object a write answered with, and its
+   * resourceVersion): the wait skips its first list and watches from that resourceVersion, which
+   * the API server answers with every change after it; when that version is too old (410 Gone)
+   * it lists, as it would without it (client-go tools/cache/reflector.go: watch from the last
+   * synced resourceVersion, relist on an expired one).
+   */
+  from?: { resourceVersion: string; objects: KubeObject[] };
+}
+
+export interface DeleteCallOptions extends CallOptions {
+  /**
+   * DeleteOptions `preconditions.uid`: delete only the object with this uid. The API server
+   * answers 409 Conflict (ClusterError `conflict`) when the object of that name has another uid
+   * (kubernetes/kubernetes pkg/registry/core/namespace/storage/storage.go, Delete: "precondition
+   * failed: UID in precondition"; the generic registry store checks it the same way).
+   */
+  uid?: string;
 }
 
 export interface ExecResult {
@@ -314,8 +332,17 @@ export interface ClusterAccess {
     namespace?: string,
     opts?: CallOptions,
   ): Promise<ObjectOf<K>>;
-  /** Deletes with Background propagation; resolves when the API server accepted it (not when it is gone). */
-  delete(resource: ResourceKind, name: string, namespace?: string, opts?: CallOptions): Promise<void>;
+  /**
+   * Deletes with Background propagation; resolves when the API server accepted it (not when it is
+   * gone), with the object it answered with (namespaces, pods: the object, marked for deletion or
+   * as last stored), or undefined when it answered with a Status.
+   */
+  delete(
+    resource: ResourceKind,
+    name: string,
+    namespace?: string,
+    opts?: DeleteCallOptions,
+  ): Promise<KubeObject | undefined>;
 
   /**
    * Lists, then watches from that resourceVersion, keeping the current set of matching

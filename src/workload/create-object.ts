@@ -38,10 +38,13 @@ export async function createRecorded(
   obj: KubeObject,
   namespace: string | undefined,
   signal: AbortSignal,
+  /** Told what the API server answered once it created the object (its uid, its resourceVersion). */
+  made?: (created: KubeObject) => void,
 ): Promise<ClusterError | undefined> {
   try {
-    await cluster.create(resource, obj, namespace, { signal, timeoutMs: CREATE_TIMEOUT_MS });
+    const created = await cluster.create(resource, obj, namespace, { signal, timeoutMs: CREATE_TIMEOUT_MS });
     record.created.push(`${resource}/${obj.metadata?.name}`);
+    made?.(created as KubeObject);
     return undefined;
   } catch (err) {
     const object = `${resource}/${obj.metadata?.name}`;

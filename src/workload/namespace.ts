@@ -18,6 +18,11 @@ export interface RunNamespace extends CreationRecord {
   namespace: string;
   /** The namespace exists (created by this run): checks may use it. */
   ready: boolean;
+  /**
+   * The uid the API server gave the namespace this run created: cleanup deletes it with that
+   * precondition, so it needs no read to know the namespace is still this run's.
+   */
+  uid?: string;
 }
 
 /**
@@ -38,6 +43,9 @@ export async function createRunNamespace(input: CreateRunNamespaceInput): Promis
     namespaceManifest(w, input.expiresAt, typeof options.namespace === 'string' ? undefined : options.namespace),
     undefined,
     signal,
+    (created) => {
+      if (created.metadata?.uid) result.uid = created.metadata.uid;
+    },
   );
   if (refused?.kind === 'conflict') throw namespaceTaken(w.namespace);
   // Nothing can be created in a namespace that does not exist: the refusal is the observation.

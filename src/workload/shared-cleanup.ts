@@ -59,7 +59,7 @@ export async function deleteRunObjects(input: SharedCleanupInput): Promise<Clean
   }
 }
 
-async function ignoreGone(deleted: Promise<void>): Promise<void> {
+async function ignoreGone(deleted: Promise<unknown>): Promise<void> {
   try {
     await deleted;
   } catch (err) {

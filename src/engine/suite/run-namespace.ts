@@ -89,7 +89,7 @@ export class RunNamespaceStep {
     this.stopHeartbeat();
     if (!this.preparing) return { deleted: true, detail: 'no namespace was created' };
     // A create still in flight could land after our delete: let it settle (the run's signal bounds it).
-    await this.preparing.catch(() => undefined);
+    const prepared = await this.preparing.catch(() => undefined);
     const { cluster, runId, cleanupTimeoutMs, workload, options } = this.input;
     const outcome = this.shared
       ? await deleteRunObjects({
@@ -99,7 +99,7 @@ export class RunNamespaceStep {
           secretNames: options.images.pullSecret ? [workload.pullSecretName] : [],
           timeoutMs: cleanupTimeoutMs,
         })
-      : await deleteRunNamespace(cluster, this.name, runId, cleanupTimeoutMs);
+      : await deleteRunNamespace(cluster, this.name, runId, cleanupTimeoutMs, prepared?.uid);
     const done = this.shared
       ? `objects of this run deleted from namespace ${outcome.namespace}`
       : `namespace ${outcome.namespace} deleted`;

@@ -127,9 +127,10 @@ export function cachedAccess(inner: ClusterAccess, options: RunCacheOptions): Ca
       return patched;
     },
     async delete(resource, name, namespace, opts) {
-      await inner.delete(resource, name, namespace, opts);
+      const answer = await inner.delete(resource, name, namespace, opts);
       if (resource === 'services' && namespace) services.delete(`${namespace}/${name}`);
       informerFor(resource, namespace)?.wrote({ name, deleted: true });
+      return answer;
     },
     waitFor: (resource, selector, predicate, opts) => {
       const informer = informerFor(resource, selector.namespace);

@@ -95,12 +95,18 @@ export function createClusterAccess(
       ),
     delete: (resource, name, namespace, opts) =>
       call(opts, async (signal) => {
-        await http.sendOk({
+        const body = await http.sendOk({
           method: 'DELETE',
           path: objectPath(resource, name, namespace),
-          body: { kind: 'DeleteOptions', apiVersion: 'v1', propagationPolicy: 'Background' },
+          body: {
+            kind: 'DeleteOptions',
+            apiVersion: 'v1',
+            propagationPolicy: 'Background',
+            ...(opts?.uid ? { preconditions: { uid: opts.uid } } : {}),
+          },
           signal,
         });
+        return deletedObject(body);
       }),
     waitFor: async (resource, selector, predicate, opts) => {
       const health = opts?.watchHealth ?? newWatchHealth();
@@ -108,6 +114,7 @@ export function createClusterAccess(
         return await call(opts, (signal) =>
           waitForObjects(http, resource, selector, predicate, signal, {
             health,
+            ...(opts?.from ? { from: opts.from } : {}),
             ...(tuning.watchBackoff ? { backoff: tuning.watchBackoff } : {}),
           }),
         );
@@ -141,4 +148,17 @@ export function createClusterAccess(
       ),
     close: () => http.close(),
   };
+}
+
+/**
+ * The object a DELETE answered with, or undefined for a Status (or a body that is no object:
+ * the delete was accepted all the same, only a later wait cannot start from it).
+ */
+function deletedObject(body: string): KubeObject | undefined {
+  try {
+    const answer = JSON.parse(body) as KubeObject | null;
+    return answer && typeof answer === 'object' && answer.kind !== 'Status' ? answer : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -82,6 +82,8 @@ export const newWatchHealth = (): WatchHealth => ({ interruptions: [], interrupt
 export interface WaitOptions {
   backoff?: WatchBackoff;
   health?: WatchHealth;
+  /** Start from this state instead of a list (WaitForOptions.from). */
+  from?: { resourceVersion: string; objects: KubeObject[] };
 }
 
 /** Outcome of following one watch stream. */
@@ -128,8 +130,12 @@ export async function waitForObjects<T>(
 ): Promise<T> {
   const backoff = options.backoff ?? REFLECTOR_BACKOFF;
   const health = options.health ?? newWatchHealth();
-  let current = new Map<string, KubeObject>();
-  let resourceVersion: string | undefined;
+  let current = new Map((options.from?.objects ?? []).map((o) => [keyOf(o), o]));
+  let resourceVersion = options.from?.resourceVersion;
+  if (options.from) {
+    const first = predicate([...current.values()]);
+    if (first !== undefined) return first;
+  }
   let delayMs = 0;
   const note = (why: string) => {
     health.interruptions = [...health.interruptions, why].slice(-5);
