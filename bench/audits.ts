@@ -49,3 +49,18 @@ export function notPassed(run: RunView): string {
   const bad = run.checks.filter((c) => c.status !== 'passed').map((c) => `${c.id} ${c.status}: ${c.summary}`);
   return `${run.status}${run.errorDetail ? ` (${run.errorDetail})` : ''}${bad.length ? `; ${bad.join('; ')}` : ''}`;
 }
+
+/**
+ * Waits until the service has recorded the run's cleanup (it comes after the verdict, once the
+ * namespace is gone), so a later phase does not share the machine with that work. The service
+ * publishes no event for it after the stream ended, so this asks every 100 ms, for `timeoutMs`.
+ */
+export async function cleanupRecorded(base: string, id: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const run = (await (await fetch(`${base}/v1/audits/${id}`)).json()) as RunView;
+    if (run.cleanup) return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`the cleanup of audit ${id} was not recorded within ${Math.round(timeoutMs / 1000)} s`);
+}

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import type { IpcClient } from './ipc.js';
 import { percentile, round } from './stats.js';
 
-const ROUNDS = 3;
+/** Interleaved rounds per route (an odd number, so the median is one of them). */
+const ROUNDS = 7;
 
 /** `count` GETs of `url` over `connections` parallel workers; requests per second. */
 async function throughput(url: string, count: number, connections: number): Promise<number> {
@@ -56,22 +57,33 @@ export async function measureReads(base: string, probe: IpcClient, runId: string
       headers: { 'content-type': res.headers.get('content-type') ?? 'application/octet-stream' },
     });
   }
-  const sums = keys.map(() => ({ route: 0, memory: 0 }));
+  // Per route, one ratio per round; the route and its yardstick alternate which goes first, so a
+  // machine getting busier or quieter during a round does not favour either. The median of the
+  // rounds is reported: on a shared machine single rounds swing by a third.
+  const perRound = keys.map(() => ({ route: [] as number[], memory: [] as number[], ratio: [] as number[] }));
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, name] of keys.entries()) {
-      sums[i]!.route += await throughput(base + routes[name]!, reads, connections);
-      sums[i]!.memory += await throughput(`${base}/__bench/memory/${i}`, reads, connections);
+      const routeUrl = base + routes[name]!;
+      const memoryUrl = `${base}/__bench/memory/${i}`;
+      const [first, second] = round % 2 === 0 ? [routeUrl, memoryUrl] : [memoryUrl, routeUrl];
+      const a = await throughput(first, reads, connections);
+      const b = await throughput(second, reads, connections);
+      const [route, memory] = round % 2 === 0 ? [a, b] : [b, a];
+      perRound[i]!.route.push(route);
+      perRound[i]!.memory.push(memory);
+      perRound[i]!.ratio.push(route / memory);
     }
   }
   return Object.fromEntries(
     keys.map((name, i) => {
-      const { route, memory } = sums[i]!;
+      const { route, memory, ratio } = perRound[i]!;
       return [
         name,
         {
-          requestsPerSecond: round(route / ROUNDS, 0),
-          sameBytesFromMemory: round(memory / ROUNDS, 0),
-          ratio: round(route / memory, 3),
+          requestsPerSecond: round(percentile(route, 50), 0),
+          sameBytesFromMemory: round(percentile(memory, 50), 0),
+          ratio: round(percentile(ratio, 50), 3),
+          ratioPerRound: ratio.map((r) => round(r, 2)),
         },
       ];
     }),

@@ -40,7 +40,7 @@ export const DEFAULTS: BenchOptions = {
   concurrent: 100,
   serviceConcurrency: 64,
   storedRuns: 10_000,
-  reads: 400,
+  reads: 300,
   readConnections: 8,
   timeoutSeconds: 290,
   out: 'bench/results/latest.json',
