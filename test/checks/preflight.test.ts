@@ -172,12 +172,12 @@ describe('preflight.api asking as few questions as the answers allow', () => {
   /** The real cluster access, with the rules review answered otherwise. */
   const withRulesReview = (rulesReview: ClusterAccess['rulesReview']): ClusterAccess => ({ ...cluster, rulesReview });
 
-  it('reviews the whole suite with one rules review per namespace and single reviews only for URLs', async () => {
+  it('reviews the whole suite with one rules review per namespace and no single review', async () => {
     sim.resetAccounting();
     const { outcome } = await runPreflight(fullPlan());
     expect(outcome.status, JSON.stringify(outcome)).toBe('passed');
-    // The run namespace (which also answers cluster-wide needs) and kube-system; /metrics alone by SSAR.
-    expect(reviewsAsked()).toEqual({ rules: 2, access: 1 });
+    // The run namespace (which also answers cluster-wide needs and URLs: /metrics) and kube-system.
+    expect(reviewsAsked()).toEqual({ rules: 2, access: 0 });
     expect(outcome.evidence.permissionsReviewed).toBeGreaterThan(10);
   });
 
@@ -209,7 +209,8 @@ describe('preflight.api asking as few questions as the answers allow', () => {
     });
     const { outcome } = await runPreflight(fullPlan(), partial);
     expect(outcome.status).toBe('passed');
-    expect(reviewsAsked()).toEqual({ rules: 2, access: 1 });
+    // Everything, /metrics too, is listed: nothing left to ask.
+    expect(reviewsAsked()).toEqual({ rules: 2, access: 0 });
   });
 
   it('asks by single reviews when the rules review is refused, and still names what is missing', async () => {

@@ -1,9 +1,12 @@
 /**
  * How preflight.api asks the API server about the plan's permissions, with as few requests as
  * the answers allow: one SelfSubjectRulesReview per namespace involved (the run's namespace,
- * kube-system), and a SelfSubjectAccessReview only for what a rules review cannot answer —
- * non-resource URLs, a permission a review marked `incomplete` does not list (an authorizer
- * that cannot list its rules, e.g. a webhook), or a namespace whose rules review was refused.
+ * kube-system), and a SelfSubjectAccessReview only for what a rules review cannot answer — a
+ * permission a review marked `incomplete` does not list (an authorizer that cannot list its
+ * rules, e.g. a webhook), or a namespace whose rules review was refused. Non-resource URLs
+ * (`/metrics`) are answered by the run namespace's review: its `nonResourceRules` are the
+ * identity's cluster-wide ones, since only ClusterRoleBindings grant URLs (RBAC's RulesFor, as
+ * pkg/registry/authorization/selfsubjectrulesreview/rest.go serves it).
  * Rules are additive: a permission a rule lists is granted even when the list is incomplete
  * (authorization.k8s.io/v1 SubjectRulesReviewStatus).
  */
@@ -11,7 +14,7 @@ import type { RbacNeed } from '../../kernel/catalog.js';
 import { type CallOptions, ClusterError, isInconclusive, type RulesReview } from '../../kube/cluster-access.js';
 import type { CheckContext } from '../types.js';
 import { accessQuestion } from './needs.js';
-import { resourceRuleAllows } from './rule-match.js';
+import { nonResourceRuleAllows, resourceRuleAllows } from './rule-match.js';
 
 /** What the review came to: the denied permission keys, or the error that made the API unusable. */
 export type Review = { denied: Set<string>; reviewErrors: string[] } | { unusable: ClusterError };
@@ -25,6 +28,12 @@ export type Review = { denied: Set<string>; reviewErrors: string[] } | { unusabl
  */
 const reviewNamespace = (n: RbacNeed, runNamespace: string): string =>
   n.scope === 'kube-system' ? 'kube-system' : runNamespace;
+
+/** Whether a rule the review lists grants the need. */
+const reviewGrants = (review: RulesReview, n: RbacNeed): boolean =>
+  n.nonResourceURL !== undefined
+    ? review.nonResourceRules.some((rule) => nonResourceRuleAllows(rule, n))
+    : review.resourceRules.some((rule) => resourceRuleAllows(rule, n));
 
 /** The API server could not be used at all: no point asking anything else. */
 const unusableError = (err: unknown): err is ClusterError =>
@@ -55,18 +64,16 @@ export async function reviewPermissions(
     if (!answer.allowed) denied.add(key);
   };
   const all = [...needs.entries()];
-  const resourceNeeds = all.filter(([, n]) => n.nonResourceURL === undefined);
-  const namespaces = [...new Set(resourceNeeds.map(([, n]) => reviewNamespace(n, runNamespace)))];
+  const namespaces = [...new Set(all.map(([, n]) => reviewNamespace(n, runNamespace)))];
   try {
-    const [reviews] = await Promise.all([
-      Promise.all(namespaces.map(async (ns) => [ns, await rulesReviewOrNone(ctx, ns, opts)] as const)),
-      Promise.all(all.filter(([, n]) => n.nonResourceURL !== undefined).map(ask)),
-    ]);
+    const reviews = await Promise.all(
+      namespaces.map(async (ns) => [ns, await rulesReviewOrNone(ctx, ns, opts)] as const),
+    );
     const byNamespace = new Map<string, RulesReview | undefined>(reviews);
     const unanswered: Array<[string, RbacNeed]> = [];
-    for (const [key, n] of resourceNeeds) {
+    for (const [key, n] of all) {
       const review = byNamespace.get(reviewNamespace(n, runNamespace));
-      if (review?.resourceRules.some((rule) => resourceRuleAllows(rule, n))) continue;
+      if (review && reviewGrants(review, n)) continue;
       if (review && !review.incomplete) denied.add(key);
       else unanswered.push([key, n]);
     }

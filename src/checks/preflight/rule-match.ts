@@ -6,7 +6,7 @@
  * A rule limited to resourceNames never grants a permission asked without a name.
  */
 import type { RbacNeed } from '../../kernel/catalog.js';
-import type { ResourceRule } from '../../kube/cluster-access.js';
+import type { NonResourceRule, ResourceRule } from '../../kube/cluster-access.js';
 
 const hasOrAll = (set: readonly string[] | undefined, value: string) =>
   (set ?? []).includes('*') || (set ?? []).includes(value);
@@ -25,5 +25,14 @@ export function resourceRuleAllows(rule: ResourceRule, n: RbacNeed): boolean {
     hasOrAll(rule.apiGroups, n.group) &&
     resourceMatches(rule, n) &&
     (rule.resourceNames ?? []).length === 0
+  );
+}
+
+/** A non-resource rule granting the need's verb on its URL: `*`, the path itself, or a `prefix*`. */
+export function nonResourceRuleAllows(rule: NonResourceRule, n: RbacNeed): boolean {
+  const path = n.nonResourceURL;
+  if (path === undefined || !hasOrAll(rule.verbs, n.verb)) return false;
+  return (rule.nonResourceURLs ?? []).some(
+    (u) => u === '*' || u === path || (u.endsWith('*') && path.startsWith(u.slice(0, -1))),
   );
 }
