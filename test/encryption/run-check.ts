@@ -12,6 +12,8 @@ export interface RunOptions {
   required?: boolean;
   /** The server's gitVersion, as preflight.api would have read it. */
   serverVersion?: string;
+  /** `options.namespace`: the run works in this operator's namespace (then also `namespace`). */
+  sharedNamespace?: string;
 }
 
 export interface LoggedLine {
@@ -21,15 +23,16 @@ export interface LoggedLine {
 
 export async function runEncryptionCheck(
   cluster: ClusterAccess,
-  { strategy = 'auto', etcd, namespace = 'kubeproof-test', required, serverVersion }: RunOptions,
+  { strategy = 'auto', etcd, namespace = 'kubeproof-test', required, serverVersion, sharedNamespace }: RunOptions,
 ): Promise<{ outcome: CheckOutcome; logs: LoggedLine[] }> {
   const logs: LoggedLine[] = [];
   const log = (msg: string, fields?: Record<string, unknown>) => logs.push({ msg, ...(fields ? { fields } : {}) });
   const outcome = await secretsEncryption.run({
     cluster,
     workload: undefined,
-    namespace,
+    namespace: sharedNamespace ?? namespace,
     options: AuditOptions.parse({
+      ...(sharedNamespace ? { namespace: sharedNamespace } : {}),
       encryption: { strategy, ...(etcd ? { etcd } : {}), ...(required === undefined ? {} : { required }) },
     }),
     signal: AbortSignal.timeout(secretsEncryption.deadlineMs),

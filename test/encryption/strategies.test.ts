@@ -89,10 +89,24 @@ describe.each(['etcd-direct', 'etcd-exec'] as const)('secrets.encryption reading
     expect(outcome.hint, body).toContain('kubectl get secrets --all-namespaces -o json | kubectl replace -f -');
   });
 
-  it('deletes the marker Secret once the evidence is read', async () => {
-    const { outcome, storage, namespace } = await audit('secretbox', strategy);
-    const secret = outcome.evidence.secret as { name: string };
-    expect(await storage.storedValue(namespace, secret.name)).toBeUndefined();
+  it('leaves the marker Secret to the run namespace’s deletion (see marker-cleanup.test.ts)', async () => {
+    const { outcome, fake, body } = await audit('secretbox', strategy);
+    expect(outcome.status, body).toBe('passed');
+    expect(fake.calls.filter((c) => c.startsWith('delete '))).toEqual([]);
+  });
+
+  it('deletes the marker Secret itself in an operator’s namespace, which nothing deletes', async () => {
+    const storage = storageFor('secretbox');
+    const fake = createFakeCluster({ storage });
+    const { outcome } = await runEncryptionCheck(fake.cluster, {
+      strategy,
+      sharedNamespace: 'team-audit',
+      etcd: etcdAccessOf(etcd),
+    });
+    const secret = outcome.evidence.secret as { namespace: string; name: string };
+    expect(secret.namespace).toBe('team-audit');
+    expect(fake.calls.filter((c) => c.startsWith('delete '))).toEqual([`delete secrets team-audit/${secret.name}`]);
+    expect(await storage.storedValue('team-audit', secret.name)).toBeUndefined();
   });
 });
 

@@ -7,6 +7,7 @@
 
 import type { RbacNeed } from '../../kernel/catalog.js';
 import { maskable, redactJson, redactText } from '../../redaction/redact.js';
+import { sharedNamespaceOf } from '../../workload/names.js';
 import { RUN_NAMESPACE_RBAC } from '../../workload/rbac.js';
 import { PREFLIGHT_ID } from '../preflight/api.js';
 import { rbacNeed } from '../rbac-need.js';
@@ -36,14 +37,15 @@ const need = (verb: string, resource: string, scope: RbacNeed['scope'], subresou
 const optional = (n: RbacNeed, purpose: string): RbacNeed => ({ ...n, optional: true, purpose });
 
 /**
- * Required: the run's namespace (the engine creates and deletes it for this check), writing and
- * deleting the marker Secret. Optional: what lets the stronger strategies work; without them the
- * check falls back and says why, and preflight only warns.
+ * Required: the run's namespace (the engine creates and deletes it for this check) and writing
+ * the marker Secret; the namespace's deletion removes the marker, so no `delete secrets` (in an
+ * operator's namespace, namespaceModeNeeds adds the delete the check then does itself).
+ * Optional: what lets the stronger strategies work; without them the check falls back and says
+ * why, and preflight only warns.
  */
 export const ENCRYPTION_RBAC: readonly RbacNeed[] = [
   ...RUN_NAMESPACE_RBAC,
   need('create', 'secrets', 'run'),
-  need('delete', 'secrets', 'run'),
   optional(
     need('list', 'pods', 'kube-system'),
     'enables the etcd-exec and apiserver-flags strategies of secrets.encryption (finding the etcd and kube-apiserver static pods)',
@@ -125,9 +127,20 @@ async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
     }
     return scrubbed(noEvidenceVerdict({ attempts, secret, etcdKey }), secrets);
   } finally {
-    // The namespace deletion removes it too; deleting now shortens the marker's life in etcd.
-    await ctx.cluster.delete('secrets', marker.secretName, namespace, { timeoutMs: CALL_TIMEOUT_MS }).catch(() => {});
+    await removeMarker(ctx, marker.secretName, namespace);
   }
+}
+
+/**
+ * In the run's own namespace the marker is left in place: its value is random (no credential,
+ * nothing of the operator's), and the engine deletes that namespace, and the marker with it, a
+ * few seconds later on every path (passed, failed, error, cancel, deadline; the sweep after a
+ * crash), which saves a request per audit. An operator's namespace (`options.namespace`) is
+ * never deleted, so there the check deletes its marker itself.
+ */
+async function removeMarker(ctx: CheckContext, name: string, namespace: string): Promise<void> {
+  if (sharedNamespaceOf(ctx.options) === undefined) return;
+  await ctx.cluster.delete('secrets', name, namespace, { timeoutMs: CALL_TIMEOUT_MS }).catch(() => {});
 }
 
 export const secretsEncryption: CheckDefinition = {
