@@ -288,9 +288,12 @@ describe('secrets.encryption when a strategy cannot see anything', () => {
 
 describe('secrets.encryption in auto mode', () => {
   it('uses the strongest strategy available: etcd-direct when credentials are given', async () => {
-    const { outcome, body } = await audit('kms-v2', 'auto');
+    const { outcome, body, fake, namespace } = await audit('kms-v2', 'auto');
     expect(outcome.evidence.strategy, body).toBe('etcd-direct');
     expect(outcome.status, body).toBe('passed');
+    // Configured etcd access is expected to answer: no etcd pod lookup, no /metrics scrape.
+    const secret = outcome.evidence.secret as { name: string };
+    expect(fake.calls, body).toEqual([`create secrets ${namespace}/${secret.name}`]);
   });
 
   it('falls back to metrics when etcd is not given and exec is forbidden, and says so', async () => {

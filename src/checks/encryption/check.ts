@@ -23,10 +23,10 @@ import { type Attempt, indirectVerdict, noEvidenceVerdict, rawVerdict } from './
 
 const CALL_TIMEOUT_MS = 15_000;
 
-/** Fresh per run: the metrics strategy keeps its first scrape between before() and gather(). */
+/** Fresh per run: etcd-exec keeps its pod lookup, the metrics strategy its first scrape, between before() and gather(). */
 const STRATEGIES: Record<StrategyName, () => EvidenceStrategy> = {
   'etcd-direct': () => etcdDirect,
-  'etcd-exec': () => etcdExec,
+  'etcd-exec': etcdExec,
   'apiserver-metrics': apiserverMetrics,
   'apiserver-flags': () => apiserverFlags,
 };
@@ -95,12 +95,25 @@ async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
     etcd?.certData,
   ]);
 
-  for (const strategy of strategies) await strategy.before?.(base);
-  await ctx.cluster.create('secrets', markerSecret(marker, namespace), namespace, {
-    signal: ctx.signal,
-    timeoutMs: CALL_TIMEOUT_MS,
-  });
-  const input = { ...base, secretName: marker.secretName, etcdKey };
+  // Strongest first: once one expects to answer, the weaker ones skip what only a fallback needs.
+  let stronger = false;
+  for (const strategy of strategies) stronger = (await strategy.before?.(base, stronger)) === true || stronger;
+  const written: string[] = [];
+  const writeMarker = async (name: string) => {
+    written.push(name);
+    await ctx.cluster.create('secrets', markerSecret({ ...marker, secretName: name }, namespace), namespace, {
+      signal: ctx.signal,
+      timeoutMs: CALL_TIMEOUT_MS,
+    });
+    return name;
+  };
+  await writeMarker(marker.secretName);
+  const input = {
+    ...base,
+    secretName: marker.secretName,
+    etcdKey,
+    writeMarkerAgain: () => writeMarker(`${marker.secretName}-${written.length + 1}`),
+  };
   const secret = { namespace, name: marker.secretName };
   const attempts: Attempt[] = [];
   try {
@@ -127,7 +140,7 @@ async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
     }
     return scrubbed(noEvidenceVerdict({ attempts, secret, etcdKey }), secrets);
   } finally {
-    await removeMarker(ctx, marker.secretName, namespace);
+    await removeMarkers(ctx, written, namespace);
   }
 }
 
@@ -138,9 +151,11 @@ async function runCheck(ctx: CheckContext): Promise<CheckOutcome> {
  * crash), which saves a request per audit. An operator's namespace (`options.namespace`) is
  * never deleted, so there the check deletes its marker itself.
  */
-async function removeMarker(ctx: CheckContext, name: string, namespace: string): Promise<void> {
+async function removeMarkers(ctx: CheckContext, names: readonly string[], namespace: string): Promise<void> {
   if (sharedNamespaceOf(ctx.options) === undefined) return;
-  await ctx.cluster.delete('secrets', name, namespace, { timeoutMs: CALL_TIMEOUT_MS }).catch(() => {});
+  for (const name of names) {
+    await ctx.cluster.delete('secrets', name, namespace, { timeoutMs: CALL_TIMEOUT_MS }).catch(() => {});
+  }
 }
 
 export const secretsEncryption: CheckDefinition = {

@@ -15,14 +15,24 @@ export const STRATEGY_ORDER: readonly StrategyName[] = [
   'apiserver-flags',
 ];
 
-export interface StrategyInput {
+/** What a strategy has before the marker Secret is written. */
+export interface BeforeInput {
   cluster: ClusterAccess;
   signal: AbortSignal;
   etcd: EtcdAccess | undefined;
-  /** The marker Secret, already written. */
+  /** Where the marker Secret goes. */
   namespace: string;
+}
+
+export interface StrategyInput extends BeforeInput {
+  /** The marker Secret, already written. */
   secretName: string;
   etcdKey: string;
+  /**
+   * Writes one more marker Secret (same value, a new name) and resolves with its name: for a
+   * strategy that must watch a write happen but skipped its look before the first one.
+   */
+  writeMarkerAgain(): Promise<string>;
 }
 
 /** The stored bytes of the marker Secret (strategies 1–2); the check reads them, never reports them. */
@@ -63,8 +73,13 @@ export type StrategyResult = RawEvidence | IndirectEvidence | Unavailable;
 
 export interface EvidenceStrategy {
   name: StrategyName;
-  /** Runs before the marker Secret is written (the metrics strategy's first scrape). */
-  before?(input: Omit<StrategyInput, 'secretName' | 'etcdKey'>): Promise<void>;
+  /**
+   * Runs before the marker Secret is written, strongest strategy first, and resolves whether this
+   * strategy expects to answer (etcd access configured, the etcd static pod found). `stronger`:
+   * whether a stronger one already expects to; then a strategy skips what costs requests and only
+   * matters if it is reached after all (it does that in gather).
+   */
+  before?(input: BeforeInput, stronger: boolean): Promise<boolean>;
   gather(input: StrategyInput): Promise<StrategyResult>;
 }
 

@@ -70,6 +70,8 @@ async function connect(etcd: EtcdAccess, pinned: PinnedGroup, deadline: number):
 
 export const etcdDirect: EvidenceStrategy = {
   name: 'etcd-direct',
+  // Configured: expected to answer (no request to find out; gather says what went wrong if not).
+  before: async ({ etcd }) => etcd?.caData !== undefined && etcd.endpoints.length > 0,
   async gather({ cluster, etcd, etcdKey, signal }): Promise<StrategyResult> {
     if (!etcd)
       return unavailable(

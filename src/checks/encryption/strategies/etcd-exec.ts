@@ -5,7 +5,14 @@
 import type { ClusterAccess } from '../../../kube/cluster-access.js';
 import type { Pod } from '../../../kube/objects.js';
 import { SAMPLE_LIMIT, summarizeSample } from '../sample.js';
-import { type EvidenceStrategy, type StrategyResult, unavailable, unavailableAfter } from '../strategy.js';
+import {
+  type EvidenceStrategy,
+  type StrategyInput,
+  type StrategyResult,
+  type Unavailable,
+  unavailable,
+  unavailableAfter,
+} from '../strategy.js';
 
 const PKI = '/etc/kubernetes/pki/etcd';
 export const ETCDCTL_FLAGS = [
@@ -30,56 +37,87 @@ async function findEtcdPod(cluster: ClusterAccess, signal: AbortSignal): Promise
   return items.find((pod) => pod.status?.phase === 'Running') ?? items[0];
 }
 
-export const etcdExec: EvidenceStrategy = {
-  name: 'etcd-exec',
-  async gather({ cluster, etcdKey, signal }): Promise<StrategyResult> {
-    let pod: Pod | undefined;
-    try {
-      pod = await findEtcdPod(cluster, signal);
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return unavailableAfter('could not list pods in kube-system', error);
-    }
-    if (!pod?.metadata?.name) {
-      return unavailable(
+/** The etcd static pod, or why this strategy cannot use one. */
+type Lookup = { podName: string } | { unavailable: Unavailable };
+
+async function lookUp(cluster: ClusterAccess, signal: AbortSignal): Promise<Lookup> {
+  let pod: Pod | undefined;
+  try {
+    pod = await findEtcdPod(cluster, signal);
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return { unavailable: unavailableAfter('could not list pods in kube-system', error) };
+  }
+  const name = pod?.metadata?.name;
+  if (!name) {
+    return {
+      unavailable: unavailable(
         'no etcd static pod (component=etcd) in kube-system: etcd is not run by kubeadm here',
         'absent',
-      );
-    }
-    const where = `kube-system/${pod.metadata.name}`;
-    const etcdctl = async (args: string[]): Promise<EtcdctlJson> => {
-      const result = await cluster.exec(
-        {
-          namespace: 'kube-system',
-          pod: pod.metadata?.name ?? '',
-          container: 'etcd',
-          command: ['etcdctl', ...ETCDCTL_FLAGS, ...args, '-w', 'json'],
-        },
-        { signal, timeoutMs: CALL_TIMEOUT_MS },
-      );
-      if (result.exitCode !== 0) {
-        throw new Error(`etcdctl exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`);
-      }
-      return JSON.parse(result.stdout) as EtcdctlJson;
+      ),
     };
-    try {
-      const single = await etcdctl(['get', etcdKey]);
-      const encoded = single.kvs?.[0]?.value;
-      if (encoded === undefined) return unavailable(`etcdctl in ${where} found no ${etcdKey} (another --etcd-prefix?)`);
-      const sample = await etcdctl(['get', '/registry/secrets/', '--prefix', `--limit=${SAMPLE_LIMIT}`]);
-      const entries = (sample.kvs ?? []).map((kv) => ({
-        key: Buffer.from(kv.key, 'base64').toString('utf8'),
-        value: Buffer.from(kv.value ?? '', 'base64'),
-      }));
-      return {
-        kind: 'raw',
-        value: Buffer.from(encoded, 'base64'),
-        source: `${where} (etcdctl)`,
-        sample: summarizeSample(entries, etcdKey, sample.more === true),
-      };
-    } catch (error) {
-      if (signal.aborted) throw error;
-      return unavailableAfter(`exec of etcdctl in ${where} failed`, error);
+  }
+  return { podName: name };
+}
+
+/**
+ * A fresh etcd-exec strategy. The etcd pod is looked up before the marker is written (a read
+ * that does not depend on it), so that `auto` knows whether the metrics strategy's first scrape
+ * can be skipped; when a stronger strategy expects to answer, the lookup waits for gather.
+ */
+export function etcdExec(): EvidenceStrategy {
+  let lookup: Promise<Lookup> | undefined;
+  const find = (cluster: ClusterAccess, signal: AbortSignal) => {
+    lookup ??= lookUp(cluster, signal);
+    return lookup;
+  };
+  return {
+    name: 'etcd-exec',
+    async before({ cluster, signal }, stronger) {
+      if (stronger) return false;
+      return 'podName' in (await find(cluster, signal));
+    },
+    gather: async (input) => {
+      const found = await find(input.cluster, input.signal);
+      return 'podName' in found ? readWithEtcdctl(input, found.podName) : found.unavailable;
+    },
+  };
+}
+
+async function readWithEtcdctl({ cluster, etcdKey, signal }: StrategyInput, podName: string): Promise<StrategyResult> {
+  const where = `kube-system/${podName}`;
+  const etcdctl = async (args: string[]): Promise<EtcdctlJson> => {
+    const result = await cluster.exec(
+      {
+        namespace: 'kube-system',
+        pod: podName,
+        container: 'etcd',
+        command: ['etcdctl', ...ETCDCTL_FLAGS, ...args, '-w', 'json'],
+      },
+      { signal, timeoutMs: CALL_TIMEOUT_MS },
+    );
+    if (result.exitCode !== 0) {
+      throw new Error(`etcdctl exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`);
     }
-  },
-};
+    return JSON.parse(result.stdout) as EtcdctlJson;
+  };
+  try {
+    const single = await etcdctl(['get', etcdKey]);
+    const encoded = single.kvs?.[0]?.value;
+    if (encoded === undefined) return unavailable(`etcdctl in ${where} found no ${etcdKey} (another --etcd-prefix?)`);
+    const sample = await etcdctl(['get', '/registry/secrets/', '--prefix', `--limit=${SAMPLE_LIMIT}`]);
+    const entries = (sample.kvs ?? []).map((kv) => ({
+      key: Buffer.from(kv.key, 'base64').toString('utf8'),
+      value: Buffer.from(kv.value ?? '', 'base64'),
+    }));
+    return {
+      kind: 'raw',
+      value: Buffer.from(encoded, 'base64'),
+      source: `${where} (etcdctl)`,
+      sample: summarizeSample(entries, etcdKey, sample.more === true),
+    };
+  } catch (error) {
+    if (signal.aborted) throw error;
+    return unavailableAfter(`exec of etcdctl in ${where} failed`, error);
+  }
+}
