@@ -4,9 +4,9 @@ import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
 import { restartProbePod } from '../../workload/manifests.js';
 import { WEB_SELECTOR } from '../../workload/names.js';
-import type { NetworkPolicyOutcome } from '../../workload/types.js';
+import type { NetworkPolicyOutcome, WorkloadHandle } from '../../workload/types.js';
 import { policyOutcome } from '../policy.js';
-import type { CheckDefinition } from '../types.js';
+import type { CheckContext, CheckDefinition } from '../types.js';
 import { deniedByCondition, deniedPods } from './shared/denied-pods.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
 import { callOpts, describePods, isRunningAndReady, progressLine, waitingFor } from './shared/pods.js';
@@ -39,6 +39,31 @@ function networkPolicyLine(np: NetworkPolicyOutcome, namespace: string): string 
   if (np.created)
     return `NetworkPolicy ${np.name} created in ${namespace}: allows kubeproof's pods' traffic inside the namespace, DNS to kube-system${np.nodePorts.length ? ` and NodePort ${np.nodePorts.join(', ')}` : ''}, so a default-deny policy does not drop it`;
   return `NetworkPolicy for kubeproof's own traffic not created in ${namespace} (${np.reason}: ${np.message}); a default-deny policy there would drop its calls`;
+}
+
+/**
+ * The Deployment's status and its pods arrive on two watches, and either may be delivered
+ * first: `availableReplicas` can count both pods Ready before the pod watch has shown them
+ * Ready (by milliseconds, more on a loaded API server or client). The checks after this one
+ * pick their pods from the pod watch, so the rollout waits until it agrees; if it never does
+ * within the budget, kubeproof cannot tell (error), the cluster did not fail.
+ */
+async function podWatchAgrees(ctx: CheckContext, w: WorkloadHandle, timeoutMs: number): Promise<void> {
+  const agreed = await convergedWithin(() =>
+    ctx.cluster.waitFor(
+      'pods',
+      { namespace: w.namespace, labelSelector: w.webLabelSelector },
+      (pods) =>
+        pods.filter((p) => !p.metadata?.deletionTimestamp && isRunningAndReady(p)).length >= w.replicas
+          ? true
+          : undefined,
+      { signal: ctx.signal, timeoutMs },
+    ),
+  );
+  if (!agreed)
+    throw new Error(
+      `the Deployment reports ${w.replicas} available replicas, but the pod watch showed fewer Ready web pods within ${timeoutMs} ms`,
+    );
 }
 
 /**
@@ -99,6 +124,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
           ]),
         ));
       const converged = waited && rolloutDone(deployment, w.replicas);
+      if (converged) await podWatchAgrees(ctx, w, t.rolloutMs);
       // The events explain a rollout that did not converge; a passing one needs none.
       const snapshot = await namespaceSnapshot(ctx, w.namespace, undefined, !converged);
       const evidence = {
