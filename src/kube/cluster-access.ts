@@ -271,6 +271,12 @@ export interface ExecRequest {
   /** Defaults to the pod's only/first container, as the API server does. */
   container?: string;
   command: string[];
+  /**
+   * Sent on the stdin channel (`stdin=true`) and never closed: on v4.channel.k8s.io closing stdin
+   * closes the whole connection, so only a command that knows where its input ends (etcdctl txn:
+   * blank lines) may take it.
+   */
+  stdin?: string;
 }
 
 export interface LogsRequest {

@@ -85,7 +85,7 @@ export function createFakeCluster(options: FakeClusterOptions): FakeCluster {
       }
       return { items, resourceVersion: '1' };
     },
-    async exec(req: { namespace: string; pod: string; container?: string; command: string[] }) {
+    async exec(req: { namespace: string; pod: string; container?: string; command: string[]; stdin?: string }) {
       calls.push(`exec ${req.namespace}/${req.pod} ${req.command[0]}`);
       if (faults.has('rbac-missing:create:pods/exec')) {
         throw forbidden(
@@ -93,7 +93,7 @@ export function createFakeCluster(options: FakeClusterOptions): FakeCluster {
         );
       }
       if (req.command[0] !== 'etcdctl') throw new Error(`unexpected command ${req.command[0]}`);
-      return options.storage.etcdctl(req.command.slice(1));
+      return options.storage.etcdctl(req.command.slice(1), req.stdin);
     },
     async rawGet(path: string) {
       calls.push(`get ${path}`);

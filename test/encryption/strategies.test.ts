@@ -309,32 +309,35 @@ describe('secrets.encryption in auto mode', () => {
     });
   });
 
-  it('counts existing Secrets still stored unencrypted, by metadata only', async () => {
-    const legacy = storageFor('identity');
-    const legacyValues = ['old-password-1', 'old-password-2'];
-    for (const [i, value] of legacyValues.entries()) {
-      await legacy.onSecretWritten({
-        apiVersion: 'v1',
-        kind: 'Secret',
-        metadata: { name: `legacy-${i}`, namespace: 'aaa-legacy' },
-        data: { password: Buffer.from(value).toString('base64') },
-      });
-    }
-    const { outcome, body } = await audit('secretbox', 'etcd-direct');
-    expect(outcome.status, body).toBe('passed');
-    const sample = outcome.evidence.existingSecrets as {
-      unencrypted: number;
-      unencryptedExamples: string[];
-      byPrefix: Record<string, number>;
-    };
-    expect(sample.unencrypted, body).toBeGreaterThanOrEqual(2);
-    expect(sample.unencryptedExamples, body).toEqual(
-      expect.arrayContaining(['aaa-legacy/legacy-0', 'aaa-legacy/legacy-1']),
-    );
-    expect(outcome.summary, body).toMatch(/\d+ of \d+ sampled existing Secrets are still stored unencrypted/);
-    expect(outcome.hint, body).toContain('kubectl replace');
-    for (const value of legacyValues) expect(body).not.toContain(value);
-  });
+  it.each(['etcd-direct', 'etcd-exec'] as const)(
+    'counts existing Secrets still stored unencrypted, by metadata only (%s)',
+    async (strategy) => {
+      const legacy = storageFor('identity');
+      const legacyValues = ['old-password-1', 'old-password-2'];
+      for (const [i, value] of legacyValues.entries()) {
+        await legacy.onSecretWritten({
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: `legacy-${i}`, namespace: 'aaa-legacy' },
+          data: { password: Buffer.from(value).toString('base64') },
+        });
+      }
+      const { outcome, body } = await audit('secretbox', strategy);
+      expect(outcome.status, body).toBe('passed');
+      const sample = outcome.evidence.existingSecrets as {
+        unencrypted: number;
+        unencryptedExamples: string[];
+        byPrefix: Record<string, number>;
+      };
+      expect(sample.unencrypted, body).toBeGreaterThanOrEqual(2);
+      expect(sample.unencryptedExamples, body).toEqual(
+        expect.arrayContaining(['aaa-legacy/legacy-0', 'aaa-legacy/legacy-1']),
+      );
+      expect(outcome.summary, body).toMatch(/\d+ of \d+ sampled existing Secrets are still stored unencrypted/);
+      expect(outcome.hint, body).toContain('kubectl replace');
+      for (const value of legacyValues) expect(body).not.toContain(value);
+    },
+  );
 });
 
 describe('secrets.encryption keeps secrets out of its result', () => {

@@ -30,12 +30,14 @@ afterAll(async () => {
 async function simWith(
   provider: ProviderName,
   faults: FaultSpec[] = [],
+  serverVersion?: string,
 ): Promise<{ cluster: ClusterAccess; namespace: string }> {
   sim = await startSimCluster({
     encryption: { provider, keyName: 'key1' },
     etcd: { endpoints: etcd.endpoints, ca: etcd.caPem, cert: etcd.certPem, key: etcd.keyPem },
     faults,
     latencies: { podStartMs: 5, endpointDelayMs: 5 },
+    ...(serverVersion ? { serverVersion } : {}),
   });
   cluster = createClusterAccess(sanitizeKubeconfig(sim.kubeconfig).kubeconfig);
   const namespace = `kubeproof-${provider}-${Math.random().toString(16).slice(2, 8)}`;
@@ -62,6 +64,28 @@ describe.each(['etcd-direct', 'etcd-exec', 'apiserver-metrics'] as const)(
     }
   },
 );
+
+describe('secrets.encryption through the simulated cluster: the key and the sample in one etcdctl txn', () => {
+  // v1.29 speaks v4.channel.k8s.io at most (no close signal): stdin is never closed, so both work.
+  for (const serverVersion of ['v1.32.4', 'v1.29.8']) {
+    it(`one exec with the requests on stdin (${serverVersion})`, async () => {
+      const { cluster: access, namespace } = await simWith('aesgcm', [], serverVersion);
+      const existing = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'existing' }, data: { a: 'YQ==' } };
+      await access.create('secrets', existing, namespace);
+      sim?.resetAccounting();
+      const { outcome } = await runEncryptionCheck(access, { strategy: 'etcd-exec', namespace });
+      const body = JSON.stringify(outcome, null, 1);
+      expect(outcome.status, body).toBe('passed');
+      expect(outcome.evidence, body).toMatchObject({ strategy: 'etcd-exec', provider: 'aesgcm', keyName: 'key1' });
+      // The sample holds the Secrets etcd has, `existing` at least (the marker left out).
+      const sample = outcome.evidence.existingSecrets as { sampled: number; limit: number };
+      expect(sample.limit, body).toBe(100);
+      expect(sample.sampled, body).toBeGreaterThan(0);
+      const execs = (sim?.requestLog() ?? []).filter((e) => /\/exec\?/.test(e.key));
+      expect(execs.map((e) => e.key)).toEqual([expect.stringMatching(/command=txn.*stdin=true/)]);
+    });
+  }
+});
 
 describe('secrets.encryption through the simulated cluster when access is missing', () => {
   // client-node's exec is a WebSocket upgrade, authorized as `get` on v1.32 (as RequestInfo maps a GET).

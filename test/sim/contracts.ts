@@ -131,7 +131,7 @@ export interface ClusterView {
    * The etcd static pod's `etcdctl`: run with the argv after `etcdctl`, against the storage
    * behind this simulation (a real etcd when one is configured). Provided by storage/.
    */
-  etcdctl(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  etcdctl(args: string[], stdin?: string): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** A container's main process ended (killed, crashed): the node's kubelet decides what happens next. */
   onContainerExit(
     namespace: string,
@@ -153,6 +153,8 @@ export interface ExecRequest {
   stdout: boolean;
   stderr: boolean;
   tty: boolean;
+  /** False when the API server is older than v5.channel.k8s.io (server/version.ts remoteCommandV5); default true. */
+  v5?: boolean;
 }
 
 /** A container probe as in the pod spec (core/v1 Probe), defaulted or not. */

@@ -182,7 +182,7 @@ export async function startSimCluster(options: SimClusterOptions = {}): Promise<
     // kubeadm's APIServerKubeletClientCertCommonName (cmd/kubeadm/app/constants/constants.go), the CN
     // of the apiserver-kubelet-client.crt the static kube-apiserver pod's --kubelet-client-certificate names.
     apiserverKubeletUser: profile.apiserverKubeletUser ?? 'kube-apiserver-kubelet-client',
-    etcdctl: (args) => storage.etcdctl(args),
+    etcdctl: (args, stdin) => storage.etcdctl(args, stdin),
     onContainerExit: (...args) => controllers?.onContainerExit(...args),
   };
   if (!options.apiOnly) {

@@ -56,8 +56,13 @@ export function execInPod(
     const readOut = output.collect(stdout);
     const readErr = output.collect(stderr);
     let status: V1Status | undefined;
+    // Written now (buffered until client-node reads it, once the socket is open) and never ended:
+    // client-node closes the socket when stdin ends on v4 (only v5 has a close signal for one
+    // channel), before the command's output arrived (see ExecRequest.stdin).
+    const stdin = req.stdin === undefined ? null : new PassThrough();
+    stdin?.write(req.stdin);
     const ws = await connected(
-      new Exec(kc, handler).exec(req.namespace, req.pod, container, req.command, stdout, stderr, null, false, (s) => {
+      new Exec(kc, handler).exec(req.namespace, req.pod, container, req.command, stdout, stderr, stdin, false, (s) => {
         status = s;
       }),
     );

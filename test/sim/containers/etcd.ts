@@ -2,6 +2,7 @@
  * registry.k8s.io/etcd (kubeadm's static pod): `etcd` runs, `etcdctl` answers from the storage
  * behind the simulation. Distroless: no sh, so `sh -c 'etcdctl ...'` fails like a missing binary.
  */
+import { txnSections } from '../storage/etcdctl.js';
 import { serveHttp } from './http/server.js';
 import type { EmulatedImage, Program } from './types.js';
 
@@ -21,7 +22,12 @@ const etcd: Program = async (proc) => {
 };
 
 const etcdctl: Program = async (proc) => {
-  const result = await proc.ctx.etcdctl(proc.argv.slice(1));
+  const args = proc.argv.slice(1);
+  // `txn` reads its requests from stdin up to the third blank line, without waiting for EOF.
+  const stdin = args.includes('txn')
+    ? (await proc.io.readStdin((data) => txnSections(data.toString('utf8')) !== undefined)).toString('utf8')
+    : undefined;
+  const result = await proc.ctx.etcdctl(args, stdin);
   proc.io.stdout(result.stdout);
   proc.io.stderr(result.stderr);
   return result.exitCode;

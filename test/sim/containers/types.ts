@@ -11,8 +11,12 @@ export type SignalName = 'TERM' | 'KILL' | 'INT' | 'HUP' | 'QUIT' | 'USR1' | 'US
 export interface ProcessIo {
   stdout(data: string | Buffer): void;
   stderr(data: string | Buffer): void;
-  /** All of stdin up to EOF (empty when the caller attached none). */
-  readStdin(): Promise<Buffer>;
+  /**
+   * All of stdin up to EOF (empty when the caller attached none), or, with `complete`, as soon as
+   * what arrived is a whole input (a program that reads line by line, like `etcdctl txn`, stops
+   * reading there and needs no EOF).
+   */
+  readStdin(complete?: (data: Buffer) => boolean): Promise<Buffer>;
 }
 
 /** A DNS question and answer as the emulation needs them (no wire format inside the sim). */
@@ -68,7 +72,7 @@ export interface ContainerContext {
   timing: SimTiming;
   /** Processes of this container, by PID (1 is the main process). */
   processes: ProcessTable;
-  etcdctl(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  etcdctl(args: string[], stdin?: string): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** What CoreDNS's kubernetes plugin would answer (it watches the API; we read the store). */
   clusterDns(question: DnsQuestion): DnsReply;
   /**

@@ -57,7 +57,7 @@ export class ContainerInstance {
       network: deps.network.forPod({ namespace, name: podName, nodeName, podIp }),
       timing: deps.timing,
       processes: createProcessTable(),
-      etcdctl: (args) => view.etcdctl(args),
+      etcdctl: (args, stdin) => view.etcdctl(args, stdin),
       clusterDns: (question) => clusterDnsAnswer(view, question),
       faults: view.faults,
     };
@@ -75,7 +75,7 @@ export class ContainerInstance {
     const io = {
       stdout: (d: string | Buffer) => this.log.write('stdout', d),
       stderr: (d: string | Buffer) => this.log.write('stderr', d),
-      readStdin: this.stdin ? () => this.stdin!.read() : noStdin,
+      readStdin: this.stdin ? (complete?: (data: Buffer) => boolean) => this.stdin!.read(complete) : noStdin,
     };
     const anyMain = this.image.anyMain;
     void this.runner

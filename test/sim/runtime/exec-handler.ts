@@ -76,9 +76,10 @@ async function openStream(
   if (!isWebSocketUpgrade(req)) {
     return refuse(badRequest('unable to upgrade: missing upgrade headers in request'));
   }
-  const protocol = negotiateProtocol(req, EXEC_PROTOCOLS);
+  const supported = exec.v5 === false ? EXEC_PROTOCOLS.filter((p) => p !== 'v5.channel.k8s.io') : EXEC_PROTOCOLS;
+  const protocol = negotiateProtocol(req, supported);
   if (protocol === undefined) {
-    return refuse(badRequest(`requested protocol(s) are not supported; supports [${EXEC_PROTOCOLS.join(' ')}]`));
+    return refuse(badRequest(`requested protocol(s) are not supported; supports [${supported.join(' ')}]`));
   }
   return { stream: await ChannelStream.accept(req, socket, head, protocol), instance };
 }
@@ -90,7 +91,7 @@ function streamIo(stream: ExecChannels, exec: ExecRequest, stdin: StdinPipe | un
   return {
     stdout,
     stderr: exec.tty ? stdout : (d) => exec.stderr && stream.send(STDERR, d),
-    readStdin: stdin ? () => stdin.read() : noStdin,
+    readStdin: stdin ? (complete) => stdin.read(complete) : noStdin,
   };
 }
 

@@ -12,7 +12,7 @@ import type { ApiContext } from './context.js';
 import { toStatusError } from './http-util.js';
 import { queryFlag, type RequestInfo } from './request-info.js';
 import { resolveContainer } from './subresources.js';
-import { spdyTunnelling } from './version.js';
+import { remoteCommandV5, spdyTunnelling } from './version.js';
 
 const reasonPhrases: Record<number, string> = {
   400: 'Bad Request',
@@ -68,6 +68,7 @@ export function serveUpgrade(
     stdout: queryFlag(info.query, 'stdout'),
     stderr: queryFlag(info.query, 'stderr'),
     tty: queryFlag(info.query, 'tty'),
+    v5: remoteCommandV5(ctx.version),
   };
   runtime.handleExec(req, socket, head, exec);
 }

@@ -93,3 +93,13 @@ export function websocketNeedsCreate(info: Pick<VersionInfo, 'minor'>): boolean 
 export function spdyTunnelling(info: Pick<VersionInfo, 'minor'>): boolean {
   return Number(info.minor) >= 31;
 }
+
+/**
+ * The TranslateStreamCloseWebsocketRequests gate: exec/attach over WebSocket with
+ * v5.channel.k8s.io (the close signal that ends one stream, e.g. stdin). Alpha (off) in 1.29,
+ * beta (on) from 1.30: kubernetes/website content/en/docs/reference/command-line-tools-reference/
+ * feature-gates/TranslateStreamCloseWebsocketRequests.md. Older servers speak v4 at most.
+ */
+export function remoteCommandV5(info: Pick<VersionInfo, 'minor'>): boolean {
+  return Number(info.minor) >= 30;
+}

@@ -36,8 +36,8 @@ export interface SecretStorage {
   onSecretDeleted(namespace: string, name: string): Promise<void>;
   /** Prometheus text for the API server's /metrics ('' until a Secret was written). */
   metricsText(): string;
-  /** `etcdctl <args>` as run inside the kubeadm etcd static pod. */
-  etcdctl(args: string[]): Promise<{ stdout: string; stderr: string; exitCode: number }>;
+  /** `etcdctl <args>` as run inside the kubeadm etcd static pod (`stdin`: what `txn` reads). */
+  etcdctl(args: string[], stdin?: string): Promise<{ stdout: string; stderr: string; exitCode: number }>;
   /** The raw stored value, for tests. */
   storedValue(namespace: string, name: string): Promise<Buffer | undefined>;
   /** Every data value of every Secret written so far, for tests that grep reports for leaks. */
@@ -77,9 +77,9 @@ export function createSecretStorage(options: SecretStorageOptions): SecretStorag
       return enqueue(() => kv.delete(secretKey(namespace, name)));
     },
     metricsText: () => counters.text(),
-    etcdctl: async (args) => {
+    etcdctl: async (args, stdin) => {
       await queue;
-      return runEtcdctl(kv, args);
+      return runEtcdctl(kv, args, stdin);
     },
     async storedValue(namespace, name) {
       await queue;

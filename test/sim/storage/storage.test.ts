@@ -109,14 +109,16 @@ describe('Secret storage on a real etcd', () => {
     storages.push(storage);
     return storage;
   };
-  const realEtcdctl = async (args: string[]) => {
+  const realEtcdctl = async (args: string[], stdin?: string) => {
     const tls = [
       `--endpoints=${etcd.endpoints[0]}`,
       `--cacert=${etcd.files.ca}`,
       `--cert=${etcd.files.cert}`,
       `--key=${etcd.files.key}`,
     ];
-    return (await run('/usr/bin/etcdctl', [...tls, ...args])).stdout;
+    const running = run('/usr/bin/etcdctl', [...tls, ...args]);
+    if (stdin !== undefined) running.child.stdin?.end(stdin);
+    return (await running).stdout;
   };
 
   beforeAll(async () => {
@@ -162,6 +164,26 @@ describe('Secret storage on a real etcd', () => {
       const real = await realEtcdctl(['get', key, '-w', 'json', ...extra]);
       expect(emulated, `etcdctl ${extra.join(' ')}`).toEqual({ stdout: real, stderr: '', exitCode: 0 });
     }
+  });
+
+  it('answers etcdctl txn -w json with gets on stdin byte for byte like the real etcdctl', async () => {
+    const storage = open('secretbox');
+    await storage.onSecretWritten(secret('ns-txn'));
+    await storage.onSecretWritten(secret('ns-txn', 'second'));
+    for (const input of [
+      '\nget /registry/secrets/ns-txn/second\nget /registry/secrets/ns-txn/ --prefix --limit=1\n\n\n',
+      '\nget /registry/secrets/ns-txn/missing\nget /registry/secrets/ns-txn/ --prefix --limit=100\n\n\n',
+    ]) {
+      const emulated = await storage.etcdctl([...POD_FLAGS, 'txn', '-w', 'json'], input);
+      expect(emulated, input).toEqual({
+        stdout: await realEtcdctl(['txn', '-w', 'json'], input),
+        stderr: '',
+        exitCode: 0,
+      });
+    }
+    // Input cut short of its third blank line: etcdctl reads on and meets EOF.
+    const early = await storage.etcdctl([...POD_FLAGS, 'txn', '-w', 'json'], '\nget /registry/secrets/ns-txn/second\n');
+    expect(early).toEqual({ stdout: '', stderr: 'Error: EOF\n', exitCode: 3 });
   });
 
   it('answers the simple output formats like the real etcdctl', async () => {

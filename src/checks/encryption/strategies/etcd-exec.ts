@@ -23,10 +23,27 @@ export const ETCDCTL_FLAGS = [
 ];
 const CALL_TIMEOUT_MS = 15_000;
 
-interface EtcdctlJson {
+interface RangeJson {
   kvs?: Array<{ key: string; value?: string }>;
   more?: boolean;
 }
+
+/** `etcdctl txn -w json`: json.Marshal of TxnResponse, each get's RangeResponse inside its oneof. */
+interface TxnJson {
+  succeeded?: boolean;
+  responses?: Array<{ Response?: { ResponseRange?: RangeJson } }>;
+}
+
+/**
+ * The marker's key and the sample in one exec: `etcdctl txn` with no compares runs both gets
+ * of its success branch, read from stdin (etcd-io/etcd etcdctl/ctlv3/command/txn_command.go:
+ * compares, success and failure requests, each section ended by a blank line, each request
+ * parsed like a command line). The image is distroless (etcd-io/etcd Dockerfile: FROM
+ * gcr.io/distroless/static-debian12; no sh), so no shell could chain two etcdctl calls. etcdctl
+ * reads no further than the third blank line, so stdin needs no EOF (see ExecRequest.stdin).
+ */
+const txnInput = (etcdKey: string): string =>
+  `\nget ${etcdKey}\nget /registry/secrets/ --prefix --limit=${SAMPLE_LIMIT}\n\n\n`;
 
 async function findEtcdPod(cluster: ClusterAccess, signal: AbortSignal): Promise<Pod | undefined> {
   const { items } = await cluster.list(
@@ -86,26 +103,30 @@ export function etcdExec(): EvidenceStrategy {
 
 async function readWithEtcdctl({ cluster, etcdKey, signal }: StrategyInput, podName: string): Promise<StrategyResult> {
   const where = `kube-system/${podName}`;
-  const etcdctl = async (args: string[]): Promise<EtcdctlJson> => {
+  const etcdctlTxn = async (): Promise<[RangeJson, RangeJson]> => {
     const result = await cluster.exec(
       {
         namespace: 'kube-system',
         pod: podName,
         container: 'etcd',
-        command: ['etcdctl', ...ETCDCTL_FLAGS, ...args, '-w', 'json'],
+        command: ['etcdctl', ...ETCDCTL_FLAGS, 'txn', '-w', 'json'],
+        stdin: txnInput(etcdKey),
       },
       { signal, timeoutMs: CALL_TIMEOUT_MS },
     );
     if (result.exitCode !== 0) {
       throw new Error(`etcdctl exited ${result.exitCode}: ${result.stderr.trim().split('\n').pop() ?? ''}`);
     }
-    return JSON.parse(result.stdout) as EtcdctlJson;
+    const [single, sample] = ((JSON.parse(result.stdout) as TxnJson).responses ?? []).map(
+      (r) => r.Response?.ResponseRange,
+    );
+    if (!single || !sample) throw new Error('etcdctl txn did not answer both gets');
+    return [single, sample];
   };
   try {
-    const single = await etcdctl(['get', etcdKey]);
+    const [single, sample] = await etcdctlTxn();
     const encoded = single.kvs?.[0]?.value;
     if (encoded === undefined) return unavailable(`etcdctl in ${where} found no ${etcdKey} (another --etcd-prefix?)`);
-    const sample = await etcdctl(['get', '/registry/secrets/', '--prefix', `--limit=${SAMPLE_LIMIT}`]);
     const entries = (sample.kvs ?? []).map((kv) => ({
       key: Buffer.from(kv.key, 'base64').toString('utf8'),
       value: Buffer.from(kv.value ?? '', 'base64'),
