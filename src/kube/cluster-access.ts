@@ -289,6 +289,20 @@ export interface LogsRequest {
   timestamps?: boolean;
 }
 
+/**
+ * A followed pods/log stream (`follow=true`), read line by line. The kubelet first sends the
+ * requested tail of the existing log, then each line as the runtime writes it, and ends the
+ * stream only when the container stops (kubernetes/kubernetes
+ * pkg/kubelet/kuberuntime/logs/logs.go, ReadLogs: tail start, then fsnotify waits).
+ */
+export interface LogStream {
+  /**
+   * The next whole line (without its newline), or undefined once the stream ended or
+   * `deadline` (epoch ms) passed first; a line still on its way is kept for the next call.
+   */
+  nextLine(deadline: number): Promise<string | undefined>;
+}
+
 export interface PortForwardGetRequest {
   namespace: string;
   pod: string;
@@ -369,6 +383,12 @@ export interface ClusterAccess {
   exec(req: ExecRequest, opts?: CallOptions): Promise<ExecResult>;
   /** pods/log as text. */
   logs(req: LogsRequest, opts?: CallOptions): Promise<string>;
+  /**
+   * One pods/log request with `follow=true`, handed to `use` as lines; the stream is closed
+   * when `use` settles (or the call's timeout or signal ends it first): one request, never a
+   * leaked connection. Its bytes count against the logs cap (past it: `too-large`).
+   */
+  followLogs<T>(req: LogsRequest, use: (lines: LogStream) => Promise<T>, opts?: CallOptions): Promise<T>;
   /** One HTTP/1.1 GET through pods/portforward (WebSocket), connection closed afterwards. */
   portForwardGet(req: PortForwardGetRequest, opts?: CallOptions): Promise<HttpAnswer>;
   /**

@@ -24,6 +24,7 @@ const VERB_OF: Record<Exclude<keyof ClusterAccess, 'server' | 'outbound' | 'clos
   waitFor: 'WATCH', // one list-then-watch, counted once however often it re-watches
   exec: 'CONNECT',
   logs: 'GET',
+  followLogs: 'GET', // one request however long it streams
   portForwardGet: 'CONNECT',
   portForwardGets: 'CONNECT', // one upgrade, however many requests go over it
   rawGet: 'GET',

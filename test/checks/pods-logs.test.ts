@@ -7,7 +7,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
-import type { ClusterAccess } from '../../src/kube/cluster-access.js';
+import type { CallOptions, ClusterAccess, LogStream, LogsRequest } from '../../src/kube/cluster-access.js';
 import { type SimCluster, startSimCluster } from '../sim/index.js';
 import { explain, runAudit } from './support/sim-audit.js';
 
@@ -17,16 +17,33 @@ afterEach(async () => {
   sim = undefined;
 });
 
-/** The real cluster access whose pods/log answers, from the first call on, the log as it was then (stale). */
+/**
+ * The real cluster access whose followed pods/log stream freezes after the line it held last
+ * (the tail the kubelet sends first): what a stale CRI log file looks like through
+ * `follow=true` — the kubelet waits for writes that never come and the stream stays open, so
+ * each later read waits out its deadline and gets nothing.
+ */
 const frozenLogs = (credentials: Parameters<typeof createClusterAccess>[0]): ClusterAccess => {
   const real = createClusterAccess(credentials);
-  const frozen = new Map<string, Promise<string>>();
   return Object.assign(Object.create(real) as ClusterAccess, {
-    logs: (...args: Parameters<ClusterAccess['logs']>) => {
-      const key = `${args[0].namespace}/${args[0].pod}`;
-      if (!frozen.has(key)) frozen.set(key, real.logs(...args));
-      return frozen.get(key)!;
-    },
+    followLogs: <T>(req: LogsRequest, use: (lines: LogStream) => Promise<T>, opts?: CallOptions) =>
+      real.followLogs(
+        req,
+        (stream) => {
+          let first = true;
+          return use({
+            nextLine: async (deadline) => {
+              if (first) {
+                first = false;
+                return stream.nextLine(deadline);
+              }
+              await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())));
+              return undefined;
+            },
+          });
+        },
+        opts,
+      ),
   });
 };
 
@@ -42,6 +59,8 @@ describe('pods.logs', () => {
     expect(Number(counted?.[1]), r?.summary).toBeGreaterThanOrEqual(5);
     // The 5 requests went over one forwarded connection: one pods/portforward upgrade.
     expect(sim.accounting().requests.get?.['pods/portforward']).toBe(1);
+    // The log read once, followed across the burst, and closed when the burst showed.
+    expect(sim.accounting().requests.get?.['pods/log']).toBe(1);
   });
 
   it('fails when the log holds only probe lines (a stale log)', async () => {

@@ -108,6 +108,7 @@ export function createFakeCluster(options: FakeClusterOptions): FakeCluster {
     patch: unused('patch'),
     waitFor: unused('waitFor'),
     logs: unused('logs'),
+    followLogs: unused('followLogs'),
     portForwardGet: unused('portForwardGet'),
     portForwardGets: unused('portForwardGets'),
     close: () => {},

@@ -140,6 +140,7 @@ export function cachedAccess(inner: ClusterAccess, options: RunCacheOptions): Ca
     },
     exec: (req, opts) => inner.exec(req, opts),
     logs: (req, opts) => inner.logs(req, opts),
+    followLogs: (req, use, opts) => inner.followLogs(req, use, opts),
     portForwardGet: (req, opts) => inner.portForwardGet(req, opts),
     portForwardGets: (req, count, opts) => inner.portForwardGets(req, count, opts),
     rawGet: (path, opts) => inner.rawGet(path, opts),

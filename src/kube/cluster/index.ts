@@ -13,6 +13,7 @@ import type { SanitizedKubeconfig } from '../kubeconfig/types.js';
 import { DEFAULT_CALL_TIMEOUT_MS, withCallScope } from './deadline.js';
 import { errorFromTransport } from './errors.js';
 import { execInPod } from './exec.js';
+import { followLogLines, logPath } from './log-follow.js';
 import { portForwardGets } from './port-forward.js';
 import { collectionPath, objectPath } from './resources.js';
 import { rulesReviewOf } from './rules-review.js';
@@ -127,19 +128,25 @@ export function createClusterAccess(
         execInPod(kc, http, await containerOf(req.namespace, req.pod, req.container, signal), req, signal),
       ),
     logs: (req, opts) =>
-      call(opts, async (signal) => {
-        const q = new URLSearchParams({ container: await containerOf(req.namespace, req.pod, req.container, signal) });
-        if (req.tailLines !== undefined) q.set('tailLines', String(req.tailLines));
-        if (req.timestamps) q.set('timestamps', 'true');
-        if (req.sinceSeconds !== undefined) q.set('sinceSeconds', String(req.sinceSeconds));
-        return http.sendOk({
+      call(opts, async (signal) =>
+        http.sendOk({
           method: 'GET',
-          path: `${objectPath('pods', req.pod, req.namespace)}/log?${q}`,
+          path: logPath(req, await containerOf(req.namespace, req.pod, req.container, signal)),
           accept: '*/*',
           signal,
           maxBytes: http.limits.logBytes,
-        });
-      }),
+        }),
+      ),
+    followLogs: (req, use, opts) =>
+      call(opts, async (signal) =>
+        followLogLines(
+          http,
+          logPath(req, await containerOf(req.namespace, req.pod, req.container, signal)),
+          http.limits.logBytes,
+          signal,
+          use,
+        ),
+      ),
     portForwardGet: (req, opts) => call(opts, async (signal) => (await portForwardGets(kc, http, req, 1, signal))[0]!),
     portForwardGets: (req, count, opts) => call(opts, (signal) => portForwardGets(kc, http, req, count, signal)),
     rawGet: (path, opts) =>

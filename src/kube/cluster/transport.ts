@@ -201,6 +201,19 @@ export class Transport {
     return { status, headers, body: body.toString('utf8'), length: body.length };
   }
 
+  /**
+   * open(), then for anything but 2xx read the first `errorBodyBytes` and throw its ClusterError
+   * (as sendOk does); a 2xx answer is handed back unread, for streams (a followed log).
+   */
+  async openOk(spec: RequestSpec): Promise<IncomingMessage> {
+    const res = await this.open(spec);
+    const status = res.statusCode ?? 0;
+    if (status >= 200 && status < 300) return res;
+    const { body, length } = await readPrefix(res, this.limits.errorBodyBytes);
+    const contentType = typeof res.headers['content-type'] === 'string' ? res.headers['content-type'] : undefined;
+    throw errorFromResponse(status, body.toString('utf8'), { contentType, length });
+  }
+
   /** send(), then throw a ClusterError for anything but 2xx. */
   async sendOk(spec: RequestSpec): Promise<string> {
     const res = await this.send(spec);

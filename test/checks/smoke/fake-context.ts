@@ -85,6 +85,7 @@ export function fakeContext(spec: FakeSpec): { ctx: CheckContext; calls: string[
       return one([...req.command]);
     },
     logs: unscripted('logs'),
+    followLogs: unscripted('followLogs'),
     portForwardGet: unscripted('portForwardGet'),
     portForwardGets: unscripted('portForwardGets'),
     rawGet: unscripted('rawGet'),
