@@ -10,13 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createSuiteExecutor, suiteCatalog } from '../../src/engine/suite/suite.js';
 import { createClusterAccess } from '../../src/kube/cluster/index.js';
-import { ClusterError } from '../../src/kube/cluster-access.js';
 import { sanitizeKubeconfig } from '../../src/kube/kubeconfig/index.js';
 import { silentLogger } from '../../src/logger.js';
 import { hasControlChars } from '../../src/untrusted-text.js';
 import { call, createHarness, type Harness } from '../service/harness.js';
 import { kubeconfigYaml } from '../service/kubeconfigs.js';
 import { createCertificateAuthority, issueServingCertificate } from '../sim/tls.js';
+import { failureOf } from './support/failure-of.js';
 import { type HostileServer, startHostileServer } from './support/hostile-server.js';
 
 const SECRET = 'INTERNAL-SECRET-403: db_password=hunter2-7f3a';
@@ -53,16 +53,6 @@ function streamMegabytes(res: ServerResponse, megabytes: number): void {
     res.end();
   };
   pump();
-}
-
-async function failureOf(promise: Promise<unknown>): Promise<ClusterError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof ClusterError) return err;
-    throw err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('upstream bodies are never echoed', () => {

@@ -3,7 +3,7 @@
  * test and asserts on what kubectl prints. KUBECONFIG and HOME point into a temp dir, so
  * nothing outside it is read or written.
  */
-import { spawn } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type SimCluster, startSimCluster } from './index.js';
 import { createKubectl, hasKubectl, type Kubectl, kubectlPath, rows, seedManifest } from './kubectl.test-helper.js';
@@ -215,35 +215,41 @@ describe.runIf(hasKubectl)('kubectl against the simulated cluster (seed 000)', (
 
   it('streams changes with get -w', async () => {
     const child = spawn(kubectlPath, ['get', 'pods', 'client', '-w'], { env: k.env });
-    let out = '';
-    let err = '';
-    child.stderr.on('data', (d: Buffer) => {
-      err += d.toString();
-    });
-    const checks = new Set<() => void>();
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      for (const check of [...checks]) check();
-    });
-    const seen = (re: RegExp) =>
-      new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => {
-          checks.delete(check);
-          reject(new Error(`get -w never printed ${re}; got:\n${out}\nstderr:\n${err}`));
-        }, 10_000);
-        const check = () => {
-          if (!re.test(out)) return;
-          clearTimeout(timer);
-          checks.delete(check);
-          resolve();
-        };
-        checks.add(check);
-        check();
-      });
+    const { seen } = streamedOutput(child, 'get -w');
     try {
       await seen(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\nclient\s+1\/1\s+Running\s+0\s+\S+\n/);
       await ok(['label', 'pod', 'client', 'watched=yes']);
       await seen(/\nclient\s+1\/1\s+Running\s+0\s+\S+\nclient\s+1\/1\s+Running\s+0\s+\S+\n/);
+    } finally {
+      child.kill();
+    }
+  });
+
+  // kubectl logs -f --tail=1 --timestamps (the request pods.logs makes): the log's last line
+  // first, then each new line while the stream stays open (kubernetes/kubernetes
+  // pkg/kubelet/kuberuntime/logs/logs.go ReadLogs: tail start, then waits for writes).
+  it('follows a web pod log with logs -f --timestamps --tail=1', async () => {
+    const pod = await ok(['get', 'pod', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}']);
+    const ip = await ok(['get', 'pod', pod, '-o', 'jsonpath={.status.podIP}']);
+    const child = spawn(kubectlPath, ['logs', '-f', '--timestamps', '--tail=1', pod], { env: k.env });
+    const { seen, out } = streamedOutput(child, 'logs -f');
+    const lines = async (n: number) => {
+      await seen(new RegExp(`^(.*\n){${n}}`));
+      return out().split('\n').slice(0, -1);
+    };
+    const stamped = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z) I\d{4} [^\]]+\] (.*)$/;
+    try {
+      const [tail] = await lines(1);
+      expect(tail, out()).toMatch(stamped);
+      // The seed's web pods have no probes: this request is the only thing that writes to the log.
+      await ok(['exec', 'client', '--', 'wget', '-qO-', `http://${ip}:8080/hostname`]);
+      // agnhost netexec logs the request, then the answer it gave.
+      const [, request, answer] = await lines(3);
+      expect(stamped.exec(request ?? '')?.[2], out()).toBe('GET /hostname');
+      expect(stamped.exec(answer ?? '')?.[2], out()).toBe(`hostname: ${pod}`);
+      const at = (line: string | undefined) => Date.parse(stamped.exec(line ?? '')?.[1] ?? '');
+      expect(at(request)).toBeGreaterThanOrEqual(at(tail));
+      expect(child.exitCode, 'a followed log stays open while the container runs').toBeNull();
     } finally {
       child.kill();
     }
@@ -287,3 +293,33 @@ describe.runIf(hasKubectl)('kubectl against the simulated cluster (seed 000)', (
     await eventually(['get', 'pods', '-l', 'app=web', '-o', 'name'], (s) => s.trim() === '');
   });
 });
+
+/** A running kubectl's output: `seen(re)` waits (10 s at most) until stdout matches. */
+function streamedOutput(child: ChildProcessWithoutNullStreams, what: string) {
+  let out = '';
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => {
+    err += d.toString();
+  });
+  const checks = new Set<() => void>();
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString();
+    for (const check of [...checks]) check();
+  });
+  const seen = (re: RegExp) =>
+    new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        checks.delete(check);
+        reject(new Error(`${what} never printed ${re}; got:\n${out}\nstderr:\n${err}`));
+      }, 10_000);
+      const check = () => {
+        if (!re.test(out)) return;
+        clearTimeout(timer);
+        checks.delete(check);
+        resolve();
+      };
+      checks.add(check);
+      check();
+    });
+  return { seen, out: () => out };
+}
