@@ -90,6 +90,11 @@ export function isInconclusive(err: unknown): err is ClusterError {
 export interface CallOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
+  /**
+   * The caller judges the state right now (a failure's evidence): a run cache (src/kube/cache)
+   * must ask the server rather than answer from a snapshot it took earlier in the run.
+   */
+  fresh?: boolean;
 }
 
 /** How a wait's watch is doing, for the error its caller reports when the wait runs out. */

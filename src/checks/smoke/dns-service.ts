@@ -65,13 +65,16 @@ interface DnsServerPod {
   ready: boolean;
 }
 
-/** The cluster DNS pods (label k8s-app=kube-dns, every flavour) when kube-system's pods are visible to us. */
+/**
+ * The cluster DNS pods (label k8s-app=kube-dns, every flavour) when kube-system's pods are visible
+ * to us. Fresh, not the run's snapshot of kube-system: their readiness now decides the verdict.
+ */
 async function dnsServerPods(ctx: CheckContext): Promise<DnsServerPod[] | undefined> {
   try {
     const { items } = await ctx.cluster.list(
       'pods',
       { namespace: 'kube-system', labelSelector: 'k8s-app=kube-dns' },
-      callOpts(ctx),
+      { ...callOpts(ctx), fresh: true },
     );
     return items.map((p) => ({
       pod: p.metadata?.name ?? '',

@@ -1,24 +1,26 @@
 /**
  * The run's shared cache, behind the ClusterAccess seam: one informer per followed kind in the
  * run's own namespace, which every wait and read of the run shares (instead of a list, or a
- * list+watch, per call); Services as their create responses answered them; the nodes and the
- * server version read once. Everything else, and whatever the cache cannot answer exactly as
+ * list+watch, per call); Services as their create responses answered them; the nodes, the
+ * server version and kube-system's pods read once. Everything else, and whatever the cache cannot answer exactly as
  * the server would (another namespace, a selector form it does not evaluate, a view that is
  * not live), goes to the server as before, so errors and verdicts stay the seam's own.
  */
-import type {
-  CallOptions,
-  ClusterAccess,
-  KubeObject,
-  ListResult,
-  ListSelector,
-  ObjectOf,
-  ResourceKind,
-  ServerVersion,
+import {
+  type CallOptions,
+  type ClusterAccess,
+  ClusterError,
+  type KubeObject,
+  type ListResult,
+  type ListSelector,
+  type ObjectOf,
+  type ResourceKind,
+  type ServerVersion,
 } from '../cluster-access.js';
 import type { Typed } from '../objects.js';
 import { Informer } from './informer.js';
 import { selectorMatcher } from './selector-match.js';
+import { sharedReads } from './shared-read.js';
 
 /**
  * The kinds followed by an informer: what the checks wait on and read, and whether the run reads
@@ -68,7 +70,7 @@ export function cachedAccess(inner: ClusterAccess, options: RunCacheOptions): Ca
   };
   /** The run's Services as the API server answered their create (cluster IP and node ports are set then). */
   const services = new Map<string, ObjectOf<'services'>>();
-  const once = onceEach();
+  const once = sharedReads(closed.signal);
 
   const written = (resource: ResourceKind, namespace: string | undefined, obj: KubeObject | undefined) => {
     const name = obj?.metadata?.name as string | undefined;
@@ -82,10 +84,37 @@ export function cachedAccess(inner: ClusterAccess, options: RunCacheOptions): Ca
     if (name && rv) informerFor(resource, namespace)?.wrote({ name, rv });
   };
 
+  /**
+   * kube-system's pods, every list of them in the run (the shape's, the encryption check's etcd and
+   * kube-apiserver lookups) answered from one unselected list, filtered here as the server
+   * filters: what they look for are static pods and the DNS and kube-proxy pods, which a run
+   * does not see change. A list refused (403: RBAC grants `list pods` whatever the selector) or
+   * timed out fails every asker waiting for it as it would have alone. A namespace too large for
+   * one list (kind `too-large`: thousands of DaemonSet pods) sends every selected list of the run
+   * to the server, as before, where it stays small.
+   * Undefined (ask the server) for another namespace or a selector form the cache does not evaluate.
+   */
+  let kubeSystemTooLarge = false;
+  const kubeSystemPods = async (selector: ListSelector, opts: CallOptions | undefined) => {
+    if (selector.namespace !== 'kube-system') return undefined;
+    const match = selectorMatcher(selector);
+    const selected = Boolean(selector.labelSelector || selector.fieldSelector);
+    if (!match || (kubeSystemTooLarge && selected)) return undefined;
+    try {
+      const all = await once('pods kube-system', (o) => inner.list('pods', { namespace: 'kube-system' }, o), opts);
+      return { items: all.items.filter(match), resourceVersion: all.resourceVersion };
+    } catch (err) {
+      if (!(err instanceof ClusterError && err.kind === 'too-large')) throw err;
+      kubeSystemTooLarge = true;
+      if (selected) return undefined;
+      throw err;
+    }
+  };
+
   return {
     server: inner.server,
     ...(inner.outbound ? { outbound: inner.outbound } : {}),
-    version: (opts) => once('version', () => inner.version(opts)) as Promise<ServerVersion>,
+    version: (opts) => once<ServerVersion>('version', (o) => inner.version(o), opts),
     canI: (question, opts) => inner.canI(question, opts),
     rulesReview: (namespace, opts) => inner.rulesReview(namespace, opts),
     async get<K extends ResourceKind>(resource: K, name: string, namespace?: string, opts?: CallOptions) {
@@ -103,7 +132,9 @@ export function cachedAccess(inner: ClusterAccess, options: RunCacheOptions): Ca
       // Nodes once per run: the audit judges them at its start (nodes.ready); later checks read
       // names, addresses and ranges, which a run does not see change.
       if (resource === 'nodes' && !selector.labelSelector && !selector.fieldSelector)
-        return once('nodes', () => inner.list(resource, selector, opts)) as Promise<ListResult<ObjectOf<K>>>;
+        return once('nodes', (o) => inner.list(resource, selector, o), opts);
+      const system = resource === 'pods' && !opts?.fresh ? await kubeSystemPods(selector, opts) : undefined;
+      if (system) return system as ListResult<ObjectOf<K>>;
       const informer = informerFor(resource, selector.namespace);
       const match = selectorMatcher(selector);
       const items = informer && match ? await informer.read(match, opts) : undefined;
@@ -159,21 +190,4 @@ function latestVersion(objects: readonly Typed[]): string {
     if (rv && /^\d+$/.test(rv) && BigInt(rv) > best) best = BigInt(rv);
   }
   return String(best);
-}
-
-/**
- * One answer per key for the run, shared by concurrent callers; a failed read is forgotten (the
- * next caller asks again, and hears its own error).
- */
-function onceEach() {
-  const answers = new Map<string, Promise<unknown>>();
-  return <T>(key: string, read: () => Promise<T>): Promise<T> => {
-    let answer = answers.get(key) as Promise<T> | undefined;
-    if (!answer) {
-      answer = read();
-      answers.set(key, answer);
-      answer.catch(() => answers.delete(key));
-    }
-    return answer;
-  };
 }
