@@ -200,11 +200,21 @@ export interface ListSelector {
   namespace?: string;
   labelSelector?: string;
   fieldSelector?: string;
+  /**
+   * One page of at most this many objects; the answer's `continue` then asks for the next
+   * (k8s.io/apimachinery pkg/apis/meta/v1/types.go: ListOptions.Limit, ListMeta.Continue).
+   * Lists only: a run cache sends a paged list to the server.
+   */
+  limit?: number;
+  /** The `continue` token of the previous page. */
+  continue?: string;
 }
 
 export interface ListResult<T = KubeObject> {
   items: T[];
   resourceVersion: string;
+  /** Set when a paged list (`limit`) has more objects: pass it back as the selector's `continue`. */
+  continue?: string;
 }
 
 export interface ServerVersion {

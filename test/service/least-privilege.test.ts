@@ -52,6 +52,30 @@ describe.runIf(hasKubectl)('least privilege: the manifests of GET /v1/rbac are e
     expect(run.cleanup.deleted, JSON.stringify(run.cleanup)).toBe(true);
   });
 
+  it('ConfigMaps granted by name (get) instead of list: the shape says it could not list them, no verdict changes', async () => {
+    const docs = parseAllDocuments(manifests).map((d) => d.toJSON());
+    const optional = docs.find((d) => d?.kind === 'Role' && d.metadata.name === 'kubeproof-audit-optional');
+    const rule = optional.rules.find((r: { resources?: string[] }) => r.resources?.includes('configmaps'));
+    expect(rule.verbs).toEqual(['list']);
+    // An older grant: get of the names the shape used to read one by one.
+    Object.assign(rule, { verbs: ['get'], resourceNames: ['kube-proxy', 'kube-proxy-config', 'kubeadm-config'] });
+    await admin.ok(['apply', '-f', '-'], JSON.stringify(optional));
+    try {
+      const run = await audit();
+      expect(run.status, JSON.stringify(run.checks, null, 2)).toBe('passed');
+      const preflight = run.checks.find((c: { id: string }) => c.id === 'preflight.api');
+      expect(preflight.warnings.join('\n')).toMatch(/list configmaps in namespace kube-system/);
+      const network = run.checks.find((c: { id: string }) => c.id === 'pods.network');
+      expect(network.evidence.notVisible).toEqual([
+        expect.stringMatching(/^configmaps in kube-system: list configmaps in kube-system not granted/),
+      ]);
+    } finally {
+      Object.assign(rule, { verbs: ['list'], resourceNames: undefined });
+      delete rule.resourceNames;
+      await admin.ok(['apply', '-f', '-'], JSON.stringify(optional));
+    }
+  });
+
   it('names exactly the permission a removed rule took away', async () => {
     const docs = parseAllDocuments(manifests).map((d) => d.toJSON());
     const role = docs.find((d) => d?.kind === 'ClusterRole' && d.metadata.name === 'kubeproof-audit');

@@ -84,7 +84,7 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
     // The cluster-shape reads (optional): listing pods and Deployments in kube-system is covered by
     // the cluster-wide grant, the ConfigMaps and DaemonSets there are not.
     expect(find('Role', 'kubeproof-audit-optional')?.rules, text).toEqual([
-      expect.objectContaining({ apiGroups: [''], resources: ['configmaps'], verbs: ['get'] }),
+      expect.objectContaining({ apiGroups: [''], resources: ['configmaps'], verbs: ['list'] }),
       expect.objectContaining({ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list'] }),
     ]);
     expect(find('ClusterRole', 'kubeproof-audit-optional')?.rules, text).toEqual([

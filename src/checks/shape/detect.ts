@@ -17,6 +17,14 @@ import type { ClusterShape, CniName, Distribution, DnsShape, ServiceProxy } from
 const KS = 'kube-system';
 /** Each read's own budget: the shape is best effort and must never hold a check up for long. */
 const READ_OPTS = { timeoutMs: 10_000 };
+/**
+ * kube-system's ConfigMaps are listed in pages of this many (k8s.io/apimachinery
+ * pkg/apis/meta/v1/types.go: ListOptions.Limit, ListMeta.Continue), at most CONFIGMAP_PAGES of
+ * them; a real kube-system holds a few dozen (kube-proxy, kubeadm-config, coredns,
+ * extension-apiserver-authentication, kube-root-ca.crt, the CNI's), so one page answers.
+ */
+const CONFIGMAP_PAGE = 100;
+const CONFIGMAP_PAGES = 4;
 
 /** kube-system DaemonSets that name the CNI (REAL-SHAPES.md §2). */
 const CNI_DAEMONSETS: ReadonlyArray<[RegExp, CniName]> = [
@@ -87,8 +95,6 @@ async function readShape(cluster: ClusterAccess): Promise<ClusterShape> {
   };
   const list = <K extends ResourceKind>(what: string, resource: K, namespace?: string) =>
     tryRead(what, async () => (await cluster.list(resource, namespace ? { namespace } : {}, READ_OPTS)).items);
-  const configMap = (name: string) =>
-    tryRead(`configmap ${KS}/${name}`, () => cluster.get('configmaps', name, KS, READ_OPTS));
   const [version, nodes, daemonSets, deployments, pods] = await Promise.all([
     tryRead('server version', () => cluster.version(READ_OPTS)),
     list('nodes', 'nodes'),
@@ -102,23 +108,74 @@ async function readShape(cluster: ClusterAccess): Promise<ClusterShape> {
   if (daemonSets) raw.daemonSets = daemonSets;
   if (deployments) raw.deployments = deployments;
   if (pods) raw.pods = pods;
-  // Only the ConfigMaps that can change the answer, given what the workloads and nodes said.
-  const readConfigMaps = async (wanted: ShapeConfigMap[]) => {
-    const read = await Promise.all(wanted.map((name) => configMap(name)));
-    wanted.forEach((name, i) => {
-      raw.configMaps[name] = read[i];
-    });
+  // Only the ConfigMaps that can change the answer, given what the workloads and nodes said, all
+  // from one list (EKS's kube-proxy-config with them, in case kube-proxy's names no mode).
+  const wanted = configMapsThatMatter(raw);
+  const candidates: ShapeConfigMap[] = kubeProxyWorkload(raw) ? [...wanted, 'kube-proxy-config'] : wanted;
+  const listed = candidates.length > 0 ? await listConfigMaps(cluster, candidates, unseen) : undefined;
+  const consult = (names: ShapeConfigMap[]) => {
+    for (const name of names) {
+      if (listed?.found.has(name)) raw.configMaps[name] = listed.found.get(name);
+      // Not in a list cut short: not seen, which is not absent.
+      else if (listed && !listed.complete)
+        unseen.push(`configmap ${KS}/${name}: not among the first ${listed.read} ConfigMaps listed in ${KS}`);
+    }
   };
-  await readConfigMaps(configMapsThatMatter(raw));
+  consult(wanted);
   // EKS's kube-proxy-config is consulted only when kubeadm's kube-proxy ConfigMap named no mode.
   if (kubeProxyWorkload(raw) && !modeFromConfig(raw.configMaps['kube-proxy']?.data?.['config.conf']))
-    await readConfigMaps(['kube-proxy-config']);
+    consult(['kube-proxy-config']);
   const cni = detectCni(raw);
   if (cni?.name === 'calico') {
     const pools = await list('Calico IPPools (crd.projectcalico.org)', 'ippools');
     if (pools) raw.ipPools = pools;
   }
   return shapeFrom(raw, unseen);
+}
+
+/**
+ * kube-system's ConfigMaps among `names`, from one paged list: a list answers every key's data
+ * (there is no field projection), and kube-system may hold many large ones (Helm 2 kept its
+ * releases there), so pages of CONFIGMAP_PAGE objects are read, each within the client's list
+ * limit (src/kube/cluster/limits.ts), keeping only the wanted ones, until they are all found or
+ * CONFIGMAP_PAGES pages were read. Undefined when the list failed (noted in `unseen`; a 403 names
+ * the optional permission, `list configmaps`, which a grant of `get` on single names does not give).
+ */
+async function listConfigMaps(
+  cluster: ClusterAccess,
+  names: readonly ShapeConfigMap[],
+  unseen: string[],
+): Promise<{ found: Map<ShapeConfigMap, ConfigMap>; complete: boolean; read: number } | undefined> {
+  const found = new Map<ShapeConfigMap, ConfigMap>();
+  const wanted = new Set<string>(names);
+  let next: string | undefined;
+  let read = 0;
+  try {
+    for (let page = 0; page < CONFIGMAP_PAGES; page++) {
+      const answer = await cluster.list(
+        'configmaps',
+        { namespace: KS, limit: CONFIGMAP_PAGE, ...(next ? { continue: next } : {}) },
+        READ_OPTS,
+      );
+      read += answer.items.length;
+      for (const cm of answer.items) {
+        const name = cm.metadata?.name ?? '';
+        if (wanted.has(name)) found.set(name as ShapeConfigMap, cm);
+      }
+      next = answer.continue;
+      if (!next || found.size === wanted.size) break;
+    }
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    const refused = err instanceof ClusterError && err.kind === 'forbidden';
+    unseen.push(
+      refused
+        ? `configmaps in ${KS}: list configmaps in ${KS} not granted (get of single ConfigMaps is not enough): ${why}`
+        : `configmaps in ${KS}: ${why}`,
+    );
+    return undefined;
+  }
+  return { found, complete: !next, read };
 }
 
 /** The shape from what was read; pure, so tests can feed it any cluster's objects. */

@@ -16,6 +16,10 @@ export const SHAPE_RBAC: readonly RbacNeed[] = [
     rbacNeed('list', '', 'pods', 'kube-system'),
     `${WHY}: static kube-proxy and controller-manager pods, DNS pods`,
   ),
-  optional(rbacNeed('get', '', 'configmaps', 'kube-system'), `${WHY}: kube-proxy, cilium-config and kubeadm-config`),
+  // One list reads every ConfigMap the shape may consult (a get per name would cost a request each).
+  optional(
+    rbacNeed('list', '', 'configmaps', 'kube-system'),
+    `${WHY}: kube-proxy, kube-proxy-config, cilium-config and kubeadm-config`,
+  ),
   optional(rbacNeed('list', 'crd.projectcalico.org', 'ippools', 'cluster'), `${WHY}: Calico IP pools`),
 ];

@@ -129,6 +129,8 @@ export function cachedAccess(inner: ClusterAccess, options: RunCacheOptions): Ca
       return inner.get(resource, name, namespace, opts);
     },
     async list<K extends ResourceKind>(resource: K, selector: ListSelector = {}, opts?: CallOptions) {
+      // A page is the server's to cut (the cache holds whole lists).
+      if (selector.limit || selector.continue) return inner.list(resource, selector, opts);
       // Nodes once per run: the audit judges them at its start (nodes.ready); later checks read
       // names, addresses and ranges, which a run does not see change.
       if (resource === 'nodes' && !selector.labelSelector && !selector.fieldSelector)

@@ -37,14 +37,26 @@ export async function listObjects(
   selector: ListSelector,
   signal: AbortSignal,
 ): Promise<ListResult> {
-  const path = collectionPath(resource, selector.namespace) + selectorQuery(selector);
-  const list = await transport.json<{ items?: KubeObject[]; metadata?: { resourceVersion?: string } }>({
+  const paging: Record<string, string> = {
+    ...(selector.limit ? { limit: String(selector.limit) } : {}),
+    ...(selector.continue ? { continue: selector.continue } : {}),
+  };
+  const path = collectionPath(resource, selector.namespace) + selectorQuery(selector, paging);
+  const list = await transport.json<{
+    items?: KubeObject[];
+    metadata?: { resourceVersion?: string; continue?: string };
+  }>({
     method: 'GET',
     path,
     signal,
     maxBytes: transport.limits.listBytes,
   });
-  return { items: list.items ?? [], resourceVersion: list.metadata?.resourceVersion ?? '0' };
+  const more = list.metadata?.continue;
+  return {
+    items: list.items ?? [],
+    resourceVersion: list.metadata?.resourceVersion ?? '0',
+    ...(more ? { continue: more } : {}),
+  };
 }
 
 const keyOf = (o: KubeObject) => `${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
