@@ -196,7 +196,7 @@ describe('waitForObjects survives interrupted watches like the reflector', () =>
     const controller = new AbortController();
     const waiting = waitForObjects(transport, 'pods', {}, readyPod, controller.signal, { backoff: FAST, health });
     // Abort once the follower has failed to reconnect at least once: what the call scope's timer does.
-    while (!health.interrupted) await new Promise((r) => setImmediate(r));
+    while (!health.interruptions.some((i) => i.includes('ECONNREFUSED'))) await new Promise((r) => setImmediate(r));
     controller.abort(new ClusterError('timeout', 'no answer within 1000 ms'));
     const err = await waiting.catch((e: unknown) => e);
     const reported = interruptedWaitError('pods', health, new ClusterError('timeout', 'no answer within 1000 ms'));
@@ -204,6 +204,24 @@ describe('waitForObjects survives interrupted watches like the reflector', () =>
     expect(reported).toMatchObject({ kind: 'unreachable', reason: WATCH_INTERRUPTED });
     expect((reported as Error).message).toMatch(/watch of pods was interrupted[\s\S]*ECONNREFUSED/);
     expect((reported as Error).message).not.toMatch(/server URL/);
+  });
+
+  it('a deadline in the back-off after a stream was cut is "could not tell" too (nothing reached us since)', async () => {
+    const { transport } = scripted({
+      lists: [() => ({ items: [pod('a', '10')], rv: '10' })],
+      watches: [{ kind: 'events', events: [{ type: 'MODIFIED', object: pod('a', '11') }], ending: 'reset' }],
+    });
+    const health = newWatchHealth();
+    const controller = new AbortController();
+    // A back-off far longer than the deadline: the cut is the last thing the wait hears.
+    const slow = { initialMs: 60_000, maxMs: 60_000, jitter: 0 };
+    const waiting = waitForObjects(transport, 'pods', {}, readyPod, controller.signal, { backoff: slow, health });
+    while (health.interruptions.length === 0) await new Promise((r) => setImmediate(r));
+    controller.abort(new ClusterError('timeout', 'no answer within 1000 ms'));
+    await waiting.catch(() => undefined);
+    const reported = interruptedWaitError('pods', health, new ClusterError('timeout', 'no answer within 1000 ms'));
+    expect(reported).toMatchObject({ kind: 'unreachable', reason: WATCH_INTERRUPTED });
+    expect((reported as Error).message).toMatch(/ECONNRESET/);
   });
 
   it('a deadline while the watch is live stays a timeout (the objects really did not converge)', () => {

@@ -176,12 +176,10 @@ export async function waitForObjects<T>(
       const first = predicate([...current.values()]);
       if (first !== undefined) return first;
     }
-    let opened = false;
     let end: WatchEnd<T>;
     try {
       end = await followWatch(transport, resource, selector, resourceVersion, current, predicate, signal, {
         opened: () => {
-          opened = true;
           health.interrupted = false;
         },
         synced: (rv) => {
@@ -192,8 +190,9 @@ export async function waitForObjects<T>(
     } catch (err) {
       const why = interruption(err, signal);
       if (why === undefined) throw err;
-      // Only a failed attempt to get a view leaves us blind; a stream cut after it opened does not.
-      if (!opened) health.interrupted = true;
+      // From the cut (or the failed attempt) until a watch opens again, nothing the server does
+      // reaches us: a deadline in the back-off between is "could not tell", not "did not converge".
+      health.interrupted = true;
       end = { kind: 'broken', why };
     }
     switch (end.kind) {
