@@ -31,7 +31,7 @@ export const emptyRecord = (): CreationRecord => ({ created: [], refusals: [], d
  * @returns the refusal, so a caller can single out one (a name collision), or undefined once created
  * @example const refused = await createRecorded(cluster, record, 'services', svc, ns, signal);
  */
-export async function createRecorded(
+export function createRecorded(
   cluster: ClusterAccess,
   record: CreationRecord,
   resource: Parameters<ClusterAccess['create']>[0],
@@ -41,13 +41,32 @@ export async function createRecorded(
   /** Told what the API server answered once it created the object (its uid, its resourceVersion). */
   made?: (created: KubeObject) => void,
 ): Promise<ClusterError | undefined> {
+  return recordCreation(
+    record,
+    `${resource}/${obj.metadata?.name}`,
+    (opts) => cluster.create(resource, obj, namespace, opts),
+    signal,
+    made,
+  );
+}
+
+/**
+ * createRecorded for a create that takes more than one call (a pod retried once its
+ * ServiceAccount exists, create-pod.ts): `attempt` makes it, `object` names it.
+ */
+export async function recordCreation(
+  record: CreationRecord,
+  object: string,
+  attempt: (opts: { signal: AbortSignal; timeoutMs: number }) => Promise<unknown>,
+  signal: AbortSignal,
+  made?: (created: KubeObject) => void,
+): Promise<ClusterError | undefined> {
   try {
-    const created = await cluster.create(resource, obj, namespace, { signal, timeoutMs: CREATE_TIMEOUT_MS });
-    record.created.push(`${resource}/${obj.metadata?.name}`);
+    const created = await attempt({ signal, timeoutMs: CREATE_TIMEOUT_MS });
+    record.created.push(object);
     made?.(created as KubeObject);
     return undefined;
   } catch (err) {
-    const object = `${resource}/${obj.metadata?.name}`;
     if (err instanceof ClusterError && err.admission) {
       record.denied.push({ object, denial: err.admission });
       return err;

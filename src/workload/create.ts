@@ -1,7 +1,6 @@
 import type { ClusterAccess } from '../kube/cluster-access.js';
-import { convergedWithin } from '../kube/converge.js';
-import { byName } from '../kube/selectors.js';
-import { type CreationRecord, createRecorded, emptyRecord } from './create-object.js';
+import { type CreationRecord, createRecorded, emptyRecord, recordCreation } from './create-object.js';
+import { createPod } from './create-pod.js';
 import { clientPod, clusterIpService, nodePortService, webDeployment } from './manifests.js';
 import { allowOwnTraffic } from './network-policy.js';
 import type { NetworkPolicyOutcome, WorkloadHandle, WorkloadOptions } from './types.js';
@@ -11,12 +10,11 @@ export interface CreateWorkloadInput {
   workload: WorkloadHandle;
   options: WorkloadOptions;
   signal: AbortSignal;
-  /** How long to wait for the namespace's `default` ServiceAccount before creating the client pod. */
+  /** How long to wait for the namespace's `default` ServiceAccount once admission refused a pod for its lack. */
   serviceAccountWaitMs: number;
 }
 
 export interface CreateWorkloadResult extends CreationRecord {
-  serviceAccountSeen: boolean;
   /** The allow policy for kubeproof's own traffic (network-policy.ts), made before the client pod. */
   networkPolicy: NetworkPolicyOutcome;
 }
@@ -30,7 +28,6 @@ export async function createWorkload(input: CreateWorkloadInput): Promise<Create
   const { cluster, workload: w, options, signal } = input;
   const result: CreateWorkloadResult = {
     ...emptyRecord(),
-    serviceAccountSeen: false,
     networkPolicy: { created: false, reason: 'refused', message: 'not attempted' },
   };
   const create = (resource: Parameters<ClusterAccess['create']>[0], obj: Parameters<ClusterAccess['create']>[1]) =>
@@ -41,22 +38,13 @@ export async function createWorkload(input: CreateWorkloadInput): Promise<Create
   // Before the client pod: every call it makes must find the policy in place.
   result.networkPolicy = await allowOwnTraffic(cluster, w, signal);
   w.networkPolicy = result.networkPolicy;
-  result.serviceAccountSeen = await waitForDefaultServiceAccount(input);
-  await create('pods', clientPod(w, options));
-  return result;
-}
-
-/**
- * The service-account controller (controller-manager) creates `default` shortly after the
- * namespace; pods created before it exists are refused, so wait for it, within a bound.
- */
-function waitForDefaultServiceAccount(input: CreateWorkloadInput): Promise<boolean> {
-  return convergedWithin(() =>
-    input.cluster.waitFor(
-      'serviceaccounts',
-      byName('default', input.workload.namespace),
-      (objs) => (objs.some((o) => o.metadata?.name === 'default') ? true : undefined),
-      { signal: input.signal, timeoutMs: input.serviceAccountWaitMs },
-    ),
+  // No ServiceAccount read first: admission waits for `default` itself (create-pod.ts).
+  const client = clientPod(w, options);
+  await recordCreation(
+    result,
+    `pods/${w.clientPodName}`,
+    (opts) => createPod(cluster, client, w.namespace, opts, input.serviceAccountWaitMs),
+    signal,
   );
+  return result;
 }

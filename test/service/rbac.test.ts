@@ -88,6 +88,8 @@ describe('GET /v1/rbac with optional and non-resource needs', () => {
       expect.objectContaining({ apiGroups: ['apps'], resources: ['daemonsets'], verbs: ['list'] }),
     ]);
     expect(find('ClusterRole', 'kubeproof-audit-optional')?.rules, text).toEqual([
+      // Waiting for a new namespace's default ServiceAccount, only once admission refused a pod for its lack.
+      expect.objectContaining({ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['list', 'watch'] }),
       expect.objectContaining({ apiGroups: ['crd.projectcalico.org'], resources: ['ippools'], verbs: ['list'] }),
       // kubeproof's allow policy in its run namespaces, and reading what selects its pods there.
       expect.objectContaining({

@@ -2,6 +2,7 @@ import { ClusterError, isInconclusive } from '../../kube/cluster-access.js';
 import { convergedWithin } from '../../kube/converge.js';
 import type { Pod } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
+import { createPod } from '../../workload/create-pod.js';
 import { restartProbePod } from '../../workload/manifests.js';
 import type { CheckDefinition } from '../types.js';
 import { namespaceSnapshot } from './shared/diagnose.js';
@@ -29,7 +30,8 @@ export function kubeletRestart(t: SmokeTimings): CheckDefinition {
       const startBudget = budgetFor(ctx, t.restartMs);
       // Usually created when the workload rolled out (workload-rollout.ts); if not, now.
       const early = await w.restartProbe?.created;
-      if (!early) await ctx.cluster.create('pods', restartProbePod(w, ctx.options), w.namespace, callOpts(ctx));
+      if (!early)
+        await createPod(ctx.cluster, restartProbePod(w, ctx.options), w.namespace, callOpts(ctx), t.serviceAccountMs);
       let view: PodView | undefined;
       const watchProbe = (predicate: (p: Pod) => boolean, timeoutMs: number) =>
         ctx.cluster.waitFor(

@@ -2,6 +2,7 @@ import { convergedWithin } from '../../kube/converge.js';
 import type { Deployment } from '../../kube/objects.js';
 import { byName } from '../../kube/selectors.js';
 import { createWorkload } from '../../workload/create.js';
+import { createPod, isServiceAccountRefusal } from '../../workload/create-pod.js';
 import { restartProbePod } from '../../workload/manifests.js';
 import { WEB_SELECTOR } from '../../workload/names.js';
 import type { NetworkPolicyOutcome, WorkloadHandle } from '../../workload/types.js';
@@ -131,7 +132,6 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         namespace: w.namespace,
         created: created.created,
         refusals: created.refusals,
-        defaultServiceAccount: created.serviceAccountSeen,
         networkPolicy: created.networkPolicy,
         rolloutStatus: rolloutStatusText(deployment, w.replicas),
         pods: snapshot.pods,
@@ -148,12 +148,16 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
       if (converged) {
         // kubelet.restart's probe starts now, in parallel with the checks that come first.
         if (w.restartProbe?.wanted) {
-          w.restartProbe.created = ctx.cluster
-            .create('pods', restartProbePod(w, ctx.options), w.namespace, callOpts(ctx))
-            .then(
-              () => true,
-              () => false,
-            );
+          w.restartProbe.created = createPod(
+            ctx.cluster,
+            restartProbePod(w, ctx.options),
+            w.namespace,
+            callOpts(ctx),
+            t.serviceAccountMs,
+          ).then(
+            () => true,
+            () => false,
+          );
         }
         return {
           status: 'passed',
@@ -163,7 +167,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
       }
       return {
         status: 'failed',
-        ...explainFailure(created.refusals, evidence.rolloutStatus, snapshot, created.serviceAccountSeen),
+        ...explainFailure(created.refusals, evidence.rolloutStatus, snapshot),
         evidence,
       };
     },
@@ -174,14 +178,14 @@ function explainFailure(
   refusals: string[],
   rolloutStatus: string,
   snapshot: Awaited<ReturnType<typeof namespaceSnapshot>>,
-  serviceAccountSeen: boolean,
 ): { summary: string; hint: string } {
-  const saRefusal = refusals.find((r) => r.includes('error looking up service account'));
+  // The client pod is refused only after admission and kubeproof both waited for the account (create-pod.ts).
+  const saRefusal = refusals.find(isServiceAccountRefusal);
   const controllerHint =
     'The controller-manager is not running or not reconciling: check its process/static pod, its logs and its leader-election lease (article 8).';
-  if (saRefusal || (!serviceAccountSeen && rolloutStatus.startsWith('Waiting for deployment spec update'))) {
+  if (saRefusal) {
     return {
-      summary: `controllers are not acting: ${saRefusal ?? 'no default ServiceAccount was created in the new namespace'}; ${rolloutStatus}`,
+      summary: `controllers are not acting: ${saRefusal}; ${rolloutStatus}`,
       hint: controllerHint,
     };
   }

@@ -3,6 +3,9 @@ import { ClusterError, type ClusterErrorKind } from '../cluster-access.js';
 import { admissionDenial } from './admission.js';
 import { STATUS_MESSAGE_BYTES } from './limits.js';
 
+/** The ServiceAccount admission plugin refusing a pod whose ServiceAccount it did not find. */
+export const SERVICE_ACCOUNT_LOOKUP_FAILED = /error looking up service account/;
+
 /**
  * 403s that are the cluster's own failure, not RBAC refusing kubeproof: the kubelet refusing
  * the API server (`subresource=proxy`, `subresource(s)=[proxy]`, `unable to upgrade connection`)
@@ -11,7 +14,7 @@ import { STATUS_MESSAGE_BYTES } from './limits.js';
 const CLUSTER_SIDE_403 = [
   /subresource(\(s\))?=\[?proxy/,
   /unable to upgrade connection/,
-  /error looking up service account/,
+  SERVICE_ACCOUNT_LOOKUP_FAILED,
 ];
 
 /** Whether a 403 message is the cluster's own failure rather than RBAC refusing kubeproof. */

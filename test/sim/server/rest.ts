@@ -163,7 +163,7 @@ async function create(
   const obj = checkBodyIdentity(def, { ...info, name: '' }, body);
   const view = storageView(def);
   const stored = view.toStored(obj);
-  admitCreate(ctx.store, def, stored);
+  await admitCreate(ctx.store, def, stored);
   const created = view.fromStored(createWithWarnings(ctx, res, view.plural, stored, info));
   await written(ctx);
   sendObject(req, res, def, created, 201);
@@ -250,7 +250,7 @@ async function patch(
   if (!existing && request.type === 'apply' && !info.subresource) {
     // Server-side apply creates what does not exist yet.
     const stored = view.toStored(checkBodyIdentity(def, info, request.body));
-    admitCreate(ctx.store, def, stored);
+    await admitCreate(ctx.store, def, stored);
     const created = view.fromStored(createWithWarnings(ctx, res, view.plural, stored, info));
     await written(ctx);
     sendObject(req, res, def, created, 201);

@@ -32,6 +32,20 @@ const NETWORK_POLICY = {
   },
 } satisfies Record<string, RbacNeed>;
 
+/**
+ * Reading the run namespace's ServiceAccounts, optional: pods are created without it (admission
+ * waits for `default` itself); only a pod refused for its lack makes kubeproof wait for it
+ * (src/workload/create-pod.ts), and without the permission that refusal is reported as it is.
+ */
+const SERVICE_ACCOUNT_WAIT = ['list', 'watch'].map(
+  (verb): RbacNeed => ({
+    ...need(verb, '', 'serviceaccounts', 'run'),
+    optional: true,
+    purpose:
+      "lets kubeproof wait for a new namespace's default ServiceAccount when the API server refused a pod before the controller-manager created it",
+  }),
+);
+
 export const RBAC = {
   /** Checks whose calls a NetworkPolicy could drop. */
   readNetworkPolicies: [NETWORK_POLICY.list],
@@ -47,7 +61,8 @@ export const RBAC = {
   logs: [need('get', '', 'pods', 'run', 'log')],
   portForward: stream('portforward'),
   deletePods: [need('delete', '', 'pods', 'run')],
-  createPods: [need('create', '', 'pods', 'run')],
+  /** Bare pods (the restart probe), created through src/workload/create-pod.ts. */
+  createPods: [need('create', '', 'pods', 'run'), ...SERVICE_ACCOUNT_WAIT],
   scaleDeployments: [need('patch', 'apps', 'deployments', 'run')],
   workload: [
     // The engine prepares the run's namespace for the workload (and removes it).
@@ -55,7 +70,7 @@ export const RBAC = {
     need('create', 'apps', 'deployments', 'run'),
     need('create', '', 'services', 'run'),
     need('create', '', 'pods', 'run'),
-    ...readAll('', 'serviceaccounts', 'run'),
+    ...SERVICE_ACCOUNT_WAIT,
     need('list', '', 'events', 'run'),
     need('list', 'apps', 'replicasets', 'run'),
     // The NodePort Service is read back for its port, which the allow policy names.

@@ -6,7 +6,7 @@
 export interface SmokeTimings {
   /** Deployment Available + client pod Running. */
   rolloutMs: number;
-  /** The namespace's `default` ServiceAccount appearing. */
+  /** The namespace's `default` ServiceAccount appearing, once admission refused a pod for its lack. */
   serviceAccountMs: number;
   /** EndpointSlices catching up with the ready pods. */
   endpointsMs: number;
