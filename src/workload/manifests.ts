@@ -135,27 +135,19 @@ export function webDeployment(w: WorkloadHandle, o: PodInputs): KubeObject {
   };
 }
 
-/** The web ClusterIP Service (port 80 → agnhost's 8080). */
-export function clusterIpService(w: WorkloadHandle): KubeObject {
+/**
+ * The web Service (port 80 → agnhost's 8080), as the guide's smoke test exposes the Deployment:
+ * one NodePort Service, which is a ClusterIP Service too ("exposed on one port of every node, in
+ * addition to 'ClusterIP' type": ServiceTypeNodePort in kubernetes/kubernetes
+ * staging/src/k8s.io/api/core/v1/types.go), so the ClusterIP, DNS and NodePort checks share it.
+ * `ClusterIP` is the fallback where the API server will not make a NodePort (create.ts).
+ */
+export function webService(w: WorkloadHandle, type: 'NodePort' | 'ClusterIP'): KubeObject {
   return {
     apiVersion: 'v1',
     kind: 'Service',
     metadata: { name: w.serviceName, labels: { ...w.runLabels } },
-    spec: { selector: { ...w.webSelector }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
-  };
-}
-
-/** The web NodePort Service, for service.nodeport. */
-export function nodePortService(w: WorkloadHandle): KubeObject {
-  return {
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata: { name: w.nodePortServiceName, labels: { ...w.runLabels } },
-    spec: {
-      type: 'NodePort',
-      selector: { ...w.webSelector },
-      ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }],
-    },
+    spec: { type, selector: { ...w.webSelector }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
   };
 }
 

@@ -58,7 +58,6 @@ export function workloadHandle(runId: string, replicas: number, sharedNamespace?
     webLabelSelector: labelSelectorOf(webSelector),
     deploymentName: name('web'),
     serviceName: name('web'),
-    nodePortServiceName: name('web-nodeport'),
     clientPodName: name('client'),
     restartProbePodName: name(RESTART_PROBE_POD),
     pullSecretName: sharedNamespace ? `${own}-pull` : PULL_SECRET,

@@ -12,7 +12,7 @@
  *   exposes these pods to whoever reaches a node;
  * - egress to every pod of the namespace, to DNS (port 53, UDP and TCP) in kube-system (CoreDNS or
  *   kube-dns; NodeLocal DNSCache is on the pod's node, whose traffic policies never block), and to
- *   the NodePorts of the run's Services on any address (service.nodeport calls node addresses).
+ *   the NodePort of the run's Service on any address (service.nodeport calls node addresses).
  *
  * Kubelet probes come from the pod's own node, always allowed. The policy goes with the namespace.
  */
@@ -57,7 +57,7 @@ export function allowPolicyManifest(nodePorts: number[]): KubeObject {
 const THROWN: ReadonlySet<ClusterError['kind']> = new Set(['unreachable', 'unauthorized', 'timeout', 'aborted']);
 
 /**
- * Creates the allow policy once the Services exist (their NodePorts go into it). Never throws for
+ * Creates the allow policy once the Service exists (its NodePort, if it has one, goes into it). Never throws for
  * the API server's answer: a 403 means kubeproof may not (the checks then say NetworkPolicy when
  * their traffic is dropped); other refusals are recorded the same way. Unreachable/timeouts throw.
  */
@@ -68,7 +68,7 @@ export async function allowOwnTraffic(
 ): Promise<NetworkPolicyOutcome> {
   let nodePorts: number[] = [];
   try {
-    const svc = await cluster.get('services', w.nodePortServiceName, w.namespace, { signal, timeoutMs: 15_000 });
+    const svc = await cluster.get('services', w.serviceName, w.namespace, { signal, timeoutMs: 15_000 });
     nodePorts = (svc.spec?.ports ?? []).flatMap((p) => (p.nodePort ? [p.nodePort] : []));
   } catch (err) {
     if (!(err instanceof ClusterError)) throw err;

@@ -1,3 +1,5 @@
+import type { AdmissionDenial } from '../kube/cluster-access.js';
+
 /** The in-cluster fixture created once per run and shared by the smoke checks. */
 export interface WorkloadHandle {
   namespace: string;
@@ -8,13 +10,20 @@ export interface WorkloadHandle {
   sharedNamespace: boolean;
   /** Labels on every object the run creates: kubeproof's own and the run id. */
   runLabels: Readonly<Record<string, string>>;
-  /** What selects this run's web pods: the Deployment's selector, both Services', the checks' pod lists. */
+  /** What selects this run's web pods: the Deployment's selector, the Service's, the checks' pod lists. */
   webSelector: Readonly<Record<string, string>>;
   /** webSelector as a list call's labelSelector. */
   webLabelSelector: string;
   deploymentName: string;
+  /** The web Service every Service check calls (ClusterIP, DNS name, EndpointSlices, NodePort). */
   serviceName: string;
-  nodePortServiceName: string;
+  /**
+   * Why `serviceName` is a ClusterIP Service rather than a NodePort one: the API server refused
+   * type NodePort (no free port in --service-node-port-range) or an admission policy denied it (a
+   * ResourceQuota on `services.nodeports`, a webhook). service.nodeport reports it; the checks of
+   * the ClusterIP still run.
+   */
+  nodePortRefused?: NodePortRefusal;
   clientPodName: string;
   restartProbePodName: string;
   /** The Secret holding `options.images.pullSecret`, when one is given. */
@@ -71,6 +80,13 @@ export interface WorkloadImages {
   client: string;
   /** `.dockerconfigjson` text, made into the run namespace's image pull secret. */
   pullSecret?: string | undefined;
+}
+
+/** The API server's answer to the NodePort Service's create (set by create.ts). */
+export interface NodePortRefusal {
+  message: string;
+  /** Set when an admission policy denied it (kubeproof could not tell), not the cluster refusing. */
+  denial?: AdmissionDenial;
 }
 
 /** What became of kubeproof's allow NetworkPolicy (network-policy.ts), for the report and for checks whose traffic was dropped. */

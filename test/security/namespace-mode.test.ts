@@ -57,10 +57,10 @@ describe('per-run names', () => {
     ]);
     const shared = workloadHandle(id, 3, 'team-audit');
     expect(shared.sharedNamespace).toBe(true);
-    expect([shared.namespace, shared.deploymentName, shared.nodePortServiceName, shared.restartProbePodName]).toEqual([
+    expect([shared.namespace, shared.deploymentName, shared.serviceName, shared.restartProbePodName]).toEqual([
       'team-audit',
       'kubeproof-0b6f4c1e-web',
-      'kubeproof-0b6f4c1e-web-nodeport',
+      'kubeproof-0b6f4c1e-web',
       'kubeproof-0b6f4c1e-restart-probe',
     ]);
     expect(shared.webLabelSelector).toBe(`app=web,kubeproof.io/run-id=${id}`);

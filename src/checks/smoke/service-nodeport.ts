@@ -1,8 +1,10 @@
 import type { Node } from '../../kube/objects.js';
+import type { NodePortRefusal } from '../../workload/types.js';
+import { policyOutcome } from '../policy.js';
 import { clusterShape } from '../shape/detect.js';
 import { networkPolicyNote, serviceProxyHint } from '../shape/hints.js';
 import { SHAPE_RBAC } from '../shape/rbac.js';
-import type { CheckDefinition } from '../types.js';
+import type { CheckDefinition, CheckOutcome } from '../types.js';
 import type { WgetOutcome } from './parsers/wget.js';
 import { recordAnswer, wgetFromClient } from './shared/client.js';
 import { batchDeadlineMs, SEQUENTIAL_CALLS_PER_EXEC, wgetBatchFromClient } from './shared/client-batch.js';
@@ -43,6 +45,22 @@ interface NodeCall {
   unobservable?: boolean;
 }
 
+/**
+ * The web Service could not be a NodePort (src/workload/create.ts made it a ClusterIP Service):
+ * an admission policy's denial is `error` (cause policy), the API server's own refusal `failed`,
+ * as workload.rollout judged a refused NodePort Service when it was a Service of its own.
+ */
+function nodePortRefusedOutcome(service: string, refused: NodePortRefusal): CheckOutcome {
+  const evidence = { service, type: 'ClusterIP', nodePortRefused: refused.message };
+  if (refused.denial) return policyOutcome(refused.denial, `the NodePort Service ${service}`, evidence);
+  return {
+    status: 'failed',
+    summary: `the API server refused Service ${service} as type NodePort: ${refused.message}`,
+    evidence,
+    hint: 'No NodePort could be allocated: check --service-node-port-range and the NodePorts already in use (the ClusterIP checks ran on a ClusterIP Service instead).',
+  };
+}
+
 /** `service.nodeport`: the NodePort Service answers from the client pod on every node's InternalIP. */
 export function serviceNodePort(t: SmokeTimings): CheckDefinition {
   return workloadCheck({
@@ -57,8 +75,9 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
     podTraffic: true,
     deadlineMs: batchDeadlineMs(t.wgetTimeoutSec) + 30_000 + ROUNDS * (t.wgetTimeoutSec + 5) * 1000,
     async run(ctx, w) {
+      if (w.nodePortRefused) return nodePortRefusedOutcome(w.serviceName, w.nodePortRefused);
       const [svc, { items: nodes }, shape, client] = await Promise.all([
-        ctx.cluster.get('services', w.nodePortServiceName, w.namespace, callOpts(ctx)),
+        ctx.cluster.get('services', w.serviceName, w.namespace, callOpts(ctx)),
         ctx.cluster.list('nodes', {}, callOpts(ctx)),
         clusterShape(ctx.cluster),
         ctx.cluster.get('pods', w.clientPodName, w.namespace, callOpts(ctx)),
@@ -68,7 +87,7 @@ export function serviceNodePort(t: SmokeTimings): CheckDefinition {
       if (!nodePort) {
         return {
           status: 'failed',
-          summary: `Service ${w.nodePortServiceName} got no nodePort`,
+          summary: `Service ${w.serviceName} got no nodePort`,
           evidence: { service: svc.spec },
           hint: 'The API server did not allocate a NodePort: check --service-node-port-range.',
         };

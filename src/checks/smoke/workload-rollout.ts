@@ -68,7 +68,7 @@ async function podWatchAgrees(ctx: CheckContext, w: WorkloadHandle, timeoutMs: n
 }
 
 /**
- * `workload.rollout`: creates the web Deployment, its Services and the client pod in the run's
+ * `workload.rollout`: creates the web Deployment, its Service and the client pod in the run's
  * namespace (which the engine prepared before this check started) and waits for them to run.
  */
 export function workloadRollout(t: SmokeTimings): CheckDefinition {
@@ -133,6 +133,8 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         created: created.created,
         refusals: created.refusals,
         networkPolicy: created.networkPolicy,
+        // The Service is a ClusterIP one: service.nodeport reports why.
+        ...(created.nodePortRefused ? { nodePortRefused: created.nodePortRefused.message } : {}),
         rolloutStatus: rolloutStatusText(deployment, w.replicas),
         pods: snapshot.pods,
         ...(converged ? {} : { events: snapshot.events }),

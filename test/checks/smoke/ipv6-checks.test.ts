@@ -102,7 +102,7 @@ describe('URLs kubeproof builds bracket IPv6 literals', () => {
         [`pods ${NS}`]: [{ metadata: { name: 'client', namespace: NS }, spec: { nodeName: 'worker-0' } }],
         [`services ${NS}`]: [
           {
-            metadata: { name: 'web-nodeport' },
+            metadata: { name: 'web' },
             spec: {
               ipFamilies: ['IPv6', 'IPv4'],
               clusterIPs: ['fd00:10:96::1f', '10.96.0.31'],

@@ -140,4 +140,30 @@ describe('simulated admission: the denial forms real clusters send', () => {
       'pods "web-1" is forbidden: maximum memory usage per Container is 64Mi, but limit is 128Mi',
     );
   });
+
+  it('ResourceQuota on Services: a NodePort Service counts services.nodeports per port, a ClusterIP one none', () => {
+    const store = storeWith({});
+    store.create('resourcequotas', {
+      apiVersion: 'v1',
+      kind: 'ResourceQuota',
+      metadata: { name: 'no-nodeports', namespace: 'team' },
+      spec: { hard: { 'services.nodeports': '0', services: '2' } },
+    });
+    const service = (name: string, type: string): KubeObj => ({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'team' },
+      spec: { type, ports: [{ port: 80 }] },
+    });
+    expect(denial(() => store.create('services', service('web', 'NodePort'))).message).toBe(
+      'services "web" is forbidden: exceeded quota: no-nodeports, requested: services.nodeports=1, used: services.nodeports=0, limited: services.nodeports=0',
+    );
+    store.create('services', service('web', 'ClusterIP'));
+    store.create('services', service('other', 'ClusterIP'));
+    expect(denial(() => store.create('services', service('third', 'ClusterIP'))).message).toBe(
+      'services "third" is forbidden: exceeded quota: no-nodeports, requested: services=1, used: services=2, limited: services=2',
+    );
+    // Pods are not counted against a Services-only quota.
+    store.create('pods', pod());
+  });
 });

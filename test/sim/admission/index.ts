@@ -18,7 +18,7 @@ import {
   podSpecOf,
   upstreamDefaults,
 } from './pod-security.js';
-import { limitRangeViolations, quotaViolation } from './quota.js';
+import { limitRangeViolations, quotaViolation, serviceQuotaViolation } from './quota.js';
 
 export interface WebhookDenial {
   /** The webhook's name in its ValidatingWebhookConfiguration (e.g. `validate.kyverno.svc-fail`). */
@@ -95,7 +95,17 @@ export function createAdmission(options: AdmissionOptions): Admit {
         if (detail) warnings.push(`would violate PodSecurity ${JSON.stringify(levelText(policy.warn))}: ${detail}`);
       }
     }
-    if (resource !== 'pods' || exempt.includes(namespace)) return warnings;
+    if (exempt.includes(namespace)) return warnings;
+    if (resource === 'services') {
+      const quota = serviceQuotaViolation(
+        store.list('resourcequotas', namespace),
+        store.list('services', namespace),
+        obj,
+      );
+      if (quota) throw forbiddenBy(gr, name, quota);
+      return warnings;
+    }
+    if (resource !== 'pods') return warnings;
 
     const hook = options.webhook;
     if (hook) {

@@ -6,8 +6,11 @@
  *   (prettyPrint: `name=value`, sorted, comma-joined).
  * - plugin/pkg/admission/limitranger/admission.go: `maximum <resource> usage per Container is
  *   <max>, but limit is <limit>` (several errors aggregated as `[e1, e2]`).
+ * - pkg/quota/v1/evaluator/core/services.go ServiceUsage: a Service counts `services` 1, and a
+ *   NodePort (or LoadBalancer) Service `services.nodeports` one per port (a LoadBalancer also
+ *   `services.loadbalancers` 1); the same `exceeded quota` text.
  * Quantities are compared in base units (cpu cores, memory bytes); only the resources the
- * simulation's policies use are understood: pods, requests/limits of cpu and memory.
+ * simulation's policies use are understood: pods, requests/limits of cpu and memory, services.
  */
 import type { KubeObj } from '../contracts.js';
 
@@ -61,6 +64,47 @@ function show(value: number, like: string): string {
   return String(value);
 }
 
+/** What a Service counts against a quota (ServiceUsage). */
+function serviceUsageOf(svc: KubeObj): Record<string, number> {
+  const type = svc.spec?.type ?? 'ClusterIP';
+  const ports = (svc.spec?.ports ?? []).length;
+  const nodePorts = type === 'NodePort' || type === 'LoadBalancer';
+  return {
+    services: 1,
+    'services.nodeports': nodePorts ? ports : 0,
+    'services.loadbalancers': type === 'LoadBalancer' ? 1 : 0,
+  };
+}
+
+/** A quota's `exceeded quota` text for a usage over one of its hard limits, if any. */
+function exceededText(quota: KubeObj, requested: Record<string, number>, used: Record<string, number>) {
+  const hard: Record<string, string> = quota.spec?.hard ?? {};
+  const exceeded = Object.keys(hard)
+    .filter((r) => requested[r] !== undefined && (used[r] ?? 0) + requested[r]! > quantity(hard[r]))
+    .sort();
+  if (exceeded.length === 0) return undefined;
+  const list = (values: Record<string, number>) =>
+    exceeded.map((r) => `${r}=${show(values[r] ?? 0, hard[r]!)}`).join(',');
+  return `exceeded quota: ${quota.metadata.name}, requested: ${list(requested)}, used: ${list(used)}, limited: ${exceeded.map((r) => `${r}=${hard[r]}`).join(',')}`;
+}
+
+const summed = (usages: Array<Record<string, number>>) => {
+  const total: Record<string, number> = {};
+  for (const u of usages) for (const [r, v] of Object.entries(u)) total[r] = (total[r] ?? 0) + v;
+  return total;
+};
+
+/** The quota a new Service would exceed (the Services already in the namespace counted), if any. */
+export function serviceQuotaViolation(quotas: KubeObj[], services: KubeObj[], svc: KubeObj): string | undefined {
+  const requested = serviceUsageOf(svc);
+  const used = summed(services.map(serviceUsageOf));
+  for (const quota of quotas) {
+    const text = exceededText(quota, requested, used);
+    if (text) return text;
+  }
+  return undefined;
+}
+
 export function quotaViolation(quotas: KubeObj[], pods: KubeObj[], pod: KubeObj): string | undefined {
   const requested = usageOf(pod);
   for (const quota of quotas) {
@@ -79,18 +123,8 @@ export function quotaViolation(quotas: KubeObj[], pods: KubeObj[], pod: KubeObj)
         .join(',');
       return `failed quota: ${quota.metadata.name}: must specify ${missing.map((r) => `${r} for: ${names}`).join('; ')}`;
     }
-    const used: Record<string, number> = {};
-    for (const p of pods.filter(isActive)) {
-      for (const [r, v] of Object.entries(usageOf(p))) used[r] = (used[r] ?? 0) + v;
-    }
-    const exceeded = Object.keys(hard)
-      .filter((r) => requested[r] !== undefined && (used[r] ?? 0) + requested[r]! > quantity(hard[r]))
-      .sort();
-    if (exceeded.length > 0) {
-      const list = (values: Record<string, number>) =>
-        exceeded.map((r) => `${r}=${show(values[r] ?? 0, hard[r]!)}`).join(',');
-      return `exceeded quota: ${quota.metadata.name}, requested: ${list(requested)}, used: ${list(used)}, limited: ${exceeded.map((r) => `${r}=${hard[r]}`).join(',')}`;
-    }
+    const text = exceededText(quota, requested, summed(pods.filter(isActive).map(usageOf)));
+    if (text) return text;
   }
   return undefined;
 }

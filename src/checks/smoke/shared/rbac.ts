@@ -73,7 +73,7 @@ export const RBAC = {
     ...SERVICE_ACCOUNT_WAIT,
     need('list', '', 'events', 'run'),
     need('list', 'apps', 'replicasets', 'run'),
-    // The NodePort Service is read back for its port, which the allow policy names.
+    // The web Service is read back for its NodePort, which the allow policy names.
     need('get', '', 'services', 'run'),
     NETWORK_POLICY.create,
   ],
