@@ -3,7 +3,7 @@ import { type CreationRecord, createRecorded, emptyRecord, recordCreation } from
 import { createPod } from './create-pod.js';
 import { clientPod, webDeployment, webService } from './manifests.js';
 import { allowOwnTraffic } from './network-policy.js';
-import type { NetworkPolicyOutcome, NodePortRefusal, WorkloadHandle, WorkloadOptions } from './types.js';
+import type { NetworkPolicyOutcome, WorkloadHandle, WorkloadOptions } from './types.js';
 
 export interface CreateWorkloadInput {
   cluster: ClusterAccess;
@@ -15,8 +15,6 @@ export interface CreateWorkloadInput {
 }
 
 export interface CreateWorkloadResult extends CreationRecord {
-  /** Set when the Service had to be a ClusterIP one (createWebService). */
-  nodePortRefused?: NodePortRefusal;
   /** The allow policy for kubeproof's own traffic (network-policy.ts), made before the client pod. */
   networkPolicy: NetworkPolicyOutcome;
 }
@@ -66,6 +64,5 @@ async function createWebService(input: CreateWorkloadInput, result: CreateWorklo
     return;
   }
   w.nodePortRefused = { message: refused.message, ...(refused.admission ? { denial: refused.admission } : {}) };
-  result.nodePortRefused = w.nodePortRefused;
   await createRecorded(cluster, result, 'services', webService(w, 'ClusterIP'), w.namespace, signal);
 }

@@ -10,7 +10,7 @@ import { policyOutcome } from '../policy.js';
 import type { CheckContext, CheckDefinition } from '../types.js';
 import { deniedByCondition, deniedPods } from './shared/denied-pods.js';
 import { diagnosePods, namespaceSnapshot } from './shared/diagnose.js';
-import { callOpts, describePods, isRunningAndReady, progressLine, waitingFor } from './shared/pods.js';
+import { callOpts, describePods, isRunningAndReady, isServing, progressLine, waitingFor } from './shared/pods.js';
 import { RBAC } from './shared/rbac.js';
 import { stillStarting, tooSlowOutcome } from './shared/slow-start.js';
 import { deadlineFor, type SmokeTimings } from './shared/timings.js';
@@ -54,10 +54,7 @@ async function podWatchAgrees(ctx: CheckContext, w: WorkloadHandle, timeoutMs: n
     ctx.cluster.waitFor(
       'pods',
       { namespace: w.namespace, labelSelector: w.webLabelSelector },
-      (pods) =>
-        pods.filter((p) => !p.metadata?.deletionTimestamp && isRunningAndReady(p)).length >= w.replicas
-          ? true
-          : undefined,
+      (pods) => (pods.filter(isServing).length >= w.replicas ? true : undefined),
       { signal: ctx.signal, timeoutMs },
     ),
   );
@@ -134,7 +131,7 @@ export function workloadRollout(t: SmokeTimings): CheckDefinition {
         refusals: created.refusals,
         networkPolicy: created.networkPolicy,
         // The Service is a ClusterIP one: service.nodeport reports why.
-        ...(created.nodePortRefused ? { nodePortRefused: created.nodePortRefused.message } : {}),
+        ...(w.nodePortRefused ? { nodePortRefused: w.nodePortRefused.message } : {}),
         rolloutStatus: rolloutStatusText(deployment, w.replicas),
         pods: snapshot.pods,
         ...(converged ? {} : { events: snapshot.events }),

@@ -5,12 +5,11 @@ import { objectPath } from './resources.js';
 import type { Transport } from './transport.js';
 
 /** The pods/log path with the request's options (`container` already resolved). */
-export function logPath(req: LogsRequest, container: string, extra: Record<string, string> = {}): string {
+export function logPath(req: LogsRequest, container: string): string {
   const q = new URLSearchParams({ container });
   if (req.tailLines !== undefined) q.set('tailLines', String(req.tailLines));
   if (req.timestamps) q.set('timestamps', 'true');
   if (req.sinceSeconds !== undefined) q.set('sinceSeconds', String(req.sinceSeconds));
-  for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return `${objectPath('pods', req.pod, req.namespace)}/log?${q}`;
 }
 

@@ -63,6 +63,9 @@ export function requireWorkload(ctx: CheckContext): WorkloadHandle {
 /** A single API call's options: the check's signal and a per-call timeout. */
 export const callOpts = (ctx: CheckContext, timeoutMs = 15_000) => ({ signal: ctx.signal, timeoutMs });
 
+/** Running, Ready and not being deleted: a pod the checks may call. */
+export const isServing = (pod: Pod): boolean => !pod.metadata?.deletionTimestamp && isRunningAndReady(pod);
+
 /** The web Deployment's pods, Running, Ready and not being deleted. */
 export async function readyWebPods(ctx: CheckContext): Promise<PodView[]> {
   const w = requireWorkload(ctx);
@@ -72,7 +75,7 @@ export async function readyWebPods(ctx: CheckContext): Promise<PodView[]> {
     callOpts(ctx),
   );
   return items
-    .filter((p) => !p.metadata?.deletionTimestamp && isRunningAndReady(p))
+    .filter(isServing)
     .map(podView)
     .sort((a, b) => a.name.localeCompare(b.name));
 }
